@@ -1,0 +1,104 @@
+package org.televisit.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.Set;
+import ca.uhn.fhir.validation.FhirValidator;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.televisit.fhir.rules.BaseValidationInterceptor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.televisit.fhir.rules.UnknownResourceTypeInterceptor;
+import org.televisit.fhir.rules.VisitWriteRulesInterceptor;
+
+/** The HTTP face of the FHIR store: one HAPI RestfulServer mounted at televisit.fhir.path. */
+@Configuration
+public class FhirEndpointConfig {
+
+  /**
+   * Other modules add their own interceptors (SMART scope enforcement, scheduling rules) as beans of
+   * this type; the endpoint registers all of them.
+   */
+  public interface FhirServerInterceptor {}
+
+  /** Storage rules go to HAPI's global interceptor service so they also guard writes made in-process. */
+  @Bean
+  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors) {
+    VisitWriteRulesInterceptor rules = new VisitWriteRulesInterceptor();
+    interceptors.registerInterceptor(rules);
+    return rules;
+  }
+
+  /** Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled. */
+  @Bean
+  public BaseValidationInterceptor baseValidationInterceptor(
+      FhirContext fhirContext,
+      IValidationSupport validationSupport,
+      FhirServerProperties properties,
+      IInterceptorService interceptors) {
+    FhirValidator validator = fhirContext.newValidator();
+    validator.registerValidatorModule(new FhirInstanceValidator(validationSupport));
+    BaseValidationInterceptor validation =
+        new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
+    if (properties.validationEnabled()) {
+      interceptors.registerInterceptor(validation);
+    }
+    return validation;
+  }
+
+  @Bean
+  public ServletRegistrationBean<RestfulServer> fhirServlet(
+      FhirContext fhirContext,
+      FhirServerProperties properties,
+      ResourceProviderFactory resourceProviders,
+      JpaSystemProvider<?, ?> systemProvider,
+      IFhirSystemDao<?, ?> systemDao,
+      JpaStorageSettings storageSettings,
+      ISearchParamRegistry searchParamRegistry,
+      IValidationSupport validationSupport,
+      DatabaseBackedPagingProvider pagingProvider,
+      ObjectProvider<FhirServerInterceptor> moduleInterceptors) {
+    RestfulServer server = new RestfulServer(fhirContext);
+    server.setServerName("Televisit FHIR");
+    server.setDefaultResponseEncoding(EncodingEnum.JSON);
+    server.setDefaultPrettyPrint(false);
+    // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are served.
+    for (Object provider : resourceProviders.createProviders()) {
+      if (provider instanceof IResourceProvider typed
+          && ServedResourceTypes.ALL.contains(fhirContext.getResourceType(typed.getResourceType()))) {
+        server.registerProvider(provider);
+      }
+    }
+    server.registerProvider(systemProvider);
+    pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+    pagingProvider.setMaximumPageSize(properties.maximumPageSize());
+    server.setPagingProvider(pagingProvider);
+    JpaCapabilityStatementProvider capabilities =
+        new JpaCapabilityStatementProvider(
+            server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+    capabilities.setImplementationDescription("Televisit FHIR R4 server");
+    server.setServerConformanceProvider(capabilities);
+
+    server.registerInterceptor(new UnknownResourceTypeInterceptor());
+    moduleInterceptors.orderedStream().forEach(server::registerInterceptor);
+
+    ServletRegistrationBean<RestfulServer> registration =
+        new ServletRegistrationBean<>(server, properties.path() + "/*");
+    registration.setName("fhir");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
+}

@@ -1,0 +1,57 @@
+package org.televisit.fhir.rules;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/**
+ * Validates the visit resources against the base R4 definitions (and any profile they declare) with
+ * HAPI's instance validator before they are stored. An error is a 422 carrying the validator's
+ * OperationOutcome, as the FHIR RESTful API asks for content that breaks the rules of the resource.
+ */
+@Interceptor
+public class BaseValidationInterceptor {
+
+  private final FhirValidator validator;
+  private final Set<String> validatedTypes;
+
+  public BaseValidationInterceptor(FhirValidator validator, Set<String> validatedTypes) {
+    this.validator = validator;
+    this.validatedTypes = validatedTypes;
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  public void beforeCreate(IBaseResource resource) {
+    validate(resource);
+  }
+
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource) {
+    validate(newResource);
+  }
+
+  void validate(IBaseResource resource) {
+    if (!validatedTypes.contains(resource.fhirType())) {
+      return;
+    }
+    ValidationResult result = validator.validateWithResult(resource);
+    boolean hasError =
+        result.getMessages().stream()
+            .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
+    if (hasError) {
+      OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+      outcome.getIssue().removeIf(issue -> issue.getSeverity() != OperationOutcome.IssueSeverity.ERROR
+          && issue.getSeverity() != OperationOutcome.IssueSeverity.FATAL);
+      String first = outcome.getIssueFirstRep().getDiagnostics();
+      throw new UnprocessableEntityException(
+          resource.fhirType() + " is not valid FHIR R4: " + first, outcome);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package org.televisit.fhir.rules;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * The rules a visit's Appointment and Encounter must satisfy before they are stored. Pure functions of
+ * the resource: no HAPI server, no Spring, so they are tested as plain values.
+ */
+public final class VisitWriteRules {
+
+  public static final String ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+  public static final String VIRTUAL_CLASS = "VR";
+
+  /** Statuses at which an Appointment stands for a real, scheduled meeting of patient and clinician. */
+  static final Set<AppointmentStatus> SCHEDULED =
+      EnumSet.of(
+          AppointmentStatus.PENDING,
+          AppointmentStatus.BOOKED,
+          AppointmentStatus.ARRIVED,
+          AppointmentStatus.CHECKEDIN,
+          AppointmentStatus.FULFILLED,
+          AppointmentStatus.NOSHOW);
+
+  /** Encounter statuses at which the visit has started. */
+  static final Set<EncounterStatus> STARTED =
+      EnumSet.of(EncounterStatus.INPROGRESS, EncounterStatus.ONLEAVE, EncounterStatus.FINISHED);
+
+  /** A broken rule: a stable code a client can branch on, and a sentence a person can act on. */
+  public record Violation(String rule, String message) {}
+
+  private VisitWriteRules() {}
+
+  public static List<Violation> check(Appointment appointment) {
+    List<Violation> violations = new ArrayList<>();
+    if (appointment.getStatus() == null) {
+      violations.add(new Violation("appointment-status", "Appointment.status is required."));
+      return violations;
+    }
+    if (!SCHEDULED.contains(appointment.getStatus())) {
+      return violations;
+    }
+    String status = appointment.getStatus().toCode();
+    if (appointment.getStart() == null || appointment.getEnd() == null) {
+      violations.add(
+          new Violation(
+              "appointment-times",
+              "A " + status + " Appointment needs both start and end."));
+    } else if (!appointment.getEnd().after(appointment.getStart())) {
+      violations.add(
+          new Violation("appointment-times", "Appointment.end must be after Appointment.start."));
+    }
+    boolean hasPatient = false;
+    boolean hasClinician = false;
+    for (Appointment.AppointmentParticipantComponent participant : appointment.getParticipant()) {
+      String type = actorType(participant.getActor());
+      hasPatient |= "Patient".equals(type);
+      hasClinician |= "Practitioner".equals(type) || "PractitionerRole".equals(type);
+    }
+    if (!hasPatient) {
+      violations.add(
+          new Violation(
+              "appointment-patient",
+              "A " + status + " Appointment needs a participant whose actor is a Patient."));
+    }
+    if (!hasClinician) {
+      violations.add(
+          new Violation(
+              "appointment-clinician",
+              "A "
+                  + status
+                  + " Appointment needs a participant whose actor is a Practitioner or"
+                  + " PractitionerRole."));
+    }
+    return violations;
+  }
+
+  public static List<Violation> check(Encounter encounter) {
+    List<Violation> violations = new ArrayList<>();
+    if (!encounter.hasClass_()) {
+      // R4 makes class 1..1; without it we cannot tell a virtual visit from any other.
+      violations.add(
+          new Violation(
+              "encounter-class",
+              "Encounter.class is required (" + VIRTUAL_CLASS + " for a virtual visit)."));
+    } else if (!VIRTUAL_CLASS.equals(encounter.getClass_().getCode())) {
+      return violations;
+    }
+    if (encounter.getStatus() == null) {
+      violations.add(new Violation("encounter-status", "Encounter.status is required."));
+    }
+    if (encounter.getSubject() == null || encounter.getSubject().isEmpty()) {
+      violations.add(
+          new Violation("encounter-subject", "A virtual visit Encounter needs a subject."));
+    }
+    if (encounter.getStatus() != null && STARTED.contains(encounter.getStatus())) {
+      if (encounter.getPeriod().getStart() == null) {
+        violations.add(
+            new Violation(
+                "encounter-period-start",
+                "A virtual visit Encounter that is "
+                    + encounter.getStatus().toCode()
+                    + " needs period.start."));
+      }
+    }
+    if (encounter.getStatus() == EncounterStatus.FINISHED && encounter.getPeriod().getEnd() == null) {
+      violations.add(
+          new Violation(
+              "encounter-period-end", "A finished virtual visit Encounter needs period.end."));
+    }
+    if (encounter.getPeriod().getStart() != null
+        && encounter.getPeriod().getEnd() != null
+        && encounter.getPeriod().getEnd().before(encounter.getPeriod().getStart())) {
+      violations.add(
+          new Violation(
+              "encounter-period-order", "Encounter.period.end must not be before period.start."));
+    }
+    return violations;
+  }
+
+  private static String actorType(Reference actor) {
+    if (actor == null || actor.isEmpty()) {
+      return null;
+    }
+    if (actor.hasReferenceElement() && actor.getReferenceElement().hasResourceType()) {
+      return actor.getReferenceElement().getResourceType();
+    }
+    return actor.getType();
+  }
+}

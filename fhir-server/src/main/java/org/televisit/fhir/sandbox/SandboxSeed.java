@@ -1,0 +1,51 @@
+package org.televisit.fhir.sandbox;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.ZonedDateTime;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+
+/** Loads the sandbox clinic at start-up; creates only what is missing. */
+public class SandboxSeed implements ApplicationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(SandboxSeed.class);
+
+  private final IFhirSystemDao<Bundle, Meta> systemDao;
+  private final SandboxProperties properties;
+
+  public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties) {
+    this.systemDao = systemDao;
+    this.properties = properties;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    SeedResult result = seed(ZonedDateTime.now(properties.zoneOrDefault()));
+    log.info(
+        "Sandbox data set ready: {} resources created, {} already present ({} ms)",
+        result.created(), result.existing(), result.millis());
+  }
+
+  public record SeedResult(int created, int existing, long millis) {}
+
+  public SeedResult seed(ZonedDateTime now) {
+    long started = System.nanoTime();
+    log.info("Loading the sandbox data set (conditional creates; existing resources are kept)...");
+    Bundle transaction =
+        new SandboxDataSet(properties.zoneOrDefault(), properties.slotDays()).asTransaction(now);
+    Bundle response = systemDao.transaction(new SystemRequestDetails(), transaction);
+    int created = 0;
+    for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+      if (entry.getResponse().getStatus() != null && entry.getResponse().getStatus().startsWith("201")) {
+        created++;
+      }
+    }
+    return new SeedResult(
+        created, response.getEntry().size() - created, (System.nanoTime() - started) / 1_000_000);
+  }
+}

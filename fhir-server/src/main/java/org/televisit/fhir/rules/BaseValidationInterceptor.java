@@ -13,8 +13,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Validates the visit resources against the base R4 definitions (and any profile they declare) with
- * HAPI's instance validator before they are stored. An error is a 422 carrying the validator's
- * OperationOutcome, as the FHIR RESTful API asks for content that breaks the rules of the resource.
+ * HAPI's instance validator just before commit. An error is a 422 carrying the validator's
+ * OperationOutcome, as the FHIR RESTful API asks for content that breaks the rules of the resource,
+ * and the whole write (a transaction bundle included) rolls back.
  */
 @Interceptor
 public class BaseValidationInterceptor {
@@ -27,12 +28,13 @@ public class BaseValidationInterceptor {
     this.validatedTypes = validatedTypes;
   }
 
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  // After Televisit's own rules (order 0), so a broken visit rule is named before generic R4 errors.
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 100)
   public void beforeCreate(IBaseResource resource) {
     validate(resource);
   }
 
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 100)
   public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource) {
     validate(newResource);
   }

@@ -23,12 +23,12 @@ public class VisitWriteRulesInterceptor {
 
   public static final String RULE_SYSTEM = "urn:televisit:rule";
 
-  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 0)
   public void beforeCreate(IBaseResource resource) {
     enforce(resource);
   }
 
-  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 0)
   public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource) {
     enforce(newResource);
   }

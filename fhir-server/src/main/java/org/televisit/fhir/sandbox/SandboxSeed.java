@@ -17,6 +17,7 @@ public class SandboxSeed implements ApplicationRunner {
 
   private final IFhirSystemDao<Bundle, Meta> systemDao;
   private final SandboxProperties properties;
+  private volatile ZonedDateTime lastLoadedAt;
 
   public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties) {
     this.systemDao = systemDao;
@@ -25,10 +26,16 @@ public class SandboxSeed implements ApplicationRunner {
 
   @Override
   public void run(ApplicationArguments args) {
-    SeedResult result = seed(ZonedDateTime.now(properties.zoneOrDefault()));
+    lastLoadedAt = ZonedDateTime.now(properties.zoneOrDefault());
+    SeedResult result = seed(lastLoadedAt);
     log.info(
         "Sandbox data set ready: {} resources created, {} already present ({} ms)",
         result.created(), result.existing(), result.millis());
+  }
+
+  /** The instant of the start-up load: the data set's "today" and its slot days count from it. */
+  public ZonedDateTime lastLoadedAt() {
+    return lastLoadedAt;
   }
 
   public record SeedResult(int created, int existing, long millis) {}

@@ -1,0 +1,50 @@
+package org.televisit.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.televisit.support.FhirTestSupport;
+import org.televisit.support.TelevisitIntegrationTest;
+
+@TelevisitIntegrationTest
+class OperationsEndpointsTest extends FhirTestSupport {
+
+  @Test
+  void livenessAndReadinessIncludingTheDatabase() throws Exception {
+    HttpResponse<String> liveness = get("/actuator/health/liveness", "application/json");
+    assertThat(liveness.statusCode()).isEqualTo(200);
+    assertThat(liveness.body()).contains("\"status\":\"UP\"");
+
+    HttpResponse<String> readiness = get("/actuator/health/readiness", "application/json");
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"status\":\"UP\"").contains("\"db\":{\"status\":\"UP\"}");
+  }
+
+  @Test
+  void prometheusMetricsAreExposed() throws Exception {
+    HttpResponse<String> metrics = get("/actuator/prometheus", "text/plain");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+  }
+
+  @Test
+  void metadataListsTheServedTypesOnly() throws Exception {
+    HttpResponse<String> metadata = get("/fhir/metadata");
+    assertThat(metadata.statusCode()).isEqualTo(200);
+    assertThat(metadata.body())
+        .contains("\"type\":\"Appointment\"")
+        .contains("\"type\":\"Encounter\"")
+        .contains("\"type\":\"Slot\"")
+        .contains("\"type\":\"Communication\"")
+        .doesNotContain("\"type\":\"Observation\"")
+        .doesNotContain("\"type\":\"ValueSet\"");
+  }
+
+  @Test
+  void videoSaysItIsUnavailableWithoutJanus() throws Exception {
+    HttpResponse<String> status = get("/api/video/status", "application/json");
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(status.body()).contains("\"available\":false").contains("Video unavailable");
+  }
+}

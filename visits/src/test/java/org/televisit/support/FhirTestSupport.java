@@ -1,0 +1,106 @@
+package org.televisit.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** What the FHIR integration tests share: a client for /fhir and small builders of visit resources. */
+public abstract class FhirTestSupport {
+
+  @LocalServerPort protected int port;
+  @Autowired protected FhirContext fhirContext;
+
+  protected final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  protected String base() {
+    return "http://localhost:" + port;
+  }
+
+  protected IGenericClient fhir() {
+    fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // The first request warms HAPI up (validator, search parameters): give it room.
+    fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
+    return fhirContext.newRestfulGenericClient(base() + "/fhir");
+  }
+
+  protected HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", contentType)
+            .header("Accept", "application/fhir+json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A fresh FHIR read: no-cache keeps HAPI from answering a repeated search from its result cache. */
+  protected HttpResponse<String> get(String path) throws Exception {
+    return get(path, "application/fhir+json");
+  }
+
+  protected HttpResponse<String> get(String path, String accept) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path.replace("|", "%7C")))
+            .timeout(Duration.ofSeconds(60))
+            .header("Accept", accept)
+            .header("Cache-Control", "no-cache")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  protected IdType createPatient() {
+    Patient p = new Patient();
+    p.addIdentifier().setSystem("urn:televisit:test:mrn").setValue(UUID.randomUUID().toString());
+    p.addName().setFamily("Test").addGiven("Pat");
+    return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+  }
+
+  protected IdType createPractitioner() {
+    Practitioner p = new Practitioner();
+    p.addIdentifier().setSystem("urn:televisit:test:npi").setValue(UUID.randomUUID().toString());
+    p.addName().setFamily("Clinician").addGiven("Casey");
+    return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+  }
+
+  protected static Appointment bookedVisit(IdType patient, IdType practitioner, Instant start) {
+    Appointment a = new Appointment();
+    a.setStatus(Appointment.AppointmentStatus.BOOKED);
+    a.setStart(Date.from(start));
+    a.setEnd(Date.from(start.plusSeconds(1200)));
+    a.addParticipant()
+        .setActor(new Reference(patient))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant()
+        .setActor(new Reference(practitioner))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    return a;
+  }
+
+  protected static Encounter virtualEncounter(IdType patient, Encounter.EncounterStatus status) {
+    Encounter e = new Encounter();
+    e.setStatus(status);
+    e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
+    e.setSubject(new Reference(patient));
+    return e;
+  }
+}

@@ -16,6 +16,12 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.Set;
 import ca.uhn.fhir.validation.FhirValidator;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.televisit.fhir.rules.BaseValidationInterceptor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -42,15 +48,25 @@ public class FhirEndpointConfig {
     return rules;
   }
 
-  /** Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled. */
+  /**
+   * Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled.
+   * The chain is in memory (the R4 definitions shipped with HAPI, cached): HAPI's JPA-backed chain
+   * would look definitions up in the database on every write and serialise concurrent bookings.
+   */
   @Bean
   public BaseValidationInterceptor baseValidationInterceptor(
-      FhirContext fhirContext,
-      IValidationSupport validationSupport,
-      FhirServerProperties properties,
-      IInterceptorService interceptors) {
+      FhirContext fhirContext, FhirServerProperties properties, IInterceptorService interceptors) {
+    ValidationSupportChain definitions =
+        new ValidationSupportChain(
+            ValidationSupportChain.CacheConfiguration.defaultValues(),
+            new DefaultProfileValidationSupport(fhirContext),
+            new CommonCodeSystemsTerminologyService(fhirContext),
+            new InMemoryTerminologyServerValidationSupport(fhirContext),
+            new SnapshotGeneratingValidationSupport(fhirContext));
+    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(definitions);
+    instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
     FhirValidator validator = fhirContext.newValidator();
-    validator.registerValidatorModule(new FhirInstanceValidator(validationSupport));
+    validator.registerValidatorModule(instanceValidator);
     BaseValidationInterceptor validation =
         new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
     if (properties.validationEnabled()) {

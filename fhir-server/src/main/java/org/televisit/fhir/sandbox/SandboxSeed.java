@@ -2,21 +2,29 @@ package org.televisit.fhir.sandbox;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 
-/** Loads the sandbox clinic at start-up; creates only what is missing. */
-public class SandboxSeed implements ApplicationRunner {
+/**
+ * Loads the sandbox clinic once Televisit serves requests, on a thread of its own: a first start does
+ * not wait ~10 s for demo data, and every later start only confirms it is there. Creates only what is
+ * missing.
+ */
+public class SandboxSeed {
 
   private static final Logger log = LoggerFactory.getLogger(SandboxSeed.class);
 
   private final IFhirSystemDao<Bundle, Meta> systemDao;
   private final SandboxProperties properties;
+  private final CompletableFuture<SeedResult> startupLoad = new CompletableFuture<>();
   private volatile ZonedDateTime lastLoadedAt;
 
   public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties) {
@@ -24,13 +32,31 @@ public class SandboxSeed implements ApplicationRunner {
     this.properties = properties;
   }
 
-  @Override
-  public void run(ApplicationArguments args) {
-    lastLoadedAt = ZonedDateTime.now(properties.zoneOrDefault());
-    SeedResult result = seed(lastLoadedAt);
-    log.info(
-        "Sandbox data set ready: {} resources created, {} already present ({} ms)",
-        result.created(), result.existing(), result.millis());
+  @EventListener(ApplicationReadyEvent.class)
+  public void loadInBackground() {
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                lastLoadedAt = ZonedDateTime.now(properties.zoneOrDefault());
+                SeedResult result = seed(lastLoadedAt);
+                log.info(
+                    "Sandbox data set ready: {} resources created, {} already present ({} ms)",
+                    result.created(), result.existing(), result.millis());
+                startupLoad.complete(result);
+              } catch (RuntimeException e) {
+                log.error("Loading the sandbox data set failed: {}", e.getMessage(), e);
+                startupLoad.completeExceptionally(e);
+              }
+            },
+            "sandbox-seed");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
+  /** Waits for the start-up load; for tests and for pages that need the sandbox people. */
+  public SeedResult awaitStartupLoad(Duration timeout) throws Exception {
+    return startupLoad.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The instant of the start-up load: the data set's "today" and its slot days count from it. */

@@ -3,6 +3,8 @@ package org.televisit.fhir.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.hl7.fhir.r4.model.Bundle;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.televisit.support.FhirTestSupport;
@@ -12,6 +14,11 @@ import org.televisit.support.TelevisitIntegrationTest;
 class SandboxSeedTest extends FhirTestSupport {
 
   @Autowired SandboxSeed seed;
+
+  @BeforeEach
+  void startupLoadDone() throws Exception {
+    seed.awaitStartupLoad(Duration.ofSeconds(90));
+  }
 
   @Test
   void theSandboxClinicIsLoadedAtStartUp() throws Exception {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The tables the latest changeset creates; update it with every new changeset. */
 final class LatestChangeset {
-  static final List<String> TABLES = List.of();
+  static final List<String> TABLES = List.of("video_room", "video_participant");
 
   private LatestChangeset() {}
 }

@@ -1,0 +1,241 @@
+package org.televisit.video.rooms;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Rooms and admissions in Televisit's tables (schema televisit, see the migrations module), so that
+ * any app node can act on any room. Plain JDBC: the video module knows no Spring.
+ */
+public class RoomDirectory {
+
+  private final DataSource dataSource;
+
+  public RoomDirectory(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Work done while holding a freshly inserted room row; a concurrent claim waits for it. */
+  @FunctionalInterface
+  public interface Creation {
+    void create() throws Exception;
+  }
+
+  /**
+   * Inserts the room and runs {@code creation} (the Janus call) before committing. A concurrent claim of
+   * the same visit blocks on the key until this commits, then finds the room; if creation fails the
+   * insert rolls back and nothing is left behind. Returns false when the visit already has a room.
+   */
+  public boolean claim(VideoRoom room, Creation creation) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "INSERT INTO televisit.video_room (visit_key, node_id, janus_room, secret, pin, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)")) {
+          st.setString(1, room.visitKey());
+          st.setString(2, room.nodeId());
+          st.setLong(3, room.janusRoom());
+          st.setString(4, room.secret());
+          st.setString(5, room.pin());
+          st.setTimestamp(6, Timestamp.from(room.createdAt()));
+          st.executeUpdate();
+        } catch (SQLException e) {
+          c.rollback();
+          if (isDuplicate(e)) {
+            return false;
+          }
+          throw e;
+        }
+        creation.create();
+        c.commit();
+        return true;
+      } catch (Exception e) {
+        c.rollback();
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("room directory: " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<VideoRoom> find(String visitKey) {
+    return query(
+            "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room"
+                + " WHERE visit_key = ?",
+            st -> st.setString(1, visitKey),
+            RoomDirectory::room)
+        .stream()
+        .findFirst();
+  }
+
+  /** Records that the room now lives on another node under another id. */
+  public void moved(String visitKey, String nodeId, long janusRoom) {
+    update(
+        "UPDATE televisit.video_room SET node_id = ?, janus_room = ?, moved_at = ? WHERE visit_key = ?",
+        st -> {
+          st.setString(1, nodeId);
+          st.setLong(2, janusRoom);
+          st.setTimestamp(3, Timestamp.from(Instant.now()));
+          st.setString(4, visitKey);
+        });
+  }
+
+  public void delete(String visitKey) {
+    update("DELETE FROM televisit.video_room WHERE visit_key = ?", st -> st.setString(1, visitKey));
+  }
+
+  /** Rooms per node, for placement. */
+  public Map<String, Integer> roomsPerNode() {
+    Map<String, Integer> counts = new HashMap<>();
+    query(
+            "SELECT node_id, COUNT(*) FROM televisit.video_room GROUP BY node_id",
+            st -> {},
+            rs -> Map.entry(rs.getString(1), rs.getInt(2)))
+        .forEach(e -> counts.put(e.getKey(), e.getValue()));
+    return counts;
+  }
+
+  public void admit(Admission a) {
+    update(
+        "INSERT INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
+            + " feed_id, opaque_id, admitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        st -> {
+          st.setString(1, a.visitKey());
+          st.setString(2, a.participant());
+          st.setString(3, a.role());
+          st.setString(4, a.display());
+          st.setString(5, a.janusToken());
+          st.setLong(6, a.feedId());
+          st.setString(7, a.opaqueId());
+          st.setTimestamp(8, Timestamp.from(a.admittedAt()));
+        });
+  }
+
+  /** Replaces an earlier admission of the same participant (a rejoin gets a fresh token). */
+  public void readmit(Admission a) {
+    update(
+        "DELETE FROM televisit.video_participant WHERE visit_key = ? AND participant = ?",
+        st -> {
+          st.setString(1, a.visitKey());
+          st.setString(2, a.participant());
+        });
+    admit(a);
+  }
+
+  public List<Admission> admissions(String visitKey) {
+    return query(
+        "SELECT visit_key, participant, role, display, janus_token, feed_id, opaque_id, admitted_at,"
+            + " revoked_at FROM televisit.video_participant WHERE visit_key = ? ORDER BY admitted_at",
+        st -> st.setString(1, visitKey),
+        RoomDirectory::admission);
+  }
+
+  public Optional<Admission> admission(String visitKey, String participant) {
+    return admissions(visitKey).stream().filter(a -> a.participant().equals(participant)).findFirst();
+  }
+
+  public Optional<Admission> byOpaqueId(String opaqueId) {
+    return query(
+            "SELECT visit_key, participant, role, display, janus_token, feed_id, opaque_id, admitted_at,"
+                + " revoked_at FROM televisit.video_participant WHERE opaque_id = ?",
+            st -> st.setString(1, opaqueId),
+            RoomDirectory::admission)
+        .stream()
+        .findFirst();
+  }
+
+  /** The admission behind a feed in a Janus room (events after a handle is gone carry only these). */
+  public Optional<Admission> byRoomAndFeed(long janusRoom, long feedId) {
+    return query(
+            "SELECT p.visit_key, p.participant, p.role, p.display, p.janus_token, p.feed_id, p.opaque_id,"
+                + " p.admitted_at, p.revoked_at FROM televisit.video_participant p"
+                + " JOIN televisit.video_room r ON r.visit_key = p.visit_key"
+                + " WHERE r.janus_room = ? AND p.feed_id = ?",
+            st -> {
+              st.setLong(1, janusRoom);
+              st.setLong(2, feedId);
+            },
+            RoomDirectory::admission)
+        .stream()
+        .findFirst();
+  }
+
+  public void revoked(String visitKey, String participant) {
+    update(
+        "UPDATE televisit.video_participant SET revoked_at = ? WHERE visit_key = ? AND participant = ?"
+            + " AND revoked_at IS NULL",
+        st -> {
+          st.setTimestamp(1, Timestamp.from(Instant.now()));
+          st.setString(2, visitKey);
+          st.setString(3, participant);
+        });
+  }
+
+  // ---- plumbing
+
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement st) throws SQLException;
+  }
+
+  @FunctionalInterface
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      binder.bind(st);
+      List<T> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException("room directory: " + e.getMessage(), e);
+    }
+  }
+
+  private void update(String sql, Binder binder) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      binder.bind(st);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("room directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static VideoRoom room(ResultSet rs) throws SQLException {
+    return new VideoRoom(
+        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+        rs.getTimestamp(6).toInstant());
+  }
+
+  private static Admission admission(ResultSet rs) throws SQLException {
+    Timestamp revoked = rs.getTimestamp(9);
+    return new Admission(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        rs.getLong(6), rs.getString(7), rs.getTimestamp(8).toInstant(),
+        revoked == null ? null : revoked.toInstant());
+  }
+
+  private static boolean isDuplicate(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+}

@@ -80,6 +80,14 @@ public class RoomDirectory {
         .findFirst();
   }
 
+  /** The visits whose rooms are on a node. */
+  public List<String> visitsOn(String nodeId) {
+    return query(
+        "SELECT visit_key FROM televisit.video_room WHERE node_id = ? ORDER BY visit_key",
+        st -> st.setString(1, nodeId),
+        rs -> rs.getString(1));
+  }
+
   /** Records that the room now lives on another node under another id. */
   public void moved(String visitKey, String nodeId, long janusRoom) {
     update(

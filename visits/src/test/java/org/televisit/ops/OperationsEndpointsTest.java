@@ -41,10 +41,4 @@ class OperationsEndpointsTest extends FhirTestSupport {
         .doesNotContain("\"type\":\"ValueSet\"");
   }
 
-  @Test
-  void videoSaysItIsUnavailableWithoutJanus() throws Exception {
-    HttpResponse<String> status = get("/api/video/status", "application/json");
-    assertThat(status.statusCode()).isEqualTo(200);
-    assertThat(status.body()).contains("\"available\":false").contains("Video unavailable");
-  }
 }

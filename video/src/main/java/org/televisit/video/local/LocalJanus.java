@@ -86,6 +86,7 @@ public final class LocalJanus implements AutoCloseable {
   public static LocalJanus start(Settings settings) throws IOException, InterruptedException {
     Path binary = binary().orElseThrow(() -> new IllegalStateException("janus is not installed (apt-get install janus)"));
     writeConfiguration(settings);
+    stopLeftover(settings.folder());
     Path logFile = settings.folder().resolve("janus.log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -96,11 +97,32 @@ public final class LocalJanus implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
     Process process = builder.start();
+    Files.writeString(settings.folder().resolve("janus.pid"), Long.toString(process.pid()));
     LocalJanus janus = new LocalJanus(settings, process);
     janus.awaitReady(Duration.ofSeconds(10));
     log.info("Local Janus {} started (API on 127.0.0.1:{}, Admin API on 127.0.0.1:{})",
         settings.id(), settings.httpPort(), settings.adminPort());
     return janus;
+  }
+
+  /** A Janus of an earlier run that ended without stopping it (kill -9) would hold on forever. */
+  private static void stopLeftover(Path folder) throws IOException {
+    Path pidFile = folder.resolve("janus.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().commandLine().map(c -> c.contains("janus") && c.contains(folder.toString())).orElse(false))
+          .ifPresent(p -> {
+            log.warn("Stopping a Janus left over from an earlier run (pid {})", pid);
+            p.destroyForcibly();
+          });
+    } catch (NumberFormatException e) {
+      // not ours to read: ignore
+    }
+    Files.deleteIfExists(pidFile);
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {
@@ -177,9 +199,10 @@ public final class LocalJanus implements AutoCloseable {
 
   static void writeConfiguration(Settings s) throws IOException {
     Files.createDirectories(s.folder());
+    ownerOnly(s.folder(), "rwx------");
     Path lib = libraryFolder();
     String iface = firstNonLoopbackIpv4Interface().orElse(null);
-    Files.writeString(s.folder().resolve("janus.jcfg"),
+    writeSecretFile(s.folder().resolve("janus.jcfg"),
         """
         general: {
           configs_folder = "%s"
@@ -227,7 +250,7 @@ public final class LocalJanus implements AutoCloseable {
             s.eventsUrl() != null,
             allBut(lib.resolve("events"), s.eventsUrl() != null ? "libjanus_sampleevh.so" : ""),
             allBut(lib.resolve("loggers"), "")));
-    Files.writeString(s.folder().resolve("janus.transport.http.jcfg"),
+    writeSecretFile(s.folder().resolve("janus.transport.http.jcfg"),
         """
         general: {
           json = "compact"
@@ -245,7 +268,7 @@ public final class LocalJanus implements AutoCloseable {
           admin_https = false
         }
         """.formatted(s.httpPort(), s.adminPort()));
-    Files.writeString(s.folder().resolve("janus.plugin.videoroom.jcfg"),
+    writeSecretFile(s.folder().resolve("janus.plugin.videoroom.jcfg"),
         """
         general: {
           admin_key = "%s"
@@ -253,7 +276,7 @@ public final class LocalJanus implements AutoCloseable {
         }
         """.formatted(s.videoroomAdminKey()));
     if (s.eventsUrl() != null) {
-      Files.writeString(s.folder().resolve("janus.eventhandler.sampleevh.jcfg"),
+      writeSecretFile(s.folder().resolve("janus.eventhandler.sampleevh.jcfg"),
           """
           general: {
             enabled = true
@@ -268,6 +291,20 @@ public final class LocalJanus implements AutoCloseable {
           }
           """.formatted(s.eventsUrl(), s.eventsUser(), s.eventsPassword()));
     }
+  }
+
+  /** The config files hold the admin secret and keys: readable by this user only. */
+  private static void ownerOnly(Path path, String permissions) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+    } catch (UnsupportedOperationException notPosix) {
+      // not a POSIX file system: nothing to tighten
+    }
+  }
+
+  private static void writeSecretFile(Path file, String content) throws IOException {
+    Files.writeString(file, content);
+    ownerOnly(file, "rw-------");
   }
 
   private static String allBut(Path folder, String keep) throws IOException {

@@ -63,16 +63,28 @@ public class VideoRooms {
     throw new VideoUnavailable("Could not settle the video room for this visit; try again.");
   }
 
-  /** Admits a participant: their own Janus token, allowed in the room. A rejoin gets a fresh token. */
+  /**
+   * Admits a participant: their own Janus token, allowed in the room. A rejoin gets a fresh token.
+   * Optimistic: the recorded room is used as it is, and only when Janus says it lost the room (or does
+   * not answer) is the room ensured again (moved) and the grant retried once.
+   */
   public JoinData admit(String visitKey, String participant, String role, String display) {
-    VideoRoom room = ensureRoom(visitKey);
-    JanusAdminClient client = clientOf(room);
-    directory.admission(visitKey, participant).filter(a -> !a.revoked()).ifPresent(a -> revokeOn(client, room, a));
+    VideoRoom room = directory.find(visitKey).orElseGet(() -> ensureRoom(visitKey));
     Admission admission =
         new Admission(
             visitKey, participant, role, display, token(), randomId(), token().substring(0, 22),
             clock.instant(), null);
-    grant(client, room, admission);
+    Optional<Admission> earlier = directory.admission(visitKey, participant).filter(a -> !a.revoked());
+    try {
+      grantReplacing(clientOf(room), room, earlier, admission);
+    } catch (JanusException.NoSuchRoom | JanusUnreachable lost) {
+      if (lost instanceof JanusUnreachable) {
+        pool.markUnhealthy(room.nodeId(), lost.getMessage());
+      }
+      room = ensureRoom(visitKey);
+      grantReplacing(clientOf(room), room, earlier, admission);
+    }
+    JanusAdminClient client = clientOf(room);
     try {
       directory.readmit(admission);
     } catch (RuntimeException e) {
@@ -80,6 +92,14 @@ public class VideoRooms {
       throw e;
     }
     return joinData(client, room, admission);
+  }
+
+  private void grantReplacing(
+      JanusAdminClient client, VideoRoom room, Optional<Admission> earlier, Admission admission) {
+    if (earlier.isPresent()) {
+      revokeOn(client, room, earlier.get());
+    }
+    grant(client, room, admission);
   }
 
   /** Cuts a participant off: their token leaves Janus and the room, and their publisher is kicked. */

@@ -34,9 +34,7 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule smartLaunchDependsOnNothingOfOurs =
       noClasses().that().resideInAPackage(SMART)
-          .should().dependOnClassesThat().resideInAnyPackage(VIDEO, FHIR, VISITS)
-          // smart-launch has no classes until the SMART issue lands
-          .allowEmptyShould(true);
+          .should().dependOnClassesThat().resideInAnyPackage(VIDEO, FHIR, VISITS);
 
   @ArchTest
   static final ArchRule fhirServerUsesOnlySmartLaunch =

@@ -48,11 +48,8 @@ public final class JanusAdminClient {
       List<String> allowed) {}
 
   public long createRoom(RoomSpec spec) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "create");
-    request.put("room", spec.room());
+    ObjectNode request = roomRequest("create", spec.room(), spec.secret());
     request.put("description", spec.description());
-    request.put("secret", spec.secret());
     request.put("pin", spec.pin());
     request.put("is_private", true);
     request.put("publishers", spec.publishers());
@@ -67,18 +64,12 @@ public final class JanusAdminClient {
   }
 
   public boolean roomExists(long room) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "exists");
-    request.put("room", room);
-    return videoroom(request, true).path("exists").asBoolean(false);
+    return videoroom(roomRequest("exists", room, null), true).path("exists").asBoolean(false);
   }
 
   /** Changes the room's allowed-token list (action add or remove). */
   public void allowed(long room, String secret, String action, Collection<String> tokens) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "allowed");
-    request.put("room", room);
-    request.put("secret", secret);
+    ObjectNode request = roomRequest("allowed", room, secret);
     request.put("action", action);
     ArrayNode allowed = request.putArray("allowed");
     tokens.forEach(allowed::add);
@@ -86,10 +77,7 @@ public final class JanusAdminClient {
   }
 
   public void editPin(long room, String secret, String newPin) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "edit");
-    request.put("room", room);
-    request.put("secret", secret);
+    ObjectNode request = roomRequest("edit", room, secret);
     request.put("new_pin", newPin);
     videoroom(request, true);
   }
@@ -98,11 +86,8 @@ public final class JanusAdminClient {
   public record RoomParticipant(long id, String display, boolean publisher) {}
 
   public List<RoomParticipant> listParticipants(long room) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "listparticipants");
-    request.put("room", room);
     List<RoomParticipant> participants = new ArrayList<>();
-    for (JsonNode p : videoroom(request, true).path("participants")) {
+    for (JsonNode p : videoroom(roomRequest("listparticipants", room, null), true).path("participants")) {
       participants.add(
           new RoomParticipant(
               p.path("id").asLong(), p.path("display").asText(null), p.path("publisher").asBoolean()));
@@ -111,21 +96,26 @@ public final class JanusAdminClient {
   }
 
   public void kick(long room, String secret, long participantId) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "kick");
-    request.put("room", room);
-    request.put("secret", secret);
+    ObjectNode request = roomRequest("kick", room, secret);
     request.put("id", participantId);
     videoroom(request, true);
   }
 
   public void destroyRoom(long room, String secret) {
-    ObjectNode request = http.mapper().createObjectNode();
-    request.put("request", "destroy");
-    request.put("room", room);
-    request.put("secret", secret);
+    ObjectNode request = roomRequest("destroy", room, secret);
     request.put("permanent", false);
     videoroom(request, true);
+  }
+
+  /** A videoroom request about one room, with its secret when the request needs one. */
+  private ObjectNode roomRequest(String name, long room, String secret) {
+    ObjectNode request = http.mapper().createObjectNode();
+    request.put("request", name);
+    request.put("room", room);
+    if (secret != null) {
+      request.put("secret", secret);
+    }
+    return request;
   }
 
   private JsonNode videoroom(ObjectNode request, boolean idempotent) {

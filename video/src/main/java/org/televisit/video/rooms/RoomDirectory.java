@@ -19,6 +19,10 @@ import javax.sql.DataSource;
  */
 public class RoomDirectory {
 
+  private static final String ADMISSION =
+      "SELECT p.visit_key, p.participant, p.role, p.display, p.janus_token, p.feed_id, p.opaque_id,"
+          + " p.admitted_at, p.revoked_at FROM televisit.video_participant p";
+
   private final DataSource dataSource;
 
   public RoomDirectory(DataSource dataSource) {
@@ -144,22 +148,25 @@ public class RoomDirectory {
 
   public List<Admission> admissions(String visitKey) {
     return query(
-        "SELECT visit_key, participant, role, display, janus_token, feed_id, opaque_id, admitted_at,"
-            + " revoked_at FROM televisit.video_participant WHERE visit_key = ? ORDER BY admitted_at",
+        ADMISSION + " WHERE p.visit_key = ? ORDER BY p.admitted_at",
         st -> st.setString(1, visitKey),
         RoomDirectory::admission);
   }
 
   public Optional<Admission> admission(String visitKey, String participant) {
-    return admissions(visitKey).stream().filter(a -> a.participant().equals(participant)).findFirst();
+    return query(
+            ADMISSION + " WHERE p.visit_key = ? AND p.participant = ?",
+            st -> {
+              st.setString(1, visitKey);
+              st.setString(2, participant);
+            },
+            RoomDirectory::admission)
+        .stream()
+        .findFirst();
   }
 
   public Optional<Admission> byOpaqueId(String opaqueId) {
-    return query(
-            "SELECT visit_key, participant, role, display, janus_token, feed_id, opaque_id, admitted_at,"
-                + " revoked_at FROM televisit.video_participant WHERE opaque_id = ?",
-            st -> st.setString(1, opaqueId),
-            RoomDirectory::admission)
+    return query(ADMISSION + " WHERE p.opaque_id = ?", st -> st.setString(1, opaqueId), RoomDirectory::admission)
         .stream()
         .findFirst();
   }
@@ -167,9 +174,7 @@ public class RoomDirectory {
   /** The admission behind a feed in a Janus room (events after a handle is gone carry only these). */
   public Optional<Admission> byRoomAndFeed(long janusRoom, long feedId) {
     return query(
-            "SELECT p.visit_key, p.participant, p.role, p.display, p.janus_token, p.feed_id, p.opaque_id,"
-                + " p.admitted_at, p.revoked_at FROM televisit.video_participant p"
-                + " JOIN televisit.video_room r ON r.visit_key = p.visit_key"
+            ADMISSION + " JOIN televisit.video_room r ON r.visit_key = p.visit_key"
                 + " WHERE r.janus_room = ? AND p.feed_id = ?",
             st -> {
               st.setLong(1, janusRoom);

@@ -28,7 +28,8 @@ public final class Scopes {
 
   private Scopes(List<ResourceScope> resourceScopes, Set<String> otherScopes) {
     this.resourceScopes = List.copyOf(resourceScopes);
-    this.otherScopes = Set.copyOf(otherScopes);
+    // keeps the order they came in: Set.copyOf would iterate in a different order on every JVM
+    this.otherScopes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(otherScopes));
   }
 
   /** A malformed scope: names the token that could not be read. */

@@ -1,0 +1,41 @@
+package org.televisit.smart.launch;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registered EHRs. A launch names its issuer; only an exact registered FHIR base (a trailing
+ * slash aside) is ever contacted, so a crafted launch URL cannot make Televisit fetch anything else.
+ */
+public final class IssuerRegistry {
+
+  private final Map<String, RegisteredIssuer> byBase = new LinkedHashMap<>();
+
+  public IssuerRegistry(List<RegisteredIssuer> issuers) {
+    for (RegisteredIssuer issuer : issuers) {
+      byBase.put(normalise(issuer.fhirBase().toString()), issuer);
+    }
+  }
+
+  public Optional<RegisteredIssuer> find(String iss) {
+    if (iss == null || iss.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(byBase.get(normalise(iss.trim())));
+  }
+
+  public List<RegisteredIssuer> all() {
+    return List.copyOf(byBase.values());
+  }
+
+  static String normalise(String base) {
+    String s = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    URI uri = URI.create(s);
+    // scheme and host are case-insensitive; the path is not
+    return uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority().toLowerCase()
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+}

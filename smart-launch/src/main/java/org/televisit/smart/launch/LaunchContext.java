@@ -1,0 +1,31 @@
+package org.televisit.smart.launch;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.televisit.smart.scopes.Scopes;
+
+/**
+ * The outcome of a launch, kept server-side in the clinician's session: tokens (never sent to the
+ * browser) and the context the EHR launched with.
+ */
+public record LaunchContext(
+    RegisteredIssuer issuer,
+    String accessToken,
+    String refreshToken,
+    Instant accessTokenExpiresAt,
+    Scopes granted,
+    String patient,
+    String encounter,
+    List<String> fhirContext,
+    boolean needPatientBanner,
+    String smartStyleUrl,
+    String intent,
+    String tenant,
+    URI fhirUser) {
+
+  @Override
+  public String toString() {
+    return "LaunchContext[" + issuer.fhirBase() + ", scopes " + granted + "]"; // no tokens, no PHI
+  }
+}

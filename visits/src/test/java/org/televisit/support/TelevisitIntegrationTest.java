@@ -19,6 +19,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Boot's test support switches metrics export off; the Prometheus endpoint is part of what we test.
 @AutoConfigureObservability
-@ContextConfiguration(initializers = PostgresTestDatabase.class)
+@ContextConfiguration(initializers = {PostgresTestDatabase.class, SimulatedEhr.class})
 @ActiveProfiles("it")
 public @interface TelevisitIntegrationTest {}

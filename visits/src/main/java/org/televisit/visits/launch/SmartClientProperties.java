@@ -1,0 +1,41 @@
+package org.televisit.visits.launch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.televisit.smart.launch.RegisteredIssuer;
+
+/**
+ * televisit.smart.*: the EHRs Televisit may be launched from. Client secrets and private keys come
+ * from the environment or a secrets store, never from a committed file.
+ */
+@ConfigurationProperties("televisit.smart")
+public record SmartClientProperties(
+    List<Issuer> issuers,
+    /** The callback registered at every EHR; default {televisit.public-url}/callback. */
+    URI redirectUri,
+    @DefaultValue("10m") Duration discoveryTtl,
+    @DefaultValue("3s") Duration connectTimeout,
+    @DefaultValue("10s") Duration readTimeout) {
+
+  public List<Issuer> issuersOrEmpty() {
+    return issuers == null ? List.of() : issuers;
+  }
+
+  public record Issuer(
+      URI fhirBase,
+      String clientId,
+      @DefaultValue("PUBLIC") RegisteredIssuer.ClientAuth clientAuth,
+      String clientSecret,
+      String privateJwk,
+      @DefaultValue("openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs user/Practitioner.rs")
+          String scopes,
+      @DefaultValue("false") boolean encounterWriteBack) {
+
+    RegisteredIssuer registered() {
+      return new RegisteredIssuer(fhirBase, clientId, clientAuth, clientSecret, privateJwk, scopes, encounterWriteBack);
+    }
+  }
+}

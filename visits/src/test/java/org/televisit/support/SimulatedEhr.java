@@ -1,0 +1,40 @@
+package org.televisit.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * An external EHR for the shared test context: a WireMock server started once per JVM and
+ * registered as a SMART issuer (public client "televisit-it"). Tests stub its endpoints.
+ */
+public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+  public static final String CLIENT_ID = "televisit-it";
+  private static WireMockServer server;
+
+  public static synchronized WireMockServer server() {
+    if (server == null) {
+      server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+      server.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+    }
+    return server;
+  }
+
+  public static String fhirBase() {
+    return server().baseUrl() + "/fhir";
+  }
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    TestPropertyValues.of(
+            "televisit.smart.issuers[0].fhir-base=" + fhirBase(),
+            "televisit.smart.issuers[0].client-id=" + CLIENT_ID,
+            "televisit.smart.issuers[0].client-auth=PUBLIC",
+            "televisit.smart.issuers[0].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
+        .applyTo(context.getEnvironment());
+  }
+}

@@ -198,13 +198,55 @@ public class LaunchFlow {
         fhirUser);
   }
 
+  /** Refresh this far ahead of expiry, so a request never goes out with a token about to lapse. */
+  static final Duration REFRESH_AHEAD = Duration.ofSeconds(60);
+
+  /**
+   * The context with a usable access token: as it is while the token has more than a minute left
+   * (or no known expiry), refreshed with the refresh token otherwise. Without a refresh token an
+   * expiring launch is refused, so the clinician launches again.
+   */
+  public LaunchContext fresh(LaunchContext context) {
+    if (context.accessTokenExpiresAt() == null
+        || clock.instant().plus(REFRESH_AHEAD).isBefore(context.accessTokenExpiresAt())) {
+      return context;
+    }
+    if (context.refreshToken() == null) {
+      throw new LaunchRefused("The EHR session has expired. Please launch Televisit again from the EHR.");
+    }
+    SmartConfiguration config;
+    try {
+      config = discovery.discover(context.issuer().fhirBase());
+    } catch (SmartDiscovery.DiscoveryFailed e) {
+      throw new LaunchRefused(e.getMessage(), e);
+    }
+    OIDCTokenResponse response = tokenRequest(context.issuer(), config.tokenEndpoint(),
+        new com.nimbusds.oauth2.sdk.RefreshTokenGrant(new com.nimbusds.oauth2.sdk.token.RefreshToken(context.refreshToken())));
+    OIDCTokens tokens = response.getOIDCTokens();
+    long lifetime = tokens.getAccessToken().getLifetime();
+    Scope scope = tokens.getAccessToken().getScope();
+    return new LaunchContext(
+        context.issuer(),
+        tokens.getAccessToken().getValue(),
+        // a server that rotates refresh tokens sends a new one; otherwise the old one stays valid
+        tokens.getRefreshToken() != null ? tokens.getRefreshToken().getValue() : context.refreshToken(),
+        lifetime > 0 ? clock.instant().plusSeconds(lifetime) : null,
+        scope != null ? Scopes.parse(scope.toString()) : context.granted(),
+        context.patient(), context.encounter(), context.fhirContext(), context.needPatientBanner(),
+        context.smartStyleUrl(), context.intent(), context.tenant(), context.fhirUser());
+  }
+
   private OIDCTokenResponse exchange(PendingLaunch pending, String code) {
-    URI tokenEndpoint = pending.configuration().tokenEndpoint();
     AuthorizationCodeGrant grant =
         new AuthorizationCodeGrant(new AuthorizationCode(code), pending.redirectUri(), pending.codeVerifier());
-    TokenRequest request = clientAuthentication(pending.issuer(), tokenEndpoint)
+    return tokenRequest(pending.issuer(), pending.configuration().tokenEndpoint(), grant);
+  }
+
+  private OIDCTokenResponse tokenRequest(
+      RegisteredIssuer issuer, URI tokenEndpoint, com.nimbusds.oauth2.sdk.AuthorizationGrant grant) {
+    TokenRequest request = clientAuthentication(issuer, tokenEndpoint)
         .map(auth -> new TokenRequest(tokenEndpoint, auth, grant))
-        .orElseGet(() -> new TokenRequest(tokenEndpoint, new ClientID(pending.issuer().clientId()), grant));
+        .orElseGet(() -> new TokenRequest(tokenEndpoint, new ClientID(issuer.clientId()), grant));
     HTTPRequest http = request.toHTTPRequest();
     http.setConnectTimeout(connectTimeoutMillis);
     http.setReadTimeout(readTimeoutMillis);

@@ -251,6 +251,33 @@ class LaunchFlowTest {
   }
 
   @Test
+  void anAccessTokenAboutToExpireIsRefreshedAndARotatedRefreshTokenKept() throws Exception {
+    LaunchFlow.Authorization a = launch();
+    tokenEndpointReturns(idToken(ehrKey, a, c -> {}));
+    LaunchContext launched = flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null);
+    assertThat(flow.fresh(launched)).as("an hour left: kept as it is").isSameAs(launched);
+
+    LaunchContext expiring = new LaunchContext(launched.issuer(), launched.accessToken(), launched.refreshToken(),
+        Instant.now().plusSeconds(30), launched.granted(), launched.patient(), launched.encounter(),
+        launched.fhirContext(), launched.needPatientBanner(), launched.smartStyleUrl(), launched.intent(),
+        launched.tenant(), launched.fhirUser());
+    ehr.stubFor(post("/token").withRequestBody(containing("grant_type=refresh_token")).atPriority(1).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
+        {"access_token":"at-new","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-rotated",
+         "scope":"user/Patient.rs"}""")));
+    LaunchContext refreshed = flow.fresh(expiring);
+    assertThat(refreshed.accessToken()).isEqualTo("at-new");
+    assertThat(refreshed.refreshToken()).isEqualTo("rt-rotated");
+    assertThat(refreshed.patient()).isEqualTo("123");
+    assertThat(refreshed.accessTokenExpiresAt()).isAfter(Instant.now().plusSeconds(3000));
+    ehr.verify(postRequestedFor(urlEqualTo("/token")).withRequestBody(containing("grant_type=refresh_token"))
+        .withRequestBody(containing("refresh_token=rt-456")));
+
+    LaunchContext noRefresh = new LaunchContext(launched.issuer(), "at", null, Instant.now().plusSeconds(10),
+        launched.granted(), null, null, List.of(), true, null, null, null, null);
+    assertThatThrownBy(() -> flow.fresh(noRefresh)).hasMessageContaining("launch Televisit again");
+  }
+
+  @Test
   void aServerThatOnlySpeaksV1GetsV1Scopes() {
     assertThat(LaunchFlow.toV1("user/Patient.rs")).isEqualTo("user/Patient.read");
     assertThat(LaunchFlow.toV1("user/Encounter.cruds")).isEqualTo("user/Encounter.*");

@@ -43,6 +43,8 @@ import org.televisit.video.rooms.VideoRooms;
 public class VideoBench {
 
   static final MediaType JSON = MediaType.get("application/json");
+  static final org.televisit.video.rooms.SecretSeal SEAL =
+      new org.televisit.video.rooms.SecretSeal(java.util.Base64.getEncoder().encodeToString(new byte[32]));
 
   public static void main(String[] args) throws Exception {
     int visits = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -80,7 +82,7 @@ public class VideoBench {
 
       // ---- 1. overhead: Televisit's ensure + 2 admits vs the same Janus calls, raw
       try (NodePool pool = new NodePool(List.of(one), http, Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC())) {
-        VideoRooms rooms = new VideoRooms(pool, new RoomDirectory(pooled), Clock.systemUTC(), 4);
+        VideoRooms rooms = new VideoRooms(pool, new RoomDirectory(pooled, SEAL), Clock.systemUTC(), 4);
         Raw raw = new Raw(one);
         for (int i = 0; i < 300; i++) { // warm-up
           visit(rooms, "warm-" + i);
@@ -127,7 +129,7 @@ public class VideoBench {
       }
       List<JanusNode> three = janus.stream().map(j -> j.node("http://127.0.0.1", 120)).toList();
       try (NodePool pool = new NodePool(three, http, Duration.ofSeconds(1), Duration.ofSeconds(10), Clock.systemUTC())) {
-        RoomDirectory directory = new RoomDirectory(pooled);
+        RoomDirectory directory = new RoomDirectory(pooled, SEAL);
         VideoRooms rooms = new VideoRooms(pool, directory, Clock.systemUTC(), 4);
         for (int i = 0; i < 300; i++) rooms.ensureRoom("p-" + i);
         Map<String, Integer> spread = directory.roomsPerNode();

@@ -15,7 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * Rooms and admissions in Televisit's tables (schema televisit, see the migrations module), so that
- * any app node can act on any room. Plain JDBC: the video module knows no Spring.
+ * any app node can act on any room. Room secrets, pins and Janus tokens are sealed before they are
+ * written ({@link SecretSeal}). Plain JDBC: the video module knows no Spring.
  */
 public class RoomDirectory {
 
@@ -24,9 +25,11 @@ public class RoomDirectory {
           + " p.admitted_at, p.revoked_at FROM televisit.video_participant p";
 
   private final DataSource dataSource;
+  private final SecretSeal seal;
 
-  public RoomDirectory(DataSource dataSource) {
+  public RoomDirectory(DataSource dataSource, SecretSeal seal) {
     this.dataSource = dataSource;
+    this.seal = seal;
   }
 
   /** Work done while holding a freshly inserted room row; a concurrent claim waits for it. */
@@ -51,8 +54,8 @@ public class RoomDirectory {
           st.setString(1, room.visitKey());
           st.setString(2, room.nodeId());
           st.setLong(3, room.janusRoom());
-          st.setString(4, room.secret());
-          st.setString(5, room.pin());
+          st.setString(4, seal.seal(room.secret()));
+          st.setString(5, seal.seal(room.pin()));
           st.setTimestamp(6, Timestamp.from(room.createdAt()));
           st.executeUpdate();
         } catch (SQLException e) {
@@ -79,7 +82,7 @@ public class RoomDirectory {
             "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room"
                 + " WHERE visit_key = ?",
             st -> st.setString(1, visitKey),
-            RoomDirectory::room)
+            this::room)
         .stream()
         .findFirst();
   }
@@ -128,7 +131,7 @@ public class RoomDirectory {
           st.setString(2, a.participant());
           st.setString(3, a.role());
           st.setString(4, a.display());
-          st.setString(5, a.janusToken());
+          st.setString(5, seal.seal(a.janusToken()));
           st.setLong(6, a.feedId());
           st.setString(7, a.opaqueId());
           st.setTimestamp(8, Timestamp.from(a.admittedAt()));
@@ -150,7 +153,7 @@ public class RoomDirectory {
     return query(
         ADMISSION + " WHERE p.visit_key = ? ORDER BY p.admitted_at",
         st -> st.setString(1, visitKey),
-        RoomDirectory::admission);
+        this::admission);
   }
 
   public Optional<Admission> admission(String visitKey, String participant) {
@@ -160,13 +163,13 @@ public class RoomDirectory {
               st.setString(1, visitKey);
               st.setString(2, participant);
             },
-            RoomDirectory::admission)
+            this::admission)
         .stream()
         .findFirst();
   }
 
   public Optional<Admission> byOpaqueId(String opaqueId) {
-    return query(ADMISSION + " WHERE p.opaque_id = ?", st -> st.setString(1, opaqueId), RoomDirectory::admission)
+    return query(ADMISSION + " WHERE p.opaque_id = ?", st -> st.setString(1, opaqueId), this::admission)
         .stream()
         .findFirst();
   }
@@ -180,7 +183,7 @@ public class RoomDirectory {
               st.setLong(1, janusRoom);
               st.setLong(2, feedId);
             },
-            RoomDirectory::admission)
+            this::admission)
         .stream()
         .findFirst();
   }
@@ -234,16 +237,16 @@ public class RoomDirectory {
     }
   }
 
-  private static VideoRoom room(ResultSet rs) throws SQLException {
+  private VideoRoom room(ResultSet rs) throws SQLException {
     return new VideoRoom(
-        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+        rs.getString(1), rs.getString(2), rs.getLong(3), seal.open(rs.getString(4)), seal.open(rs.getString(5)),
         rs.getTimestamp(6).toInstant());
   }
 
-  private static Admission admission(ResultSet rs) throws SQLException {
+  private Admission admission(ResultSet rs) throws SQLException {
     Timestamp revoked = rs.getTimestamp(9);
     return new Admission(
-        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), seal.open(rs.getString(5)),
         rs.getLong(6), rs.getString(7), rs.getTimestamp(8).toInstant(),
         revoked == null ? null : revoked.toInstant());
   }

@@ -39,7 +39,7 @@ class NodePoolFailoverOnJanusTest {
     http = new JanusHttp(Duration.ofMillis(500), Duration.ofSeconds(2), 1);
     pool = new NodePool(nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(), http,
         Duration.ofMillis(500), Duration.ofSeconds(4), Clock.systemUTC());
-    directory = new RoomDirectory(database.dataSource());
+    directory = new RoomDirectory(database.dataSource(), TestDatabase.SEAL);
     rooms = new VideoRooms(pool, directory, Clock.systemUTC(), 4);
   }
 

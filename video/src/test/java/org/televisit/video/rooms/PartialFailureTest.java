@@ -40,7 +40,7 @@ class PartialFailureTest {
     http = new JanusHttp(Duration.ofMillis(300), Duration.ofMillis(400), 0);
     NodePool pool = new NodePool(List.of(new JanusNode("mock", janus.baseUrl() + "/janus", janus.baseUrl() + "/admin",
         "s", "k", "http://public/janus", 10, false)), http, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC());
-    directory = new RoomDirectory(database.dataSource());
+    directory = new RoomDirectory(database.dataSource(), TestDatabase.SEAL);
     rooms = new VideoRooms(pool, directory, Clock.systemUTC(), 4);
   }
 

@@ -39,7 +39,7 @@ class VideoRoomsOnJanusTest {
     janus = processes.start("solo", sink.url(), sink.password);
     http = JanusHttp.withDefaults();
     pool = new NodePool(List.of(janus.node("http://127.0.0.1")), http, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC());
-    rooms = new VideoRooms(pool, new RoomDirectory(database.dataSource()), Clock.systemUTC(), 4);
+    rooms = new VideoRooms(pool, new RoomDirectory(database.dataSource(), TestDatabase.SEAL), Clock.systemUTC(), 4);
     admin = pool.client("solo").orElseThrow();
   }
 
@@ -61,6 +61,20 @@ class VideoRoomsOnJanusTest {
     assertThat(admin.roomExists(first.janusRoom())).isTrue();
     assertThat(first.secret()).hasSizeGreaterThanOrEqualTo(40);
     assertThat(first.pin()).hasSizeGreaterThanOrEqualTo(16);
+  }
+
+  @Test
+  void secretsAndTokensAreNotStoredInClear() throws Exception {
+    VideoRoom room = rooms.ensureRoom("visit-sealed");
+    JoinData data = rooms.admit("visit-sealed", "patient-s", "patient", "Patient");
+    try (var c = database.dataSource().getConnection(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT r.secret, r.pin, p.janus_token FROM televisit.video_room r"
+            + " JOIN televisit.video_participant p ON p.visit_key = r.visit_key WHERE r.visit_key = 'visit-sealed'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isNotEqualTo(room.secret()).doesNotContain(room.secret());
+      assertThat(rs.getString(2)).doesNotContain(room.pin());
+      assertThat(rs.getString(3)).doesNotContain(data.token());
+    }
   }
 
   @Test

@@ -15,6 +15,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** A throw-away PostgreSQL database with Televisit's schema applied by the real changelog. */
 public final class TestDatabase implements AutoCloseable {
 
+  /** A fixed key for tests; production keys come from configuration. */
+  public static final org.televisit.video.rooms.SecretSeal SEAL =
+      new org.televisit.video.rooms.SecretSeal("k8Qb3p4y0m2Zr6Lw9Xc1Vt5Jn7Hd2Fs4Ga6Ke8Mu0Ow");
+
   static final String ADMIN_URL =
       System.getenv().getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
   static final String USER = System.getenv().getOrDefault("TELEVISIT_TEST_PG_USER", "postgres");

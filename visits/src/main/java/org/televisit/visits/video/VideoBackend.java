@@ -1,6 +1,8 @@
 package org.televisit.visits.video;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.televisit.video.janus.JanusNode;
 import org.televisit.video.local.LocalJanus;
 import org.televisit.video.rooms.NodePool;
 import org.televisit.video.rooms.RoomDirectory;
+import org.televisit.video.rooms.SecretSeal;
 import org.televisit.video.rooms.VideoRooms;
 
 /**
@@ -73,7 +76,7 @@ public class VideoBackend implements DisposableBean {
     }
     pool = new NodePool(nodes, http, properties.healthInterval(), properties.maxHealthBackoff(), Clock.systemUTC());
     pool.start();
-    rooms = new VideoRooms(pool, new RoomDirectory(dataSource), Clock.systemUTC(), properties.maxPublishers());
+    rooms = new VideoRooms(pool, new RoomDirectory(dataSource, secretSeal()), Clock.systemUTC(), properties.maxPublishers());
     log.info("Video ready on {} Janus node(s)", nodes.size());
   }
 
@@ -103,6 +106,35 @@ public class VideoBackend implements DisposableBean {
     } catch (Exception e) {
       log.warn("The local Janus did not start: {}", e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The key that seals room secrets and tokens at rest: televisit.video.secret-key (every app node
+   * must share it), else one generated once into the data folder for a single-node run.
+   */
+  private SecretSeal secretSeal() {
+    if (properties.secretKey() != null && !properties.secretKey().isBlank()) {
+      return new SecretSeal(properties.secretKey());
+    }
+    Path file = dataDir.resolve("video-secret.key").toAbsolutePath();
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(file.getParent());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(file, Base64.getEncoder().encodeToString(key));
+        try {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // not a POSIX file system
+        }
+        log.warn("No televisit.video.secret-key configured: generated one in {} (fine for one node; "
+            + "set TELEVISIT_VIDEO_SECRET_KEY on every node of a cluster)", file);
+      }
+      return new SecretSeal(Files.readString(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot read or create the video secret key at " + file, e);
     }
   }
 

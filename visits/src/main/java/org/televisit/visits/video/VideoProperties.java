@@ -16,6 +16,8 @@ public record VideoProperties(
     @DefaultValue LocalJanusProperties localJanus,
     /** Password Janus's event handler sends (basic auth, user "janus"); required with external nodes. */
     String eventsPassword,
+    /** 32 bytes, base64: seals room secrets and tokens in the database; the same on every app node. */
+    String secretKey,
     @DefaultValue("4") int maxPublishers,
     @DefaultValue("5s") Duration healthInterval,
     @DefaultValue("60s") Duration maxHealthBackoff) {

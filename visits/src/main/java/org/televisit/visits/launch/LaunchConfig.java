@@ -1,6 +1,8 @@
 package org.televisit.visits.launch;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,9 +15,18 @@ import org.televisit.smart.launch.SmartDiscovery;
 class LaunchConfig {
 
   @Bean
-  LaunchFlow launchFlow(SmartClientProperties properties) {
-    IssuerRegistry registry = new IssuerRegistry(
-        properties.issuersOrEmpty().stream().map(SmartClientProperties.Issuer::registered).toList());
+  ClientKeys clientKeys(SmartClientProperties properties, @Value("${televisit.data-dir:./data}") String dataDir) {
+    return new ClientKeys(properties.clientJwk(), Path.of(dataDir), properties.issuersOrEmpty());
+  }
+
+  @Bean
+  IssuerRegistry issuerRegistry(SmartClientProperties properties, ClientKeys keys) {
+    String defaultKey = keys.defaultKey().toJSONString();
+    return new IssuerRegistry(properties.issuersOrEmpty().stream().map(i -> i.registered(defaultKey)).toList());
+  }
+
+  @Bean
+  LaunchFlow launchFlow(SmartClientProperties properties, IssuerRegistry registry) {
     SmartDiscovery discovery = new SmartDiscovery(
         properties.discoveryTtl(), properties.connectTimeout(), properties.readTimeout(), Clock.systemUTC());
     return new LaunchFlow(registry, discovery, Clock.systemUTC(), properties.connectTimeout(), properties.readTimeout());

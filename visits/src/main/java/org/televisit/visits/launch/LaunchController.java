@@ -17,7 +17,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.televisit.smart.launch.IssuerRegistry;
 import org.televisit.smart.launch.LaunchContext;
+import org.televisit.smart.launch.RegisteredIssuer;
 import org.televisit.smart.launch.LaunchFlow;
 import org.televisit.smart.launch.LaunchRefused;
 import org.televisit.smart.launch.PendingLaunch;
@@ -35,22 +37,48 @@ class LaunchController {
 
   private final LaunchFlow flow;
   private final SmartClientProperties properties;
+  private final IssuerRegistry registry;
+  private final ClientKeys keys;
   private final String publicUrl;
 
-  LaunchController(LaunchFlow flow, SmartClientProperties properties, @Value("${televisit.public-url:}") String publicUrl) {
+  LaunchController(LaunchFlow flow, SmartClientProperties properties, IssuerRegistry registry, ClientKeys keys,
+      @Value("${televisit.public-url:}") String publicUrl) {
     this.flow = flow;
     this.properties = properties;
+    this.registry = registry;
+    this.keys = keys;
     this.publicUrl = publicUrl;
   }
 
-  @GetMapping("/launch")
-  ResponseEntity<Void> launch(
-      @RequestParam(required = false) String iss,
-      @RequestParam(required = false) String launch,
-      HttpServletRequest request) {
-    if (iss == null || iss.isBlank()) {
+  /** Televisit's public client keys, for EHRs that register it with private_key_jwt. */
+  @GetMapping(value = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> jwks() {
+    return ResponseEntity.ok().header("Cache-Control", "public, max-age=300").body(keys.publicKeys().toJSONObject(true));
+  }
+
+  /** Standalone launch: pick one of the registered EHRs. */
+  @GetMapping(value = "/launch", params = "!iss", produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> chooseEhr(@RequestParam(required = false) String launch) {
+    if (launch != null) {
       throw new LaunchRefused("The launch did not say which EHR it came from (iss is missing).");
     }
+    StringBuilder list = new StringBuilder();
+    for (RegisteredIssuer issuer : registry.all()) {
+      String base = issuer.fhirBase().toString();
+      list.append("<li><a href=\"/launch?iss=")
+          .append(HtmlUtils.htmlEscape(java.net.URLEncoder.encode(base, java.nio.charset.StandardCharsets.UTF_8)))
+          .append("\">").append(HtmlUtils.htmlEscape(base)).append("</a></li>");
+    }
+    String body = list.isEmpty() ? "<p>No EHR is registered with Televisit yet (televisit.smart.issuers).</p>"
+        : "<p>Sign in through your EHR:</p><ul>" + list + "</ul>";
+    return ResponseEntity.ok(page("Start Televisit", body));
+  }
+
+  @GetMapping(value = "/launch", params = "iss")
+  ResponseEntity<Void> launch(
+      @RequestParam String iss,
+      @RequestParam(required = false) String launch,
+      HttpServletRequest request) {
     LaunchFlow.Authorization authorization = flow.authorize(iss, launch, redirectUri(request));
     HttpSession session = request.getSession(true);
     session.setAttribute(PENDING, authorization.pending());
@@ -105,15 +133,21 @@ class LaunchController {
   @ExceptionHandler(LaunchRefused.class)
   ResponseEntity<String> refused(LaunchRefused refused) {
     log.warn("SMART launch refused: {}", refused.getMessage());
-    String page = """
+    String body = "<p>" + HtmlUtils.htmlEscape(refused.getMessage()) + "</p>"
+        + "<p>Close this window and launch Televisit again from the patient's chart. If it keeps happening,"
+        + " tell your IT service desk the time it happened.</p>";
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_HTML)
+        .body(page("Televisit could not start", body));
+  }
+
+  /** A plain page; {@code body} is already escaped HTML. */
+  private static String page(String title, String body) {
+    return """
         <!doctype html><html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1"><title>Televisit could not start</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"><title>%1$s</title>
         <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d2733}</style>
-        </head><body><h1>Televisit could not start</h1><p>%s</p>
-        <p>Close this window and launch Televisit again from the patient's chart. If it keeps happening,
-        tell your IT service desk the time it happened.</p></body></html>
-        """.formatted(HtmlUtils.htmlEscape(refused.getMessage()));
-    return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_HTML).body(page);
+        </head><body><h1>%1$s</h1>%2$s</body></html>
+        """.formatted(title, body);
   }
 
   private URI redirectUri(HttpServletRequest request) {

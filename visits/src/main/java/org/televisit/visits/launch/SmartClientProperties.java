@@ -16,6 +16,8 @@ public record SmartClientProperties(
     List<Issuer> issuers,
     /** The callback registered at every EHR; default {televisit.public-url}/callback. */
     URI redirectUri,
+    /** Televisit's private JWK for private_key_jwt (RSA for RS384 or EC P-384 for ES384). */
+    String clientJwk,
     @DefaultValue("10m") Duration discoveryTtl,
     @DefaultValue("3s") Duration connectTimeout,
     @DefaultValue("10s") Duration readTimeout) {
@@ -34,8 +36,10 @@ public record SmartClientProperties(
           String scopes,
       @DefaultValue("false") boolean encounterWriteBack) {
 
-    RegisteredIssuer registered() {
-      return new RegisteredIssuer(fhirBase, clientId, clientAuth, clientSecret, privateJwk, scopes, encounterWriteBack);
+    /** An issuer using private_key_jwt without a key of its own signs with Televisit's client key. */
+    RegisteredIssuer registered(String defaultPrivateJwk) {
+      String key = privateJwk != null && !privateJwk.isBlank() ? privateJwk : defaultPrivateJwk;
+      return new RegisteredIssuer(fhirBase, clientId, clientAuth, clientSecret, key, scopes, encounterWriteBack);
     }
   }
 }

@@ -73,6 +73,25 @@ class LaunchEndpointsTest extends FhirTestSupport {
   }
 
   @Test
+  void theClientKeysArePublishedWithoutTheirPrivatePart() throws Exception {
+    HttpResponse<String> jwks = open("/.well-known/jwks.json");
+    assertThat(jwks.statusCode()).isEqualTo(200);
+    com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.parse(jwks.body());
+    assertThat(set.getKeys()).isNotEmpty().allSatisfy(k -> {
+      assertThat(k.isPrivate()).isFalse();
+      assertThat(k.getKeyID()).isNotBlank();
+    });
+    assertThat(jwks.body()).doesNotContain("\"d\"");
+  }
+
+  @Test
+  void aStandaloneLaunchStartsFromAListOfRegisteredEhrs() throws Exception {
+    HttpResponse<String> start = open("/launch");
+    assertThat(start.statusCode()).isEqualTo(200);
+    assertThat(start.body()).contains(SimulatedEhr.fhirBase()).contains("/launch?iss=");
+  }
+
+  @Test
   void refusalsArePagesWithASentence() throws Exception {
     HttpResponse<String> noIss = open("/launch?launch=x");
     assertThat(noIss.statusCode()).isEqualTo(400);

@@ -63,6 +63,20 @@ public final class JanusAdminClient {
     return data.path("room").asLong();
   }
 
+  /** Every room on the node, private ones included (the admin key reveals them). */
+  public List<Long> listRooms() {
+    ObjectNode request = http.mapper().createObjectNode();
+    request.put("request", "list");
+    if (node.videoroomAdminKey() != null) {
+      request.put("admin_key", node.videoroomAdminKey());
+    }
+    List<Long> rooms = new ArrayList<>();
+    for (JsonNode r : videoroom(request, true).path("list")) {
+      rooms.add(r.path("room").asLong());
+    }
+    return rooms;
+  }
+
   public boolean roomExists(long room) {
     return videoroom(roomRequest("exists", room, null), true).path("exists").asBoolean(false);
   }

@@ -95,16 +95,56 @@ public class RoomDirectory {
         rs -> rs.getString(1));
   }
 
-  /** Records that the room now lives on another node under another id. */
-  public void moved(String visitKey, String nodeId, long janusRoom) {
-    update(
-        "UPDATE televisit.video_room SET node_id = ?, janus_room = ?, moved_at = ? WHERE visit_key = ?",
-        st -> {
-          st.setString(1, nodeId);
-          st.setLong(2, janusRoom);
+  /** Re-creates a lost room; runs while the room's row is locked. */
+  @FunctionalInterface
+  public interface Mover {
+    VideoRoom move(VideoRoom current) throws Exception;
+  }
+
+  /**
+   * Moves the room while holding its row lock, so that two app nodes noticing the same dead node do
+   * not both re-create it: the second one waits, then finds the room already moved and returns that.
+   * Returns empty when the room was closed meanwhile.
+   */
+  public Optional<VideoRoom> moveIfStill(VideoRoom seen, Mover mover) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        VideoRoom current;
+        try (PreparedStatement st = c.prepareStatement(
+            "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room"
+                + " WHERE visit_key = ? FOR UPDATE")) {
+          st.setString(1, seen.visitKey());
+          try (ResultSet rs = st.executeQuery()) {
+            current = rs.next() ? room(rs) : null;
+          }
+        }
+        if (current == null) {
+          c.rollback();
+          return Optional.empty();
+        }
+        if (!current.nodeId().equals(seen.nodeId()) || current.janusRoom() != seen.janusRoom()) {
+          c.commit();
+          return Optional.of(current);
+        }
+        VideoRoom moved = mover.move(current);
+        try (PreparedStatement st = c.prepareStatement(
+            "UPDATE televisit.video_room SET node_id = ?, janus_room = ?, moved_at = ? WHERE visit_key = ?")) {
+          st.setString(1, moved.nodeId());
+          st.setLong(2, moved.janusRoom());
           st.setTimestamp(3, Timestamp.from(Instant.now()));
-          st.setString(4, visitKey);
-        });
+          st.setString(4, moved.visitKey());
+          st.executeUpdate();
+        }
+        c.commit();
+        return Optional.of(moved);
+      } catch (Exception e) {
+        c.rollback();
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("room directory: " + e.getMessage(), e);
+    }
   }
 
   public void delete(String visitKey) {

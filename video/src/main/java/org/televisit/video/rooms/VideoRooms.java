@@ -192,24 +192,27 @@ public class VideoRooms {
 
   /** Re-creates a lost room on a healthy node and re-admits everyone with their tokens. */
   private VideoRoom move(VideoRoom lost) {
-    JanusAdminClient target = placeOrFail();
-    VideoRoom moved =
-        new VideoRoom(lost.visitKey(), target.node().id(), randomId(), lost.secret(), lost.pin(), lost.createdAt());
-    create(target, moved);
-    List<Admission> admitted = directory.admissions(lost.visitKey()).stream().filter(a -> !a.revoked()).toList();
-    try {
-      for (Admission a : admitted) {
-        grant(target, moved, a);
-      }
-      directory.moved(lost.visitKey(), target.node().id(), moved.janusRoom());
-    } catch (RuntimeException e) {
-      destroyQuietly(target, moved);
-      admitted.forEach(a -> removeTokenQuietly(target, a));
-      throw e;
-    }
-    log.warn("Video room moved from node {} to node {}; {} participant(s) re-admitted",
-        lost.nodeId(), target.node().id(), admitted.size());
-    return moved;
+    return directory.moveIfStill(lost, current -> {
+          JanusAdminClient target = placeOrFail();
+          VideoRoom moved = new VideoRoom(current.visitKey(), target.node().id(), randomId(), current.secret(),
+              current.pin(), current.createdAt());
+          create(target, moved);
+          List<Admission> admitted =
+              directory.admissions(current.visitKey()).stream().filter(a -> !a.revoked()).toList();
+          try {
+            for (Admission a : admitted) {
+              grant(target, moved, a);
+            }
+          } catch (RuntimeException e) {
+            destroyQuietly(target, moved);
+            admitted.forEach(a -> removeTokenQuietly(target, a));
+            throw e;
+          }
+          log.warn("Video room moved from node {} to node {}; {} participant(s) re-admitted",
+              current.nodeId(), target.node().id(), admitted.size());
+          return moved;
+        })
+        .orElseThrow(() -> new VideoUnavailable("This visit's video room was closed."));
   }
 
   private void create(JanusAdminClient client, VideoRoom room) {

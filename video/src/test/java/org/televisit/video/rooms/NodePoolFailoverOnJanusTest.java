@@ -94,5 +94,26 @@ class NodePoolFailoverOnJanusTest {
     Map<String, Long> after = List.of("a", "c").stream()
         .collect(Collectors.toMap(n -> n, n -> (long) directory.roomsPerNode().getOrDefault(n, 0)));
     assertThat(after.values()).allSatisfy(n -> assertThat(n).isBetween(13L, 14L));
+
+    // two app nodes (two pools, one database) notice node c dying at the same time
+    String onC = directory.visitsOn("c").get(0);
+    rooms.admit(onC, "patient-c", "patient", "Patient");
+    NodePool otherAppNode = new NodePool(nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(), http,
+        Duration.ofMillis(500), Duration.ofSeconds(4), Clock.systemUTC());
+    otherAppNode.markUnhealthy("b", "known dead");
+    VideoRooms otherRooms = new VideoRooms(otherAppNode, directory, Clock.systemUTC(), 4);
+    int roomsOnABefore = pool.client("a").orElseThrow().listRooms().size();
+    nodes.get(2).kill();
+    var executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+    var first = executor.submit(() -> rooms.ensureRoom(onC));
+    var second = executor.submit(() -> otherRooms.ensureRoom(onC));
+    VideoRoom one = first.get();
+    VideoRoom two = second.get();
+    executor.shutdown();
+    assertThat(one.janusRoom()).isEqualTo(two.janusRoom());
+    assertThat(one.nodeId()).isEqualTo("a");
+    assertThat(pool.client("a").orElseThrow().listRooms()).as("exactly one replacement room, none leaked")
+        .hasSize(roomsOnABefore + 1);
+    otherAppNode.close();
   }
 }

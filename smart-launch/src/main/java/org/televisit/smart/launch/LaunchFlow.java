@@ -247,10 +247,7 @@ public class LaunchFlow {
     TokenRequest request = clientAuthentication(issuer, tokenEndpoint)
         .map(auth -> new TokenRequest(tokenEndpoint, auth, grant))
         .orElseGet(() -> new TokenRequest(tokenEndpoint, new ClientID(issuer.clientId()), grant));
-    HTTPRequest http = request.toHTTPRequest();
-    http.setConnectTimeout(connectTimeoutMillis);
-    http.setReadTimeout(readTimeoutMillis);
-    http.setFollowRedirects(false);
+    HTTPRequest http = SmartDiscovery.limited(request.toHTTPRequest(), connectTimeoutMillis, readTimeoutMillis);
     HTTPResponse response;
     try {
       response = http.send();

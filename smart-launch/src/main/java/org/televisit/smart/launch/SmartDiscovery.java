@@ -56,17 +56,23 @@ public class SmartDiscovery {
     cache.remove(fhirBase);
   }
 
+  /** Every outbound call to an EHR: connect and read timeouts, and no redirect followed. */
+  static HTTPRequest limited(HTTPRequest request, int connectTimeoutMillis, int readTimeoutMillis) {
+    request.setConnectTimeout(connectTimeoutMillis);
+    request.setReadTimeout(readTimeoutMillis);
+    request.setFollowRedirects(false);
+    return request;
+  }
+
   static URI wellKnown(URI fhirBase) {
     String base = fhirBase.toString();
     return URI.create((base.endsWith("/") ? base : base + "/") + ".well-known/smart-configuration");
   }
 
   private SmartConfiguration fetch(URI fhirBase) {
-    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, wellKnown(fhirBase));
+    HTTPRequest request = limited(new HTTPRequest(HTTPRequest.Method.GET, wellKnown(fhirBase)),
+        connectTimeoutMillis, readTimeoutMillis);
     request.setAccept("application/json");
-    request.setConnectTimeout(connectTimeoutMillis);
-    request.setReadTimeout(readTimeoutMillis);
-    request.setFollowRedirects(false);
     HTTPResponse response;
     try {
       response = request.send();

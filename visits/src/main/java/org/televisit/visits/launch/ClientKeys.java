@@ -5,18 +5,17 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.televisit.ops.SecretFiles;
 
 /**
  * Televisit's own keys as a SMART client (private_key_jwt): the configured key
@@ -69,24 +68,24 @@ final class ClientKeys {
   private static JWK generatedOnce(Path dataDir) {
     Path file = dataDir.resolve("smart-client-key.json").toAbsolutePath();
     try {
-      if (Files.exists(file)) {
-        return parse(Files.readString(file));
+      boolean existed = Files.exists(file);
+      JWK key = parse(SecretFiles.readOrCreate(file, () -> {
+        try {
+          return new RSAKeyGenerator(2048)
+              .keyID("televisit-" + UUID.randomUUID().toString().substring(0, 8))
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.RS384)
+              .generate()
+              .toJSONString();
+        } catch (JOSEException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+      if (!existed) {
+        log.warn("No televisit.smart.client-jwk configured: generated a client key in {} (set one in production)", file);
       }
-      RSAKey key = new RSAKeyGenerator(2048)
-          .keyID("televisit-" + UUID.randomUUID().toString().substring(0, 8))
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.RS384)
-          .generate();
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, key.toJSONString());
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // not a POSIX file system
-      }
-      log.warn("No televisit.smart.client-jwk configured: generated a client key in {} (set one in production)", file);
       return key;
-    } catch (IOException | JOSEException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot read or create the SMART client key at " + file, e);
     }
   }

@@ -2,7 +2,6 @@ package org.televisit.visits.video;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.televisit.ops.SecretFiles;
 import org.televisit.video.janus.JanusHttp;
 import org.televisit.video.janus.JanusNode;
 import org.televisit.video.local.LocalJanus;
@@ -119,20 +119,17 @@ public class VideoBackend implements DisposableBean {
     }
     Path file = dataDir.resolve("video-secret.key").toAbsolutePath();
     try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.getParent());
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(file, Base64.getEncoder().encodeToString(key));
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-          // not a POSIX file system
-        }
+      boolean existed = Files.exists(file);
+      String key = SecretFiles.readOrCreate(file, () -> {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+      });
+      if (!existed) {
         log.warn("No televisit.video.secret-key configured: generated one in {} (fine for one node; "
             + "set TELEVISIT_VIDEO_SECRET_KEY on every node of a cluster)", file);
       }
-      return new SecretSeal(Files.readString(file));
+      return new SecretSeal(key);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("Cannot read or create the video secret key at " + file, e);
     }

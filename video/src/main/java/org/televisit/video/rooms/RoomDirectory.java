@@ -162,31 +162,65 @@ public class RoomDirectory {
     return counts;
   }
 
-  public void admit(Admission a) {
-    update(
-        "INSERT INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
-            + " feed_id, opaque_id, admitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        st -> {
-          st.setString(1, a.visitKey());
-          st.setString(2, a.participant());
-          st.setString(3, a.role());
-          st.setString(4, a.display());
-          st.setString(5, seal.seal(a.janusToken()));
-          st.setLong(6, a.feedId());
-          st.setString(7, a.opaqueId());
-          st.setTimestamp(8, Timestamp.from(a.admittedAt()));
-        });
+  private void bindAdmission(PreparedStatement st, Admission a) throws SQLException {
+    st.setString(1, a.visitKey());
+    st.setString(2, a.participant());
+    st.setString(3, a.role());
+    st.setString(4, a.display());
+    st.setString(5, seal.seal(a.janusToken()));
+    st.setLong(6, a.feedId());
+    st.setString(7, a.opaqueId());
+    st.setTimestamp(8, Timestamp.from(a.admittedAt()));
   }
 
-  /** Replaces an earlier admission of the same participant (a rejoin gets a fresh token). */
+  /**
+   * Records an admission, replacing an earlier one of the same participant (a rejoin gets a fresh
+   * token): one upsert statement, in each database's own syntax.
+   */
   public void readmit(Admission a) {
-    update(
-        "DELETE FROM televisit.video_participant WHERE visit_key = ? AND participant = ?",
-        st -> {
-          st.setString(1, a.visitKey());
-          st.setString(2, a.participant());
-        });
-    admit(a);
+    String sql = isPostgres()
+        ? "INSERT INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
+            + " feed_id, opaque_id, admitted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+            + " ON CONFLICT (visit_key, participant) DO UPDATE SET role = EXCLUDED.role,"
+            + " display = EXCLUDED.display, janus_token = EXCLUDED.janus_token, feed_id = EXCLUDED.feed_id,"
+            + " opaque_id = EXCLUDED.opaque_id, admitted_at = EXCLUDED.admitted_at, revoked_at = NULL"
+        : "MERGE INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
+            + " feed_id, opaque_id, admitted_at, revoked_at) KEY (visit_key, participant)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+    update(sql, st -> bindAdmission(st, a));
+  }
+
+  /** The room of a visit and the participant's current admission, in one query. */
+  public record RoomAndAdmission(VideoRoom room, Optional<Admission> admission) {}
+
+  public Optional<RoomAndAdmission> roomAndAdmission(String visitKey, String participant) {
+    return query(
+            "SELECT r.visit_key, r.node_id, r.janus_room, r.secret, r.pin, r.created_at,"
+                + " p.visit_key, p.participant, p.role, p.display, p.janus_token, p.feed_id, p.opaque_id,"
+                + " p.admitted_at, p.revoked_at FROM televisit.video_room r"
+                + " LEFT JOIN televisit.video_participant p ON p.visit_key = r.visit_key AND p.participant = ?"
+                + " WHERE r.visit_key = ?",
+            st -> {
+              st.setString(1, participant);
+              st.setString(2, visitKey);
+            },
+            rs -> new RoomAndAdmission(room(rs),
+                rs.getString(7) == null ? Optional.empty() : Optional.of(admission(rs, 6))))
+        .stream()
+        .findFirst();
+  }
+
+  private volatile Boolean postgres;
+
+  private boolean isPostgres() {
+    if (postgres == null) {
+      try (Connection c = dataSource.getConnection()) {
+        postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+      } catch (SQLException e) {
+        throw new IllegalStateException("room directory: " + e.getMessage(), e);
+      }
+    }
+    return postgres;
   }
 
   public List<Admission> admissions(String visitKey) {
@@ -284,11 +318,16 @@ public class RoomDirectory {
   }
 
   private Admission admission(ResultSet rs) throws SQLException {
-    Timestamp revoked = rs.getTimestamp(9);
+    return admission(rs, 0);
+  }
+
+  /** An admission from the row's columns after {@code offset} (visit_key ... revoked_at). */
+  private Admission admission(ResultSet rs, int offset) throws SQLException {
+    Timestamp revoked = rs.getTimestamp(offset + 9);
     return new Admission(
-        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), seal.open(rs.getString(5)),
-        rs.getLong(6), rs.getString(7), rs.getTimestamp(8).toInstant(),
-        revoked == null ? null : revoked.toInstant());
+        rs.getString(offset + 1), rs.getString(offset + 2), rs.getString(offset + 3), rs.getString(offset + 4),
+        seal.open(rs.getString(offset + 5)), rs.getLong(offset + 6), rs.getString(offset + 7),
+        rs.getTimestamp(offset + 8).toInstant(), revoked == null ? null : revoked.toInstant());
   }
 
   private static boolean isDuplicate(SQLException e) {

@@ -69,12 +69,14 @@ public class VideoRooms {
    * not answer) is the room ensured again (moved) and the grant retried once.
    */
   public JoinData admit(String visitKey, String participant, String role, String display) {
-    VideoRoom room = directory.find(visitKey).orElseGet(() -> ensureRoom(visitKey));
+    Optional<RoomDirectory.RoomAndAdmission> recorded = directory.roomAndAdmission(visitKey, participant);
+    VideoRoom room = recorded.map(RoomDirectory.RoomAndAdmission::room).orElseGet(() -> ensureRoom(visitKey));
     Admission admission =
         new Admission(
             visitKey, participant, role, display, token(), randomId(), token().substring(0, 22),
             clock.instant(), null);
-    Optional<Admission> earlier = directory.admission(visitKey, participant).filter(a -> !a.revoked());
+    Optional<Admission> earlier =
+        recorded.flatMap(RoomDirectory.RoomAndAdmission::admission).filter(a -> !a.revoked());
     try {
       grantReplacing(clientOf(room), room, earlier, admission);
     } catch (JanusException.NoSuchRoom | JanusUnreachable lost) {

@@ -95,6 +95,42 @@ class AppointmentStoreTest extends FhirTestSupport {
         .hasSize(1);
   }
 
+  @Test
+  void conditionalUpdateCreatesThenUpdatesTheSameResource() {
+    String token = "upd-" + patient.getIdPart();
+    Appointment a = bookedVisit(patient, practitioner, DAY.plusSeconds(11 * 3600));
+    a.addIdentifier().setSystem("urn:televisit:test:booking").setValue(token);
+    String url = "Appointment?identifier=urn:televisit:test:booking|" + token;
+    var first = fhir().update().resource(a).conditionalByUrl(url).execute();
+    assertThat(first.getCreated()).isTrue();
+    a.setStatus(Appointment.AppointmentStatus.ARRIVED);
+    var second = fhir().update().resource(a).conditionalByUrl(url).execute();
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+    assertThat(second.getId().getVersionIdPart()).isEqualTo("2");
+    assertThat(fhir().read().resource(Appointment.class).withId(first.getId().getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.ARRIVED);
+  }
+
+  @Test
+  void aTransactionCreatesAPatientAndTheirVisitTogether() {
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    org.hl7.fhir.r4.model.Patient newPatient = new org.hl7.fhir.r4.model.Patient();
+    newPatient.addName().setFamily("Transaction");
+    String patientUrn = "urn:uuid:" + java.util.UUID.randomUUID();
+    tx.addEntry().setFullUrl(patientUrn).setResource(newPatient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    Appointment visit = bookedVisit(patient, practitioner, DAY.plusSeconds(12 * 3600));
+    visit.getParticipant().get(0).setActor(new org.hl7.fhir.r4.model.Reference(patientUrn));
+    tx.addEntry().setResource(visit).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Appointment");
+
+    Bundle response = fhir().transaction().withBundle(tx).execute();
+    assertThat(response.getEntry()).hasSize(2)
+        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+    String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+    Appointment stored = fhir().read().resource(Appointment.class)
+        .withId(new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart()).execute();
+    assertThat(stored.getParticipant().get(0).getActor().getReferenceElement().getIdPart()).isEqualTo(patientId);
+  }
+
   void create(Appointment a) {
     fhir().create().resource(a).execute();
   }

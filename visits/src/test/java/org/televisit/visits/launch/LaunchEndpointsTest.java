@@ -61,6 +61,10 @@ class LaunchEndpointsTest extends FhirTestSupport {
     assertThat(callback.headers().firstValue("Location")).hasValue("/console");
     assertThat(callback.headers().allValues("Set-Cookie").toString()).doesNotContain("secret-access-token");
 
+    HttpResponse<String> console = open("/console");
+    assertThat(console.statusCode()).isEqualTo(200);
+    assertThat(console.body()).contains("api/console/context").doesNotContain("secret-access-token");
+
     HttpResponse<String> context = open("/api/console/context");
     assertThat(context.statusCode()).isEqualTo(200);
     assertThat(context.body()).contains("\"patient\":\"p-1\"").contains("\"encounter\":\"e-1\"")

@@ -20,6 +20,9 @@ import javax.sql.DataSource;
  */
 public class RoomDirectory {
 
+  private static final String ROOM =
+      "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room";
+
   private static final String ADMISSION =
       "SELECT p.visit_key, p.participant, p.role, p.display, p.janus_token, p.feed_id, p.opaque_id,"
           + " p.admitted_at, p.revoked_at FROM televisit.video_participant p";
@@ -79,8 +82,7 @@ public class RoomDirectory {
 
   public Optional<VideoRoom> find(String visitKey) {
     return query(
-            "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room"
-                + " WHERE visit_key = ?",
+            ROOM + " WHERE visit_key = ?",
             st -> st.setString(1, visitKey),
             this::room)
         .stream()
@@ -112,8 +114,7 @@ public class RoomDirectory {
       try {
         VideoRoom current;
         try (PreparedStatement st = c.prepareStatement(
-            "SELECT visit_key, node_id, janus_room, secret, pin, created_at FROM televisit.video_room"
-                + " WHERE visit_key = ? FOR UPDATE")) {
+            ROOM + " WHERE visit_key = ? FOR UPDATE")) {
           st.setString(1, seen.visitKey());
           try (ResultSet rs = st.executeQuery()) {
             current = rs.next() ? room(rs) : null;
@@ -228,18 +229,6 @@ public class RoomDirectory {
         ADMISSION + " WHERE p.visit_key = ? ORDER BY p.admitted_at",
         st -> st.setString(1, visitKey),
         this::admission);
-  }
-
-  public Optional<Admission> admission(String visitKey, String participant) {
-    return query(
-            ADMISSION + " WHERE p.visit_key = ? AND p.participant = ?",
-            st -> {
-              st.setString(1, visitKey);
-              st.setString(2, participant);
-            },
-            this::admission)
-        .stream()
-        .findFirst();
   }
 
   public Optional<Admission> byOpaqueId(String opaqueId) {

@@ -73,7 +73,7 @@ public class VideoRooms {
     VideoRoom room = recorded.map(RoomDirectory.RoomAndAdmission::room).orElseGet(() -> ensureRoom(visitKey));
     Admission admission =
         new Admission(
-            visitKey, participant, role, display, token(), randomId(), token().substring(0, 22),
+            visitKey, participant, role, display, randomText(32), randomId(), randomText(16),
             clock.instant(), null);
     Optional<Admission> earlier =
         recorded.flatMap(RoomDirectory.RoomAndAdmission::admission).filter(a -> !a.revoked());
@@ -106,12 +106,12 @@ public class VideoRooms {
 
   /** Cuts a participant off: their token leaves Janus and the room, and their publisher is kicked. */
   public void revoke(String visitKey, String participant) {
-    Optional<VideoRoom> room = directory.find(visitKey);
-    Optional<Admission> admission = directory.admission(visitKey, participant);
-    if (room.isEmpty() || admission.isEmpty() || admission.get().revoked()) {
+    Optional<RoomDirectory.RoomAndAdmission> current = admitted(visitKey, participant);
+    if (current.isEmpty()) {
       return;
     }
-    revokeOn(clientOf(room.get()), room.get(), admission.get());
+    VideoRoom room = current.get().room();
+    revokeOn(clientOf(room), room, current.get().admission().orElseThrow());
     directory.revoked(visitKey, participant);
   }
 
@@ -152,12 +152,16 @@ public class VideoRooms {
 
   /** Fresh join data for someone already admitted (their current token), e.g. after a move. */
   public Optional<JoinData> joinData(String visitKey, String participant) {
-    Optional<VideoRoom> room = directory.find(visitKey);
-    Optional<Admission> admission = directory.admission(visitKey, participant).filter(a -> !a.revoked());
-    if (room.isEmpty() || admission.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(joinData(clientOf(room.get()), room.get(), admission.get()));
+    return admitted(visitKey, participant).map(current -> {
+      VideoRoom room = current.room();
+      return joinData(clientOf(room), room, current.admission().orElseThrow());
+    });
+  }
+
+  /** The room and the participant's admission, when they are admitted and not revoked. */
+  private Optional<RoomDirectory.RoomAndAdmission> admitted(String visitKey, String participant) {
+    return directory.roomAndAdmission(visitKey, participant)
+        .filter(ra -> ra.admission().filter(a -> !a.revoked()).isPresent());
   }
 
   /**
@@ -288,23 +292,17 @@ public class VideoRooms {
   }
 
   private VideoRoom newRoom(String visitKey, JanusAdminClient node) {
-    return new VideoRoom(visitKey, node.node().id(), randomId(), token(), pin(), clock.instant());
+    return new VideoRoom(visitKey, node.node().id(), randomId(), randomText(32), randomText(12), clock.instant());
   }
 
   private long randomId() {
     return 1 + (random.nextLong() & MAX_JS_SAFE) % (MAX_JS_SAFE - 1);
   }
 
-  /** 256 bits, URL-safe. */
-  private String token() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private String pin() {
-    byte[] bytes = new byte[12];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  /** {@code bytes} random bytes, URL-safe: 32 for secrets and tokens, 16 for opaque ids, 12 for pins. */
+  private String randomText(int bytes) {
+    byte[] value = new byte[bytes];
+    random.nextBytes(value);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
   }
 }

@@ -24,6 +24,12 @@ public record LaunchContext(
     String tenant,
     URI fhirUser) {
 
+  /** The same launch with the tokens of a refresh. */
+  public LaunchContext withTokens(String access, String refresh, Instant expiresAt, Scopes scopes) {
+    return new LaunchContext(issuer, access, refresh, expiresAt, scopes, patient, encounter, fhirContext,
+        needPatientBanner, smartStyleUrl, intent, tenant, fhirUser);
+  }
+
   @Override
   public String toString() {
     return "LaunchContext[" + issuer.fhirBase() + ", scopes " + granted + "]"; // no tokens, no PHI

@@ -225,15 +225,12 @@ public class LaunchFlow {
     OIDCTokens tokens = response.getOIDCTokens();
     long lifetime = tokens.getAccessToken().getLifetime();
     Scope scope = tokens.getAccessToken().getScope();
-    return new LaunchContext(
-        context.issuer(),
+    return context.withTokens(
         tokens.getAccessToken().getValue(),
         // a server that rotates refresh tokens sends a new one; otherwise the old one stays valid
         tokens.getRefreshToken() != null ? tokens.getRefreshToken().getValue() : context.refreshToken(),
         lifetime > 0 ? clock.instant().plusSeconds(lifetime) : null,
-        scope != null ? Scopes.parse(scope.toString()) : context.granted(),
-        context.patient(), context.encounter(), context.fhirContext(), context.needPatientBanner(),
-        context.smartStyleUrl(), context.intent(), context.tenant(), context.fhirUser());
+        scope != null ? Scopes.parse(scope.toString()) : context.granted());
   }
 
   private OIDCTokenResponse exchange(PendingLaunch pending, String code) {

@@ -257,10 +257,8 @@ class LaunchFlowTest {
     LaunchContext launched = flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null);
     assertThat(flow.fresh(launched)).as("an hour left: kept as it is").isSameAs(launched);
 
-    LaunchContext expiring = new LaunchContext(launched.issuer(), launched.accessToken(), launched.refreshToken(),
-        Instant.now().plusSeconds(30), launched.granted(), launched.patient(), launched.encounter(),
-        launched.fhirContext(), launched.needPatientBanner(), launched.smartStyleUrl(), launched.intent(),
-        launched.tenant(), launched.fhirUser());
+    LaunchContext expiring = launched.withTokens(
+        launched.accessToken(), launched.refreshToken(), Instant.now().plusSeconds(30), launched.granted());
     ehr.stubFor(post("/token").withRequestBody(containing("grant_type=refresh_token")).atPriority(1).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
         {"access_token":"at-new","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-rotated",
          "scope":"user/Patient.rs"}""")));

@@ -7,20 +7,23 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 003 widened the sealed-secret columns; its rollback narrows video_room.secret back to 128. */
+  /** 004 created the SMART server's tables; its rollback drops them and keeps the video tables. */
   static boolean undone(Connection connection) throws SQLException {
+    return !tableExists(connection, "smart_client") && !tableExists(connection, "smart_grant")
+        && tableExists(connection, "video_room");
+  }
+
+  private static boolean tableExists(Connection connection, String table) throws SQLException {
     for (String schema : new String[] {"televisit", "TELEVISIT"}) {
-      for (String table : new String[] {"video_room", "VIDEO_ROOM"}) {
-        for (String column : new String[] {"secret", "SECRET"}) {
-          try (ResultSet rs = connection.getMetaData().getColumns(null, schema, table, column)) {
-            if (rs.next()) {
-              return rs.getInt("COLUMN_SIZE") == 128;
-            }
+      for (String name : new String[] {table, table.toUpperCase()}) {
+        try (ResultSet rs = connection.getMetaData().getTables(null, schema, name, null)) {
+          if (rs.next()) {
+            return true;
           }
         }
       }
     }
-    throw new IllegalStateException("video_room.secret not found");
+    return false;
   }
 
   private LatestChangeset() {}

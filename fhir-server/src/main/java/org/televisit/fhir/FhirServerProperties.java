@@ -9,4 +9,6 @@ public record FhirServerProperties(
     @DefaultValue("/fhir") String path,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("200") int maximumPageSize,
-    @DefaultValue("true") boolean validationEnabled) {}
+    @DefaultValue("true") boolean validationEnabled,
+    // only for benchmarks that measure what token checks cost; never switch off in a deployment
+    @DefaultValue("true") boolean requireToken) {}

@@ -170,6 +170,7 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
             .timeout(java.time.Duration.ofSeconds(60))
             .header("Content-Type", "application/fhir+json")
+            .header("Authorization", "Bearer " + systemToken())
             .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -30,6 +30,27 @@ public abstract class FhirTestSupport {
   protected final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  @Autowired protected org.televisit.smart.server.SmartServer smartServer;
+
+  private static String systemToken;
+
+  /**
+   * A backend-services token with every system scope, minted directly (the token endpoint itself is
+   * tested in the authorization server tests); one per test run.
+   */
+  protected synchronized String systemToken() {
+    if (systemToken == null) {
+      systemToken = token("system/*.cruds", org.televisit.smart.server.GrantContext.none());
+    }
+    return systemToken;
+  }
+
+  /** A token of the test app with these scopes and this context, valid for an hour. */
+  protected String token(String scope, org.televisit.smart.server.GrantContext context) {
+    var grant = smartServer.grants().create("televisit-it-tests", scope, context, Duration.ofHours(1), null);
+    return smartServer.accessTokens().issue(grant, scope, smartServer.urls().fhirBase(), Duration.ofHours(1));
+  }
+
   protected String base() {
     return "http://localhost:" + port;
   }
@@ -38,7 +59,9 @@ public abstract class FhirTestSupport {
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     // The first request warms HAPI up (validator, search parameters): give it room.
     fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
-    return fhirContext.newRestfulGenericClient(base() + "/fhir");
+    IGenericClient client = fhirContext.newRestfulGenericClient(base() + "/fhir");
+    client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(systemToken()));
+    return client;
   }
 
   protected HttpResponse<String> post(String path, String contentType, String body) throws Exception {
@@ -47,6 +70,7 @@ public abstract class FhirTestSupport {
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", contentType)
             .header("Accept", "application/fhir+json")
+            .header("Authorization", "Bearer " + systemToken())
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -63,6 +87,7 @@ public abstract class FhirTestSupport {
             .timeout(Duration.ofSeconds(60))
             .header("Accept", accept)
             .header("Cache-Control", "no-cache")
+            .header("Authorization", "Bearer " + systemToken())
             .GET()
             .build(),
         HttpResponse.BodyHandlers.ofString());

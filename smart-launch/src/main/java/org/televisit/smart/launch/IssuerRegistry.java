@@ -1,10 +1,10 @@
 package org.televisit.smart.launch;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registered EHRs. A launch names its issuer; only an exact registered FHIR base (a trailing
@@ -12,12 +12,15 @@ import java.util.Optional;
  */
 public final class IssuerRegistry {
 
-  private final Map<String, RegisteredIssuer> byBase = new LinkedHashMap<>();
+  private final Map<String, RegisteredIssuer> byBase = new ConcurrentHashMap<>();
 
   public IssuerRegistry(List<RegisteredIssuer> issuers) {
-    for (RegisteredIssuer issuer : issuers) {
-      byBase.put(normalise(issuer.fhirBase().toString()), issuer);
-    }
+    issuers.forEach(this::register);
+  }
+
+  /** Adds (or replaces) an issuer; the sandbox EHR registers itself once the server's address is known. */
+  public void register(RegisteredIssuer issuer) {
+    byBase.put(normalise(issuer.fhirBase().toString()), issuer);
   }
 
   public Optional<RegisteredIssuer> find(String iss) {
@@ -28,7 +31,7 @@ public final class IssuerRegistry {
   }
 
   public List<RegisteredIssuer> all() {
-    return List.copyOf(byBase.values());
+    return byBase.values().stream().sorted(java.util.Comparator.comparing(i -> i.fhirBase().toString())).toList();
   }
 
   static String normalise(String base) {

@@ -23,7 +23,7 @@ import org.televisit.ops.SecretFiles;
  * first run. Each issuer may also carry a key of its own. The public halves are what Televisit
  * publishes at /.well-known/jwks.json for EHRs to register.
  */
-final class ClientKeys {
+public final class ClientKeys {
 
   private static final Logger log = LoggerFactory.getLogger(ClientKeys.class);
 
@@ -45,11 +45,11 @@ final class ClientKeys {
     this.publicKeys = new JWKSet(publics);
   }
 
-  JWK defaultKey() {
+  public JWK defaultKey() {
     return defaultKey;
   }
 
-  JWKSet publicKeys() {
+  public JWKSet publicKeys() {
     return publicKeys;
   }
 

@@ -140,14 +140,8 @@ class LaunchController {
         .body(page("Televisit could not start", body));
   }
 
-  /** A plain page; {@code body} is already escaped HTML. */
   private static String page(String title, String body) {
-    return """
-        <!doctype html><html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1"><title>%1$s</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d2733}</style>
-        </head><body><h1>%1$s</h1>%2$s</body></html>
-        """.formatted(title, body);
+    return org.televisit.visits.web.Pages.page(title, body);
   }
 
   private URI redirectUri(HttpServletRequest request) {

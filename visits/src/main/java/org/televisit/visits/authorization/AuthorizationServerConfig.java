@@ -1,0 +1,77 @@
+package org.televisit.visits.authorization;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+import org.televisit.smart.server.AccessTokens;
+import org.televisit.smart.server.ServerUrls;
+import org.televisit.smart.server.SmartServer;
+
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(AuthorizationServerProperties.class)
+class AuthorizationServerConfig {
+
+  @Bean
+  ServerUrls serverUrls(@Value("${televisit.public-url}") String publicUrl) {
+    return ServerUrls.under(URI.create(publicUrl));
+  }
+
+  @Bean
+  SmartServer smartServer(DataSource dataSource, AuthorizationServerProperties properties, ServerUrls urls,
+      SecurityAudit audit, @Value("${televisit.data-dir:./data}") String dataDir) {
+    return new SmartServer(dataSource, ServerSigningKey.load(properties.signingJwk(), Path.of(dataDir)), urls,
+        properties.settings(), Clock.systemUTC(), audit);
+  }
+
+  /** What /fhir checks every request with (fhir-server's FhirAccessConfig picks it up). */
+  @Bean
+  AccessTokens accessTokens(SmartServer server) {
+    return server.accessTokens();
+  }
+
+  /** SMART discovery lives under /fhir, which HAPI's servlet owns: an exact mapping wins over its /fhir/*. */
+  @Bean
+  ServletRegistrationBean<SmartDiscoveryServlet> smartDiscoveryServlet(SmartServer server) {
+    ServletRegistrationBean<SmartDiscoveryServlet> registration = new ServletRegistrationBean<>(
+        new SmartDiscoveryServlet(server), "/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration");
+    registration.setName("smart-discovery");
+    return registration;
+  }
+
+  /** Browser apps read discovery and metadata and call the token endpoint from other origins; no cookies. */
+  @Bean
+  FilterRegistrationBean<CorsFilter> smartCors() {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(List.of("*"));
+    cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
+    cors.setAllowCredentials(false);
+    cors.setMaxAge(3600L);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    // match on the full path: inside HAPI's /fhir/* servlet the default lookup path would be /metadata
+    org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
+    fullPath.setAlwaysUseFullPath(true);
+    source.setUrlPathHelper(fullPath);
+    for (String path : List.of("/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration",
+        "/fhir/metadata", "/oauth/token", "/oauth/jwks", "/smart-style.json")) {
+      source.registerCorsConfiguration(path, cors);
+    }
+    FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+}

@@ -1,0 +1,24 @@
+package org.televisit.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Picks the test server's port before the context starts: the authorization server's issuer and the
+ * redirect URIs are fixed addresses (televisit.public-url follows server.port), so a port chosen only
+ * once the server runs would be too late.
+ */
+public class FreePort implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      TestPropertyValues.of("server.port=" + socket.getLocalPort()).applyTo(context.getEnvironment());
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+}

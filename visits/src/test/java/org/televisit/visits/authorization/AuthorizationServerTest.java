@@ -142,6 +142,39 @@ class AuthorizationServerTest extends FhirTestSupport {
   }
 
   @Test
+  void authorizeAcceptsPostAsWell() throws Exception {
+    SmartTestApp app = SmartTestApp.register(smartServer, ClientType.PUBLIC, false);
+    URI get = app.authorizeUrl("launch openid user/Patient.rs", launchFromSandbox(app));
+    Map<String, String> form = new java.util.HashMap<>();
+    SmartTestApp.params(get.toString()).forEach((k, v) -> form.put(k, v.get(0)));
+    HttpResponse<String> posted = browser.postForm("/oauth/authorize", form);
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(302);
+    String code = SmartTestApp.params(Browser.location(posted)).get("code").get(0);
+    assertThat(app.exchange(code).getStatusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anAppMayPublishItsKeysAtAJwksUrl() throws Exception {
+    var key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("remote-1")
+        .algorithm(com.nimbusds.jose.JWSAlgorithm.RS384).generate();
+    var ehr = org.televisit.support.SimulatedEhr.server();
+    ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/backend-app/jwks.json").willReturn(
+        com.github.tomakehurst.wiremock.client.WireMock.okJson(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString(true))));
+    String id = "backend-remote-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    smartServer.clients().register(new org.televisit.smart.server.ClientRegistry.Registration(id, "Remote keys",
+        ClientType.CONFIDENTIAL_ASYMMETRIC, URI.create(ehr.baseUrl() + "/backend-app/jwks.json"), null,
+        List.of(URI.create("https://remote.example.org/cb")), "system/Appointment.rs", null));
+    var claims = new com.nimbusds.oauth2.sdk.auth.JWTAuthenticationClaimsSet(new ClientID(id),
+        new com.nimbusds.oauth2.sdk.id.Audience(smartServer.urls().token()).toSingleAudienceList(),
+        new Date(System.currentTimeMillis() + 120_000), null, new Date(), new com.nimbusds.oauth2.sdk.id.JWTID());
+    var assertion = new com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT(claims, com.nimbusds.jose.JWSAlgorithm.RS384,
+        key.toRSAPrivateKey(), "remote-1", null);
+    HTTPResponse response = new com.nimbusds.oauth2.sdk.TokenRequest(smartServer.urls().token(), assertion,
+        new ClientCredentialsGrant(), Scope.parse("system/Appointment.rs")).toHTTPRequest().send();
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+  }
+
+  @Test
   void signInWithoutTheFormTokenIsRefused() throws Exception {
     SmartTestApp app = SmartTestApp.register(smartServer, ClientType.PUBLIC, false);
     browser.get(app.authorizeUrl("launch/patient openid patient/*.rs", null).toString());

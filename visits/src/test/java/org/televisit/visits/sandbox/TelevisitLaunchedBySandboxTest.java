@@ -59,6 +59,49 @@ class TelevisitLaunchedBySandboxTest extends FhirTestSupport {
     assertThat(encounter.getAppointmentFirstRep().getReference()).isEqualTo(appointment.getValue());
   }
 
+  @org.springframework.beans.factory.annotation.Autowired org.televisit.smart.launch.IssuerRegistry issuers;
+
+  /**
+   * Televisit's app side with each way a client authenticates (public, client_secret_basic,
+   * private_key_jwt): the sandbox issuer is pointed at another registration for the test, then restored.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(org.televisit.smart.launch.RegisteredIssuer.ClientAuth.class)
+  void televisitLaunchesWithEachClientType(org.televisit.smart.launch.RegisteredIssuer.ClientAuth auth) throws Exception {
+    org.televisit.smart.launch.RegisteredIssuer original = issuers.find(base() + "/fhir").orElseThrow();
+    String clientId = "televisit-" + auth.name().toLowerCase().replace('_', '-');
+    org.televisit.smart.server.ClientType type = switch (auth) {
+      case PUBLIC -> org.televisit.smart.server.ClientType.PUBLIC;
+      case CLIENT_SECRET_BASIC -> org.televisit.smart.server.ClientType.CONFIDENTIAL_SYMMETRIC;
+      case PRIVATE_KEY_JWT -> org.televisit.smart.server.ClientType.CONFIDENTIAL_ASYMMETRIC;
+    };
+    var registered = smartServer.clients().register(new org.televisit.smart.server.ClientRegistry.Registration(clientId,
+        "Televisit (" + auth + ")", type, null, type == org.televisit.smart.server.ClientType.CONFIDENTIAL_ASYMMETRIC
+            ? com.nimbusds.jose.jwk.JWK.parse(original.privateJwk()).toPublicJWK().toJSONString().transform(k -> "{\"keys\":[" + k + "]}")
+            : null,
+        java.util.List.of(java.net.URI.create(base() + "/callback")), SandboxApps.REGISTERED_SCOPES, java.net.URI.create(base() + "/launch")));
+    issuers.register(new org.televisit.smart.launch.RegisteredIssuer(original.fhirBase(), clientId, auth,
+        registered.secret().orElse(null), original.privateJwk(), original.scopes(), false));
+    try {
+      IdType patient = createPatient();
+      IdType practitioner = createPractitioner();
+      IdType appointment = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(300)))
+          .execute().getId().toUnqualifiedVersionless();
+      Browser browser = new Browser(base());
+      HttpResponse<String> launched = browser.postForm("/sandbox/launch", Map.of("practitioner", practitioner.getValue(),
+          "appointment", appointment.getValue(), "app", clientId, "form_token", Browser.formToken(browser.get("/sandbox").body())));
+      HttpResponse<String> console = browser.follow(Browser.location(launched));
+      assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
+      Map<String, Object> context = JSONObjectUtils.parse(browser.get("/api/console/context").body());
+      assertThat(context.get("patient")).isEqualTo(patient.getIdPart());
+      assertThat((String) context.get("encounter")).isNotBlank();
+      assertThat(context.get("fhirUser")).isEqualTo(base() + "/fhir/" + practitioner.getValue());
+      assertThat(context.get("needPatientBanner")).isEqualTo(false);
+    } finally {
+      issuers.register(original);
+    }
+  }
+
   @Test
   void aStandaloneLaunchSignsInAtTheSandboxAndPicksAPatient() throws Exception {
     IdType patient = createPatient();

@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CP_FILE=$(mktemp)
-mvn -q -B -o -f "$ROOT/pom.xml" -pl visits dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+mvn -q -B -ntp -f "$ROOT/pom.xml" -pl visits dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
 CP="$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
 echo "cores=$(nproc); Janus $(janus --version 2>/dev/null | head -1 | grep -o '(.*)')"

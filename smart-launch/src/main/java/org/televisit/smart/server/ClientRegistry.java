@@ -29,8 +29,14 @@ public final class ClientRegistry {
       "SELECT client_id, name, client_type, secret_hash, jwks_url, jwks, redirect_uris, scopes, launch_url"
           + " FROM televisit.smart_client";
 
+  private record Cached(Optional<SmartClient> client, java.time.Instant until) {}
+
+  /** Apps are read on every token request; a registration change reaches other app nodes within this. */
+  static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(30);
+
   private final Sql sql;
   private final Clock clock;
+  private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ClientRegistry(DataSource dataSource, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -55,6 +61,7 @@ public final class ClientRegistry {
               + " redirect_uris, scopes, launch_url, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           append(values, clock.instant()));
     }
+    cache.remove(r.clientId());
     return new Registered(find(r.clientId()).orElseThrow(), Optional.ofNullable(secret));
   }
 
@@ -68,7 +75,17 @@ public final class ClientRegistry {
     if (clientId == null || clientId.isBlank()) {
       return Optional.empty();
     }
-    return sql.one(SELECT + " WHERE client_id = ?", ClientRegistry::read, clientId);
+    java.time.Instant now = clock.instant();
+    Cached cached = cache.get(clientId);
+    if (cached != null && cached.until().isAfter(now)) {
+      return cached.client();
+    }
+    Optional<SmartClient> client = sql.one(SELECT + " WHERE client_id = ?", ClientRegistry::read, clientId);
+    if (cache.size() > 10_000) {
+      cache.clear(); // unknown ids must not grow it without bound
+    }
+    cache.put(clientId, new Cached(client, now.plus(CACHE_TTL)));
+    return client;
   }
 
   /** Apps the sandbox EHR can launch: those registered with a launch URL. */

@@ -1,6 +1,5 @@
 package org.televisit.visits.authorization;
 
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -39,13 +37,16 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
   private static final Logger log = LoggerFactory.getLogger(SecurityAudit.class);
 
   private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>(10_000);
-  private final ObjectProvider<IFhirSystemDao<Bundle, ?>> systemDao;
+  private final ObjectProvider<ca.uhn.fhir.jpa.api.dao.DaoRegistry> daos;
+  private final ObjectProvider<org.springframework.transaction.PlatformTransactionManager> transactions;
   private final Thread writer;
   private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean running = true;
 
-  SecurityAudit(ObjectProvider<IFhirSystemDao<Bundle, ?>> systemDao) {
-    this.systemDao = systemDao;
+  SecurityAudit(ObjectProvider<ca.uhn.fhir.jpa.api.dao.DaoRegistry> daos,
+      ObjectProvider<org.springframework.transaction.PlatformTransactionManager> transactions) {
+    this.daos = daos;
+    this.transactions = transactions;
     this.writer = new Thread(this::writeLoop, "security-audit");
     writer.setDaemon(true);
     writer.start();
@@ -114,17 +115,21 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
     }
   }
 
+  /** One database transaction per batch; plain creates (no bundle processing: nothing to match or resolve). */
   private boolean write(List<AuditEvent> events) {
-    IFhirSystemDao<Bundle, ?> dao = systemDao.getIfAvailable();
-    if (dao == null) {
+    ca.uhn.fhir.jpa.api.dao.DaoRegistry registry = daos.getIfAvailable();
+    org.springframework.transaction.PlatformTransactionManager tx = transactions.getIfAvailable();
+    if (registry == null || tx == null) {
       return false;
     }
-    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    for (AuditEvent event : events) {
-      bundle.addEntry().setResource(event).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
-    }
     try {
-      dao.transaction(new SystemRequestDetails(), bundle);
+      ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> dao = registry.getResourceDao(AuditEvent.class);
+      new org.springframework.transaction.support.TransactionTemplate(tx).executeWithoutResult(status -> {
+        SystemRequestDetails request = new SystemRequestDetails();
+        for (AuditEvent event : events) {
+          dao.create(event, request);
+        }
+      });
       unwritten.addAndGet(-events.size());
       return true;
     } catch (RuntimeException e) {

@@ -233,7 +233,9 @@ class AuthorizationServerTest extends FhirTestSupport {
   @Test
   void scopesBeyondTheRegistrationAreNotGranted() throws Exception {
     SmartTestApp app = SmartTestApp.register(smartServer, ClientType.PUBLIC, false);
-    jdbc.update("UPDATE televisit.smart_client SET scopes = ? WHERE client_id = ?", "launch openid user/Patient.rs", app.clientId);
+    var registered = smartServer.clients().find(app.clientId).orElseThrow();
+    smartServer.clients().register(new org.televisit.smart.server.ClientRegistry.Registration(app.clientId, registered.name(),
+        registered.type(), null, null, registered.redirectUris(), "launch openid user/Patient.rs", registered.launchUrl()));
     String code = codeFor(app, "launch openid user/Patient.rs user/Encounter.cruds", launchFromSandbox(app));
     Map<String, Object> token = json(app.exchange(code));
     assertThat(token.get("scope").toString()).contains("user/Patient.rs").doesNotContain("Encounter");

@@ -42,6 +42,13 @@ public class FhirEndpointConfig {
 
   /** Storage rules go to HAPI's global interceptor service so they also guard writes made in-process. */
   @Bean
+  public org.televisit.fhir.rules.RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(IInterceptorService interceptors) {
+    var records = new org.televisit.fhir.rules.RecordsDoNotBlockDeletes();
+    interceptors.registerInterceptor(records);
+    return records;
+  }
+
+  @Bean
   public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors) {
     VisitWriteRulesInterceptor rules = new VisitWriteRulesInterceptor();
     interceptors.registerInterceptor(rules);

@@ -7,10 +7,10 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 004 created the SMART server's tables; its rollback drops them and keeps the video tables. */
+  /** 005 created the scheduling tables; its rollback drops them and keeps the SMART server's. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "smart_client") && !tableExists(connection, "smart_grant")
-        && tableExists(connection, "video_room");
+    return !tableExists(connection, "booked_time") && !tableExists(connection, "join_link")
+        && !tableExists(connection, "outbox") && tableExists(connection, "smart_client");
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {

@@ -19,18 +19,33 @@ public final class Browser {
   private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
       .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String clientAddress;
 
   public Browser(String base) {
+    this(base, null);
+  }
+
+  /** A browser seen as coming from {@code clientAddress} (through Televisit's trusted proxy header). */
+  public Browser(String base, String clientAddress) {
     this.base = base;
+    this.clientAddress = clientAddress;
+  }
+
+  private HttpRequest.Builder request(String pathOrUrl) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url(pathOrUrl)).timeout(Duration.ofSeconds(30));
+    if (clientAddress != null) {
+      b.header("X-Forwarded-For", clientAddress);
+    }
+    return b;
   }
 
   public HttpResponse<String> get(String pathOrUrl) throws Exception {
-    return http.send(HttpRequest.newBuilder(url(pathOrUrl)).timeout(Duration.ofSeconds(30)).GET().build(),
+    return http.send(request(pathOrUrl).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> postForm(String pathOrUrl, Map<String, String> form) throws Exception {
-    return http.send(HttpRequest.newBuilder(url(pathOrUrl)).timeout(Duration.ofSeconds(30))
+    return http.send(request(pathOrUrl)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form(form))).build(),
         HttpResponse.BodyHandlers.ofString());

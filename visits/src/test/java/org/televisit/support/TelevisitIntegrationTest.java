@@ -20,6 +20,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 // Boot's test support switches metrics export off; the Prometheus endpoint is part of what we test.
 @AutoConfigureObservability
-@ContextConfiguration(initializers = {FreePort.class, PostgresTestDatabase.class, SimulatedEhr.class})
+@ContextConfiguration(initializers = {FreePort.class, PostgresTestDatabase.class, SimulatedEhr.class, TestMailServer.class})
 @ActiveProfiles("it")
 public @interface TelevisitIntegrationTest {}

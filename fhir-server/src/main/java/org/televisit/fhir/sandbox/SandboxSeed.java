@@ -20,6 +20,9 @@ import org.springframework.context.event.EventListener;
  */
 public class SandboxSeed {
 
+  /** Marks the seed's own writes in RequestDetails user data. */
+  public static final String SEED_MARK = "televisit.sandbox.seed";
+
   private static final Logger log = LoggerFactory.getLogger(SandboxSeed.class);
 
   private final IFhirSystemDao<Bundle, Meta> systemDao;
@@ -71,7 +74,10 @@ public class SandboxSeed {
     log.info("Loading the sandbox data set (conditional creates; existing resources are kept)...");
     Bundle transaction =
         new SandboxDataSet(properties.zoneOrDefault(), properties.slotDays()).asTransaction(now);
-    Bundle response = systemDao.transaction(new SystemRequestDetails(), transaction);
+    SystemRequestDetails request = new SystemRequestDetails();
+    // the demo visits are not real bookings: no join-link e-mails or booking audit for them
+    request.getUserData().put(SEED_MARK, Boolean.TRUE);
+    Bundle response = systemDao.transaction(request, transaction);
     int created = 0;
     for (Bundle.BundleEntryComponent entry : response.getEntry()) {
       if (entry.getResponse().getStatus() != null && entry.getResponse().getStatus().startsWith("201")) {

@@ -1,0 +1,129 @@
+package org.televisit.fhir.scheduling;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.sql.Timestamp;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * No double booking, enforced by the database in the Appointment's own transaction: every active
+ * Appointment (pending, booked, arrived, checked-in) records its time per practitioner (or role) and
+ * its Slots in Televisit's tables. Writers of the same practitioner are serialised by a row lock
+ * (SELECT ... FOR UPDATE on the practitioner's calendar row), so of concurrent bookings of one time
+ * exactly one commits; a Slot is a primary key, so it is booked once. The loser gets 409 with an
+ * OperationOutcome and nothing of its write is kept. Cancelling (or any inactive status) frees the
+ * time and the Slots; changing the time moves them.
+ */
+@Interceptor
+public class DoubleBookingGuard {
+
+  static final Set<Appointment.AppointmentStatus> HOLDS_TIME = EnumSet.of(Appointment.AppointmentStatus.PENDING,
+      Appointment.AppointmentStatus.BOOKED, Appointment.AppointmentStatus.ARRIVED, Appointment.AppointmentStatus.CHECKEDIN);
+
+  private final JdbcTemplate jdbc;
+  private final boolean postgres;
+
+  public DoubleBookingGuard(JdbcTemplate jdbc, boolean postgres) {
+    this.jdbc = jdbc;
+    this.postgres = postgres;
+  }
+
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 10)
+  public void created(IBaseResource resource) {
+    if (resource instanceof Appointment appointment) {
+      reserve(appointment);
+    }
+  }
+
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 10)
+  public void updated(IBaseResource previous, IBaseResource resource) {
+    if (resource instanceof Appointment appointment) {
+      reserve(appointment);
+    }
+  }
+
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = 10)
+  public void deleted(IBaseResource resource) {
+    if (resource instanceof Appointment appointment) {
+      release(reference(appointment));
+    }
+  }
+
+  void reserve(Appointment appointment) {
+    String id = reference(appointment);
+    release(id);
+    if (!HOLDS_TIME.contains(appointment.getStatus()) || !appointment.hasStart() || !appointment.hasEnd()) {
+      return;
+    }
+    Timestamp start = new Timestamp(appointment.getStart().getTime());
+    Timestamp end = new Timestamp(appointment.getEnd().getTime());
+    // sorted, so two bookings that share practitioners lock them in the same order (no deadlock)
+    for (String actor : actors(appointment)) {
+      lockCalendar(actor);
+      List<String> clash = jdbc.queryForList("SELECT appointment FROM televisit.booked_time WHERE actor = ?"
+          + " AND starts_at < ? AND ends_at > ? AND appointment <> ?", String.class, actor, end, start, id);
+      if (!clash.isEmpty()) {
+        throw new ResourceVersionConflictException("Double booking refused: " + actor + " already has " + clash.get(0)
+            + " at an overlapping time");
+      }
+      jdbc.update("INSERT INTO televisit.booked_time (appointment, actor, starts_at, ends_at) VALUES (?, ?, ?, ?)",
+          id, actor, start, end);
+    }
+    for (Reference slot : appointment.getSlot()) {
+      String ref = slot.getReferenceElement().toUnqualifiedVersionless().getValue();
+      int inserted = postgres
+          ? jdbc.update("INSERT INTO televisit.booked_slot (slot, appointment) VALUES (?, ?) ON CONFLICT DO NOTHING", ref, id)
+          : insertH2(ref, id);
+      if (inserted != 1) {
+        throw new ResourceVersionConflictException("Double booking refused: " + ref + " is already booked");
+      }
+    }
+  }
+
+  private int insertH2(String slot, String id) {
+    List<String> taken = jdbc.queryForList("SELECT appointment FROM televisit.booked_slot WHERE slot = ? FOR UPDATE", String.class, slot);
+    if (!taken.isEmpty()) {
+      return 0;
+    }
+    return jdbc.update("INSERT INTO televisit.booked_slot (slot, appointment) VALUES (?, ?)", slot, id);
+  }
+
+  private void lockCalendar(String actor) {
+    if (postgres) {
+      jdbc.update("INSERT INTO televisit.booking_calendar (actor) VALUES (?) ON CONFLICT DO NOTHING", actor);
+    } else {
+      jdbc.update("MERGE INTO televisit.booking_calendar KEY (actor) VALUES (?)", actor);
+    }
+    jdbc.queryForList("SELECT actor FROM televisit.booking_calendar WHERE actor = ? FOR UPDATE", String.class, actor);
+  }
+
+  private void release(String appointment) {
+    jdbc.update("DELETE FROM televisit.booked_time WHERE appointment = ?", appointment);
+    jdbc.update("DELETE FROM televisit.booked_slot WHERE appointment = ?", appointment);
+  }
+
+  static Set<String> actors(Appointment appointment) {
+    Set<String> actors = new TreeSet<>();
+    for (Appointment.AppointmentParticipantComponent p : appointment.getParticipant()) {
+      String ref = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
+      if (ref != null && (ref.startsWith("Practitioner/") || ref.startsWith("PractitionerRole/"))
+          && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
+        actors.add(ref);
+      }
+    }
+    return actors;
+  }
+
+  static String reference(Appointment appointment) {
+    return "Appointment/" + appointment.getIdElement().getIdPart();
+  }
+}

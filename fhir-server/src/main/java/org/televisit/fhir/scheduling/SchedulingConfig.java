@@ -1,0 +1,31 @@
+package org.televisit.fhir.scheduling;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@Configuration
+public class SchedulingConfig {
+
+  @Bean
+  public VirtualServiceStamp virtualServiceStamp(org.televisit.smart.server.ServerUrls urls, IInterceptorService interceptors) {
+    VirtualServiceStamp stamp = new VirtualServiceStamp(urls.fhirBase().toString().replaceAll("/fhir$", "") + "/visit", 4);
+    interceptors.registerInterceptor(stamp);
+    return stamp;
+  }
+
+  @Bean
+  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, IInterceptorService interceptors) throws SQLException {
+    boolean postgres;
+    try (Connection c = dataSource.getConnection()) {
+      postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+    }
+    DoubleBookingGuard guard = new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres);
+    interceptors.registerInterceptor(guard);
+    return guard;
+  }
+}

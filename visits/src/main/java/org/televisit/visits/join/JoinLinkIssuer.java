@@ -1,0 +1,172 @@
+package org.televisit.visits.join;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.televisit.smart.server.ServerUrls;
+import org.televisit.visits.audit.VisitAudit;
+import org.televisit.visits.notify.Outbox;
+
+/**
+ * What booking a visit sets in motion, inside the Appointment's own transaction: one join link per
+ * patient participant, its e-mail queued in the outbox, and the AuditEvents (book, hold, cancel,
+ * reschedule, link issued). A cancel revokes the links; a new time revokes them and issues new ones.
+ * If the Appointment's write rolls back, none of this happened.
+ */
+@Component
+@Interceptor
+public class JoinLinkIssuer {
+
+  static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,
+      Appointment.AppointmentStatus.ARRIVED, Appointment.AppointmentStatus.CHECKEDIN);
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' HH:mm");
+  private static final Logger log = LoggerFactory.getLogger(JoinLinkIssuer.class);
+
+  private final JoinLinks links;
+  private final Outbox outbox;
+  private final VisitAudit audit;
+  private final DaoRegistry daos;
+  private final ServerUrls urls;
+  private final ZoneId zone = ZoneId.systemDefault();
+
+  JoinLinkIssuer(JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls,
+      IInterceptorService interceptors) {
+    this.links = links;
+    this.outbox = outbox;
+    this.audit = audit;
+    this.daos = daos;
+    this.urls = urls;
+    interceptors.registerInterceptor(this);
+  }
+
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 20)
+  public void created(IBaseResource resource, RequestDetails request) {
+    if (!(resource instanceof Appointment a) || isSandboxSeed(request)) {
+      return;
+    }
+    if (a.getStatus() == Appointment.AppointmentStatus.PENDING) {
+      audit.record("hold", true, ref(a), patient(a).orElse(null), request, null);
+    }
+    if (LINKED.contains(a.getStatus())) {
+      audit.record("book", true, ref(a), patient(a).orElse(null), request, null);
+      issueLinks(a, request);
+    }
+  }
+
+  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 20)
+  public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+    if (!(resource instanceof Appointment a) || !(previous instanceof Appointment before) || isSandboxSeed(request)) {
+      return;
+    }
+    boolean was = LINKED.contains(before.getStatus());
+    boolean is = LINKED.contains(a.getStatus());
+    boolean moved = !Objects.equals(before.getStart(), a.getStart()) || !Objects.equals(before.getEnd(), a.getEnd());
+    if (is && !was) {
+      audit.record("book", true, ref(a), patient(a).orElse(null), request, null);
+      links.revokeAll(ref(a));
+      issueLinks(a, request);
+    } else if (is && moved) {
+      audit.record("reschedule", true, ref(a), patient(a).orElse(null), request, null);
+      links.revokeAll(ref(a));
+      issueLinks(a, request);
+    } else if (was && !is) {
+      int revoked = links.revokeAll(ref(a));
+      audit.record(a.getStatus() == Appointment.AppointmentStatus.CANCELLED ? "cancel" : "status-" + a.getStatus().toCode(),
+          true, ref(a), patient(a).orElse(null), request, revoked + " join link(s) revoked");
+    }
+  }
+
+  /** Issues a link for every patient participant (on demand too: the console's "send again"). */
+  public void issueLinks(Appointment a, RequestDetails request) {
+    String clinician = clinician(a);
+    for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
+      String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
+      if (who == null || !who.startsWith("Patient/")) {
+        continue;
+      }
+      String token = links.issue(ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());
+      audit.record("link-issued", true, ref(a), who, request, null);
+      Optional<String> email = email(who);
+      if (email.isEmpty()) {
+        log.info("{} has no e-mail address: its join link was issued but not sent", ref(a));
+        continue;
+      }
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("email", email.get());
+      payload.put("link", link(token));
+      payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
+      payload.put("clinic", "your care team");
+      outbox.enqueue("email", ref(a), who, JSONObjectUtils.toJSONString(payload));
+    }
+  }
+
+  public String link(String token) {
+    return urls.fhirBase().toString().replaceAll("/fhir$", "") + "/join/" + token;
+  }
+
+  private Optional<String> email(String patient) {
+    try {
+      Patient p = (Patient) daos.getResourceDao("Patient").read(new IdType(patient), new SystemRequestDetails());
+      return p.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.EMAIL && t.hasValue())
+          .map(ContactPoint::getValue).findFirst();
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String clinician(Appointment a) {
+    for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
+      String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
+      if (who != null && who.startsWith("Practitioner/")) {
+        if (p.getActor().hasDisplay()) {
+          return p.getActor().getDisplay();
+        }
+        try {
+          Practitioner practitioner = (Practitioner) daos.getResourceDao("Practitioner").read(new IdType(who), new SystemRequestDetails());
+          return practitioner.getNameFirstRep().getNameAsSingleString();
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  static Optional<String> patient(Appointment a) {
+    return a.getParticipant().stream().map(p -> p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue())
+        .filter(r -> r != null && r.startsWith("Patient/")).findFirst();
+  }
+
+  static String ref(Appointment a) {
+    return "Appointment/" + a.getIdElement().getIdPart();
+  }
+
+  /** The sandbox clinic's own demo visits get no e-mails (their patients' addresses are fictional). */
+  private static boolean isSandboxSeed(RequestDetails request) {
+    return request instanceof SystemRequestDetails && Boolean.TRUE.equals(request.getUserData().get(org.televisit.fhir.sandbox.SandboxSeed.SEED_MARK));
+  }
+}

@@ -1,0 +1,42 @@
+package org.televisit.visits.notify;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.televisit.ops.SecretFiles;
+import org.televisit.video.rooms.SecretSeal;
+
+/** The key that seals outbox payloads: televisit.notify.secret-key, else generated once (one node). */
+@Component
+class OutboxKey {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxKey.class);
+  private final SecretSeal seal;
+
+  OutboxKey(@Value("${televisit.notify.secret-key:}") String configured, @Value("${televisit.data-dir:./data}") String dataDir)
+      throws java.io.IOException {
+    if (configured != null && !configured.isBlank()) {
+      seal = new SecretSeal(configured);
+      return;
+    }
+    Path file = Path.of(dataDir).resolve("outbox-secret.key").toAbsolutePath();
+    boolean existed = Files.exists(file);
+    seal = new SecretSeal(SecretFiles.readOrCreate(file, () -> {
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      return Base64.getEncoder().encodeToString(bytes);
+    }));
+    if (!existed) {
+      log.warn("No televisit.notify.secret-key configured: generated one in {} (set TELEVISIT_NOTIFY_SECRET_KEY on every node)", file);
+    }
+  }
+
+  SecretSeal seal() {
+    return seal;
+  }
+}

@@ -1,0 +1,116 @@
+package org.televisit.visits.notify;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.util.HtmlUtils;
+import org.televisit.visits.audit.VisitAudit;
+
+/**
+ * Sends what the outbox holds: join links by e-mail (HTML and plain text, over SMTP with Spring Mail).
+ * A send that fails is retried with exponential back-off and never dropped; once sent, the message's
+ * payload is wiped and a FHIR Communication (recipient, about the Appointment, no secret) and an
+ * AuditEvent record it. Without SMTP settings (spring.mail.host) nothing is sent and messages wait.
+ */
+@Component
+class OutboxSender {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
+
+  private final Outbox outbox;
+  private final ObjectProvider<JavaMailSender> mail;
+  private final DaoRegistry daos;
+  private final VisitAudit audit;
+  private final TransactionTemplate transaction;
+  private final String from;
+  private final Duration backoff;
+
+  OutboxSender(Outbox outbox, ObjectProvider<JavaMailSender> mail, DaoRegistry daos, VisitAudit audit,
+      PlatformTransactionManager transactions, @Value("${televisit.notify.from:televisit@localhost}") String from,
+      @Value("${televisit.notify.retry-backoff:PT30S}") Duration backoff) {
+    this.outbox = outbox;
+    this.mail = mail;
+    this.daos = daos;
+    this.audit = audit;
+    this.transaction = new TransactionTemplate(transactions);
+    this.from = from;
+    this.backoff = backoff;
+  }
+
+  @Scheduled(initialDelayString = "PT2S", fixedDelayString = "${televisit.notify.poll:PT1S}")
+  void sendDue() {
+    JavaMailSender sender = mail.getIfAvailable();
+    if (sender == null) {
+      return; // no SMTP configured: messages wait in the outbox
+    }
+    for (Outbox.Message message : outbox.claimDue(20, Duration.ofMinutes(2))) {
+      try {
+        Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
+        if (!"email".equals(message.channel())) {
+          throw new IllegalStateException("unknown channel " + message.channel());
+        }
+        sender.send(compose(sender, payload));
+        transaction.executeWithoutResult(status -> {
+          outbox.sent(message);
+          recordSent(message);
+        });
+        log.info("join link e-mail sent for {}", message.appointment());
+      } catch (Exception e) {
+        log.warn("join link e-mail for {} failed (attempt {}), will retry: {}", message.appointment(),
+            message.attempts() + 1, e.getMessage());
+        outbox.failed(message, e.getMessage(), backoff);
+      }
+    }
+  }
+
+  private MimeMessage compose(JavaMailSender sender, Map<String, Object> payload) throws Exception {
+    String link = (String) payload.get("link");
+    String when = (String) payload.get("when");
+    String clinic = (String) payload.get("clinic");
+    MimeMessage message = sender.createMimeMessage();
+    MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
+    helper.setFrom(from);
+    helper.setTo((String) payload.get("email"));
+    helper.setSubject("Your video visit with " + clinic);
+    String text = "Your video visit with " + clinic + " is on " + when + ".\n\n"
+        + "Join from any phone, tablet or computer with this personal link (do not share it):\n" + link + "\n\n"
+        + "The link opens 15 minutes before the visit. You will wait in a virtual waiting room until your clinician lets you in.\n";
+    String html = "<p>Your video visit with " + HtmlUtils.htmlEscape(clinic) + " is on " + HtmlUtils.htmlEscape(when) + ".</p>"
+        + "<p><a href=\"" + HtmlUtils.htmlEscape(link) + "\">Join your visit</a> from any phone, tablet or computer."
+        + " This link is personal: do not share it.</p><p>It opens 15 minutes before the visit; you will wait in a"
+        + " virtual waiting room until your clinician lets you in.</p>";
+    helper.setText(text, html);
+    return message;
+  }
+
+  private void recordSent(Outbox.Message message) {
+    Communication c = new Communication();
+    c.setStatus(Communication.CommunicationStatus.COMPLETED);
+    c.setSubject(new Reference(message.recipient()));
+    c.addRecipient(new Reference(message.recipient()));
+    c.addAbout(new Reference(message.appointment()));
+    c.setSent(new Date());
+    c.addMedium().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "EMAILWRIT", "email"));
+    c.addCategory().addCoding(new Coding("urn:televisit:communication", "join-link", "Join link for a video visit"));
+    c.addPayload().setContent(new org.hl7.fhir.r4.model.StringType("Join link for the video visit sent by e-mail."));
+    daos.getResourceDao(Communication.class).create(c, new SystemRequestDetails());
+    audit.record("notification", true, message.appointment(), message.recipient(), null, "join link e-mail sent");
+  }
+}

@@ -1,0 +1,225 @@
+package org.televisit.visits.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.mail.internet.MimeMessage;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.televisit.support.Browser;
+import org.televisit.support.FhirTestSupport;
+import org.televisit.support.TelevisitIntegrationTest;
+import org.televisit.support.TestMailServer;
+import org.televisit.visits.audit.VisitAudit;
+
+/**
+ * Booking sends the patient a join link by e-mail (real SMTP, GreenMail), recorded as a Communication;
+ * the link works in its window only, is revoked by a cancel or a new time, checks the birth date (on in
+ * the test profile) with a lockout, and is rate-limited. Every step leaves its AuditEvent.
+ */
+@TelevisitIntegrationTest
+class JoinLinksTest extends FhirTestSupport {
+
+  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
+
+  @Autowired JdbcTemplate jdbc;
+  IdType practitioner;
+  IdType patient;
+  String email;
+  Browser browser;
+
+  @BeforeEach
+  void people() {
+    practitioner = createPractitioner();
+    email = "pat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    Patient p = new Patient();
+    p.addName().setFamily("Linkson").addGiven("Pat");
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1980-04-12"));
+    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    browser = new Browser(base(), "10.9." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
+  }
+
+  IdType book(Instant start) {
+    return (IdType) fhir().create().resource(bookedVisit(patient, practitioner, start)).execute().getId().toUnqualifiedVersionless();
+  }
+
+  List<MimeMessage> mailsTo(String address) {
+    return Arrays.stream(TestMailServer.received()).filter(m -> {
+      try {
+        return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().equals(address));
+      } catch (Exception e) {
+        return false;
+      }
+    }).toList();
+  }
+
+  String linkIn(MimeMessage message) throws Exception {
+    String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(message);
+    Matcher m = LINK.matcher(body.replace("=\r\n", "").replace("=3D", "="));
+    assertThat(m.find()).as(body).isTrue();
+    return m.group(1);
+  }
+
+  String awaitLink(int nth) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(email).size() >= nth);
+    try {
+      return linkIn(mailsTo(email).get(nth - 1));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  HttpResponse<String> checkBirthDate(String link, String date) throws Exception {
+    HttpResponse<String> form = browser.get(link);
+    return browser.postForm(link, Map.of("birth_date", date, "form_token", Browser.formToken(form.body())));
+  }
+
+  List<AuditEvent> audits(IdType appointment) {
+    Bundle b = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment))
+        .count(100).returnBundle(Bundle.class).execute();
+    return b.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
+  }
+
+  static List<String> subtypes(List<AuditEvent> events) {
+    return events.stream().flatMap(e -> e.getSubtype().stream())
+        .filter(c -> VisitAudit.SUBTYPES.equals(c.getSystem())).map(c -> c.getCode() + (c.getCode().startsWith("link-check") ? "" : "")).toList();
+  }
+
+  @Test
+  void aBookingMailsAJoinLinkThatLeadsToTheWaitingRoomAfterTheBirthDate() throws Exception {
+    IdType visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String link = awaitLink(1);
+    MimeMessage mail = mailsTo(email).get(0);
+    assertThat(mail.getContentType()).contains("multipart");
+    assertThat(link).doesNotContain(patient.getIdPart());
+
+    HttpResponse<String> page = browser.get(link);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("date of birth").doesNotContain("Clinician");
+    HttpResponse<String> admitted = checkBirthDate(link, "1980-04-12");
+    assertThat(admitted.body()).contains("waiting room").contains("Clinician");
+    // the same link on a second device
+    assertThat(new Browser(base(), "10.8.0.1").get(link).statusCode()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !communications(visit).isEmpty());
+    Communication sent = communications(visit).get(0);
+    assertThat(sent.getRecipientFirstRep().getReference()).isEqualTo(patient.getValue());
+    assertThat(fhirContext.newJsonParser().encodeResourceToString(sent)).doesNotContain(link.substring(link.lastIndexOf('/') + 1));
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND payload IS NOT NULL",
+        Integer.class, visit.getValue())).isZero();
+    assertThat(subtypes(audits(visit))).contains("book", "link-issued", "notification", "link-check");
+  }
+
+  List<Communication> communications(IdType visit) {
+    // R4 has no search parameter for Communication.about: search the patient's, keep this visit's
+    return fhir().search().forResource(Communication.class).where(Communication.SUBJECT.hasId(patient))
+        .returnBundle(Bundle.class).execute().getEntry().stream().map(e -> (Communication) e.getResource())
+        .filter(c -> c.getAbout().stream().anyMatch(r -> visit.getValue().equals(r.getReference()))).toList();
+  }
+
+  @Test
+  void outsideItsWindowTheLinkSaysWhenItOpensOrThatTheVisitIsOver() throws Exception {
+    book(Instant.now().plus(3, ChronoUnit.HOURS));
+    HttpResponse<String> early = browser.get(awaitLink(1));
+    assertThat(early.statusCode()).isEqualTo(200);
+    assertThat(early.body()).contains("opens on").doesNotContain("Clinician");
+
+    book(Instant.now().minus(3, ChronoUnit.HOURS));
+    HttpResponse<String> late = browser.get(awaitLink(2));
+    assertThat(late.statusCode()).isEqualTo(410);
+    assertThat(late.body()).contains("ended");
+  }
+
+  @Test
+  void aCancelRevokesTheLinkAndANewTimeSendsANewOne() throws Exception {
+    IdType visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String first = awaitLink(1);
+    Appointment a = fhir().read().resource(Appointment.class).withId(visit.getIdPart()).execute();
+    a.setStart(Date.from(Instant.now().plus(7, ChronoUnit.MINUTES)));
+    a.setEnd(Date.from(Instant.now().plus(27, ChronoUnit.MINUTES)));
+    fhir().update().resource(a).execute();
+    String second = awaitLink(2);
+    assertThat(second).isNotEqualTo(first);
+    assertThat(browser.get(first).statusCode()).isEqualTo(404);
+    assertThat(browser.get(second).statusCode()).isEqualTo(200);
+
+    Appointment moved = fhir().read().resource(Appointment.class).withId(visit.getIdPart()).execute();
+    moved.setStatus(Appointment.AppointmentStatus.CANCELLED);
+    fhir().update().resource(moved).execute();
+    assertThat(browser.get(second).statusCode()).isEqualTo(404);
+    assertThat(subtypes(audits(visit))).contains("book", "reschedule", "cancel");
+  }
+
+  @Test
+  void fiveWrongBirthDatesLockTheLink() throws Exception {
+    IdType visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String link = awaitLink(1);
+    for (int i = 1; i <= 4; i++) {
+      assertThat(checkBirthDate(link, "1999-01-0" + i).body()).contains("does not match");
+    }
+    HttpResponse<String> fifth = checkBirthDate(link, "1999-01-05");
+    assertThat(fifth.statusCode()).isEqualTo(403);
+    assertThat(fifth.body()).contains("locked");
+    // even the right date no longer opens it, from any address
+    assertThat(new Browser(base(), "10.7.0.1").get(link).statusCode()).isEqualTo(403);
+    assertThat(audits(visit)).filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void attemptsAreRateLimitedPerLinkAndPerAddress() throws Exception {
+    String unknown = base() + "/join/" + "A".repeat(43);
+    int limited = 0;
+    for (int i = 0; i < 25; i++) {
+      if (new Browser(base(), "10.6.0." + i).get(unknown).statusCode() == 429) {
+        limited++;
+      }
+    }
+    assertThat(limited).as("per link: 20 a minute").isEqualTo(5);
+    Browser one = new Browser(base(), "10.5.5.5");
+    int fromOne = 0;
+    for (int i = 0; i < 65; i++) {
+      if (one.get(base() + "/join/" + String.format("%043d", i)).statusCode() == 429) {
+        fromOne++;
+      }
+    }
+    assertThat(fromOne).as("per address: 60 a minute").isEqualTo(5);
+  }
+
+  @Test
+  void aMailWhileSmtpIsDownIsDeliveredOnceItIsBack() throws Exception {
+    TestMailServer.stop();
+    IdType visit;
+    try {
+      visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
+      await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+          "SELECT max(attempts) FROM televisit.outbox WHERE appointment = ?", Integer.class, visit.getValue()) >= 1);
+    } finally {
+      TestMailServer.start();
+    }
+    awaitLink(1);
+    Thread.sleep(1500);
+    assertThat(mailsTo(email)).hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> communications(visit).size() == 1);
+  }
+}

@@ -93,7 +93,8 @@ public class FhirEndpointConfig {
       ISearchParamRegistry searchParamRegistry,
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
-      ObjectProvider<FhirServerInterceptor> moduleInterceptors) {
+      ObjectProvider<FhirServerInterceptor> moduleInterceptors,
+      ObjectProvider<org.televisit.fhir.scheduling.SchedulingOperations> schedulingOperations) {
     RestfulServer server = new RestfulServer(fhirContext);
     server.setServerName("Televisit FHIR");
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -106,6 +107,7 @@ public class FhirEndpointConfig {
       }
     }
     server.registerProvider(systemProvider);
+    schedulingOperations.ifAvailable(server::registerProvider);
     pagingProvider.setDefaultPageSize(properties.defaultPageSize());
     pagingProvider.setMaximumPageSize(properties.maximumPageSize());
     server.setPagingProvider(pagingProvider);

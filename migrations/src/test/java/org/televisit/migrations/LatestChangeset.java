@@ -7,10 +7,10 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 005 created the scheduling tables; its rollback drops them and keeps the SMART server's. */
+  /** 006 created appointment_hold; its rollback drops it and keeps 005's scheduling tables. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "booked_time") && !tableExists(connection, "join_link")
-        && !tableExists(connection, "outbox") && tableExists(connection, "smart_client");
+    return !tableExists(connection, "appointment_hold") && tableExists(connection, "booked_time")
+        && tableExists(connection, "join_link");
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {

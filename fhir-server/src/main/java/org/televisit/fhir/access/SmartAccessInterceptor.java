@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -65,8 +66,21 @@ public class SmartAccessInterceptor implements FhirEndpointConfig.FhirServerInte
       return; // the search was checked when it ran; PatientCompartmentRules checks what each page shows
     }
     Optional<Interaction> interaction = ScopeCheck.interactionOf(operation);
+    String op = request.getOperation();
+    if (interaction.isEmpty() && "Appointment".equals(type) && op != null
+        && List.of("$find", "$hold", "$book").contains(op)) {
+      // scheduling: $find reads Slots and proposes; $hold and $book create or update Appointments
+      List<Interaction> needed = "$find".equals(op) ? List.of(Interaction.SEARCH) : List.of(Interaction.CREATE, Interaction.UPDATE);
+      for (Interaction i : needed) {
+        if (!scopes.allows(type, i)) {
+          throw forbidden(token, type, operation, "the granted scopes do not allow " + op + " (needs "
+              + i.name().toLowerCase() + " on Appointment)");
+        }
+      }
+      return;
+    }
     if (interaction.isEmpty()) {
-      // extended operations ($validate, ...): only a user/system scope that may update the type
+      // other extended operations ($validate, ...): only a user/system scope that may update the type
       if (type == null ? !ScopeCheck.allowsAllTypes(scopes, Interaction.UPDATE)
           : !scopes.allows(type, Interaction.UPDATE) || scopes.confinedToPatient(type, Interaction.UPDATE)) {
         throw forbidden(token, type, operation, "the granted scopes do not allow this operation");

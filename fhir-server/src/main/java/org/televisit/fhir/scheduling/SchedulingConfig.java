@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration
+@org.springframework.scheduling.annotation.EnableScheduling
 public class SchedulingConfig {
 
   @Bean
@@ -16,6 +17,20 @@ public class SchedulingConfig {
     VirtualServiceStamp stamp = new VirtualServiceStamp(urls.fhirBase().toString().replaceAll("/fhir$", "") + "/visit", 4);
     interceptors.registerInterceptor(stamp);
     return stamp;
+  }
+
+  @Bean
+  public SchedulingOperations schedulingOperations(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, DataSource dataSource,
+      org.springframework.transaction.PlatformTransactionManager transactions,
+      @org.springframework.beans.factory.annotation.Value("${televisit.scheduling.hold-for:PT5M}") java.time.Duration holdFor) {
+    return new SchedulingOperations(daos, new JdbcTemplate(dataSource), transactions, holdFor);
+  }
+
+  @Bean
+  public SlotStatus slotStatus(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, IInterceptorService interceptors) {
+    SlotStatus status = new SlotStatus(daos);
+    interceptors.registerInterceptor(status);
+    return status;
   }
 
   @Bean

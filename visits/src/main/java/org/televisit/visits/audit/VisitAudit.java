@@ -25,13 +25,29 @@ public class VisitAudit {
   static final String CLIENTS = "urn:televisit:smart:client";
 
   private final DaoRegistry daos;
+  private final org.televisit.visits.authorization.SecurityAudit batches;
 
-  VisitAudit(DaoRegistry daos) {
+  VisitAudit(DaoRegistry daos, org.televisit.visits.authorization.SecurityAudit batches) {
     this.daos = daos;
+    this.batches = batches;
+  }
+
+  /**
+   * Records an action that changed nothing (a join link opened, a check passed) through the batched
+   * writer: a busy waiting room must not wait for one FHIR write per page view.
+   */
+  public void recordLater(String action, boolean success, String appointment, String patient, String detail) {
+    batches.later(build(action, success, appointment, patient, null, detail));
   }
 
   /** Records an action; {@code request} names the app that asked (its token), if any. */
   public void record(String action, boolean success, String appointment, String patient, RequestDetails request, String detail) {
+    daos.getResourceDao(AuditEvent.class).create(build(action, success, appointment, patient, request, detail),
+        new SystemRequestDetails());
+  }
+
+  private static AuditEvent build(String action, boolean success, String appointment, String patient, RequestDetails request,
+      String detail) {
     AuditEvent e = new AuditEvent();
     e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
     e.addSubtype(new Coding(SUBTYPES, action, null));
@@ -63,6 +79,6 @@ public class VisitAudit {
           .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
           .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
     }
-    daos.getResourceDao(AuditEvent.class).create(e, new SystemRequestDetails());
+    return e;
   }
 }

@@ -82,6 +82,11 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
     return e;
   }
 
+  /** Queues an AuditEvent built elsewhere (checks that change nothing, so need no transaction of their own). */
+  public void later(AuditEvent event) {
+    enqueue(event);
+  }
+
   private void enqueue(AuditEvent event) {
     unwritten.incrementAndGet();
     try {

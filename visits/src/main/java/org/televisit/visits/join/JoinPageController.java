@@ -62,7 +62,7 @@ class JoinPageController {
     if (properties.birthDateCheck()) {
       return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, null, request));
     }
-    audit.record("link-check", true, link.appointment(), link.participant(), null, "link opened");
+    audit.recordLater("link-check", true, link.appointment(), link.participant(), "link opened");
     return admitted(link, request);
   }
 
@@ -81,7 +81,7 @@ class JoinPageController {
       return Pages.html(HttpStatus.FORBIDDEN, "Your video visit", "<p>This page has expired. Open the link from your e-mail again.</p>");
     }
     if (birthDate != null && sameDate(birthDate.trim(), birthDateOf(link.participant()))) {
-      audit.record("link-check", true, link.appointment(), link.participant(), null, "birth date matched");
+      audit.recordLater("link-check", true, link.appointment(), link.participant(), "birth date matched");
       return admitted(link, request);
     }
     boolean locked = links.recordFailure(link);
@@ -104,7 +104,7 @@ class JoinPageController {
     Instant now = Instant.now();
     JoinLink.State state = found.map(l -> l.state(now)).orElse(JoinLink.State.UNKNOWN);
     if (state != JoinLink.State.OPEN) {
-      found.ifPresent(l -> audit.record("link-check", false, l.appointment(), l.participant(), null, "link " + state.name().toLowerCase()));
+      found.ifPresent(l -> audit.recordLater("link-check", false, l.appointment(), l.participant(), "link " + state.name().toLowerCase()));
     }
     return switch (state) {
       case OPEN -> Optional.empty();

@@ -43,6 +43,7 @@ class JoinLinksTest extends FhirTestSupport {
   static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
 
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.televisit.visits.authorization.SecurityAudit audit;
   IdType practitioner;
   IdType patient;
   String email;
@@ -128,6 +129,7 @@ class JoinLinksTest extends FhirTestSupport {
     assertThat(fhirContext.newJsonParser().encodeResourceToString(sent)).doesNotContain(link.substring(link.lastIndexOf('/') + 1));
     assertThat(jdbc.queryForObject("SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND payload IS NOT NULL",
         Integer.class, visit.getValue())).isZero();
+    assertThat(audit.flush(10_000)).isTrue();
     assertThat(subtypes(audits(visit))).contains("book", "link-issued", "notification", "link-check");
   }
 

@@ -49,9 +49,12 @@ public class FhirEndpointConfig {
   }
 
   @Bean
-  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors) {
+  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors,
+      @org.springframework.beans.factory.annotation.Value("${televisit.rules.enabled:true}") boolean rulesEnabled) {
     VisitWriteRulesInterceptor rules = new VisitWriteRulesInterceptor();
-    interceptors.registerInterceptor(rules);
+    if (rulesEnabled) {
+      interceptors.registerInterceptor(rules);
+    }
     return rules;
   }
 

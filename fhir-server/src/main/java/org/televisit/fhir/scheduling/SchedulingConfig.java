@@ -8,8 +8,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+/**
+ * Scheduling on /fhir. {@code televisit.rules.enabled=false} switches Televisit's rules off (write
+ * rules, double-booking guard, Slot status, virtual service, join links): only for the benchmark that
+ * compares booking with a plain FHIR create; never in a deployment.
+ */
 @Configuration
 @org.springframework.scheduling.annotation.EnableScheduling
+@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "televisit.rules.enabled", havingValue = "true",
+    matchIfMissing = true)
 public class SchedulingConfig {
 
   @Bean

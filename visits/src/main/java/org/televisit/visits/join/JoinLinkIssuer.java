@@ -39,6 +39,8 @@ import org.televisit.visits.notify.Outbox;
  */
 @Component
 @Interceptor
+@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "televisit.rules.enabled", havingValue = "true",
+    matchIfMissing = true)
 public class JoinLinkIssuer {
 
   static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,

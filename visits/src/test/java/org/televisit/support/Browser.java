@@ -64,6 +64,14 @@ public final class Browser {
     return response;
   }
 
+  /** Any request, with this browser's cookies and client address. */
+  public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    if (clientAddress != null) {
+      request.header("X-Forwarded-For", clientAddress);
+    }
+    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   public static String location(HttpResponse<?> response) {
     return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location header"));
   }

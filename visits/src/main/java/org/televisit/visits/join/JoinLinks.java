@@ -65,6 +65,11 @@ public class JoinLinks {
     return links.stream().findFirst();
   }
 
+  /** The link a browser session holds (the session keeps the hash, never the token). */
+  public Optional<JoinLink> byHash(String hash) {
+    return hash == null ? Optional.empty() : jdbc.query(SELECT + " WHERE link_hash = ?", JoinLinks::read, hash).stream().findFirst();
+  }
+
   public List<JoinLink> ofAppointment(String appointment) {
     return jdbc.query(SELECT + " WHERE appointment = ? ORDER BY created_at", JoinLinks::read, appointment);
   }

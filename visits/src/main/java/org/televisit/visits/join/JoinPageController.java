@@ -42,10 +42,13 @@ class JoinPageController {
   private final JoinProperties properties;
   private final VisitAudit audit;
   private final DaoRegistry daos;
+  private final org.televisit.visits.visit.VisitWorkflow workflow;
   private final AttemptLimiter limiter = new AttemptLimiter(Clock.systemUTC());
   private final ZoneId zone = ZoneId.systemDefault();
 
-  JoinPageController(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos) {
+  JoinPageController(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos,
+      org.televisit.visits.visit.VisitWorkflow workflow) {
+    this.workflow = workflow;
     this.links = links;
     this.properties = properties;
     this.audit = audit;
@@ -122,10 +125,33 @@ class JoinPageController {
 
   private ResponseEntity<String> admitted(JoinLink link, HttpServletRequest request) {
     request.getSession(true).setAttribute(JOINED, link.hash());
+    if ("patient".equals(link.role())) {
+      workflow.arrived(link.appointment(), link.participant());
+    }
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
     return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for your visit with <strong>"
         + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
         + ".</p><p>Your clinician will let you in. Please keep this page open.</p>");
+  }
+
+  /**
+   * The waiting room asks whether the clinician has let this person in; once admitted, the answer
+   * carries their own Janus join data (rejoin works the same way while the visit is open).
+   */
+  @GetMapping(value = "/api/waiting-room", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<java.util.Map<String, Object>> waitingRoom(HttpServletRequest request) {
+    jakarta.servlet.http.HttpSession session = request.getSession(false);
+    Optional<JoinLink> link = links.byHash(session == null ? null : (String) session.getAttribute(JOINED))
+        .filter(l -> l.state(Instant.now()) == JoinLink.State.OPEN);
+    if (link.isEmpty()) {
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(java.util.Map.of("message",
+          "Open the link from your e-mail to enter the waiting room."));
+    }
+    return workflow.joinDataFor(link.get().appointment(), link.get().participant())
+        .map(join -> ResponseEntity.ok().header("Cache-Control", "no-store").body(java.util.Map.<String, Object>of(
+            "admitted", true, "join", org.televisit.visits.console.VisitConsoleController.join(join))))
+        .orElseGet(() -> ResponseEntity.ok().header("Cache-Control", "no-store")
+            .body(java.util.Map.<String, Object>of("admitted", false)));
   }
 
   private ResponseEntity<String> lockedPage() {

@@ -29,11 +29,11 @@ import org.televisit.smart.launch.PendingLaunch;
  * resulting tokens live in the server-side session; the browser holds only the session cookie.
  */
 @RestController
-class LaunchController {
+public class LaunchController {
 
   private static final Logger log = LoggerFactory.getLogger(LaunchController.class);
   static final String PENDING = "televisit.smart.pending";
-  static final String CONTEXT = "televisit.smart.context";
+  public static final String CONTEXT = "televisit.smart.context";
 
   private final LaunchFlow flow;
   private final SmartClientProperties properties;

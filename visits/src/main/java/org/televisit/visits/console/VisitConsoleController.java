@@ -1,0 +1,121 @@
+package org.televisit.visits.console;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.televisit.smart.launch.LaunchContext;
+import org.televisit.smart.server.ServerUrls;
+import org.televisit.video.rooms.JoinData;
+import org.televisit.video.rooms.VideoUnavailable;
+import org.televisit.visits.launch.LaunchController;
+import org.televisit.visits.visit.VisitWorkflow;
+
+/**
+ * The clinician console's actions, for the visit the EHR launched with (the session's launch context:
+ * its Appointment from fhirContext, the clinician from fhirUser): start, admit someone waiting, end.
+ * JSON only (a cross-site form cannot send it), never a token of the EHR.
+ */
+@RestController
+public class VisitConsoleController {
+
+  private final VisitWorkflow workflow;
+  private final ServerUrls urls;
+
+  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls) {
+    this.workflow = workflow;
+    this.urls = urls;
+  }
+
+  record Admit(String participant, String role, String display) {}
+
+  @PostMapping(value = "/api/console/visit/start", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> start(HttpServletRequest request) {
+    Visit v = visit(request);
+    VisitWorkflow.Started started = workflow.start(v.appointment(), v.practitioner(), null);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("encounter", started.encounter());
+    body.put("join", join(started.join()));
+    return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
+  }
+
+  @PostMapping(value = "/api/console/visit/admit", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> admit(@RequestBody Admit admit, HttpServletRequest request) {
+    Visit v = visit(request);
+    workflow.admit(v.appointment(), admit.participant(), admit.role() != null ? admit.role() : "patient",
+        admit.display() != null ? admit.display() : "Patient", v.practitioner());
+    return ResponseEntity.ok(Map.of("admitted", admit.participant()));
+  }
+
+  @PostMapping(value = "/api/console/visit/end", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> end(HttpServletRequest request) {
+    Visit v = visit(request);
+    return ResponseEntity.ok(Map.of("encounter", workflow.end(v.appointment(), v.practitioner())));
+  }
+
+  record Visit(String appointment, String practitioner) {}
+
+  private Visit visit(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    if (context == null) {
+      throw new Unauthenticated();
+    }
+    if (!urls.isAudience(context.issuer().fhirBase().toString())) {
+      throw new VisitWorkflow.VisitRefused("Visits launched from another EHR cannot be run yet: this build records visits"
+          + " in Televisit's own FHIR store only.");
+    }
+    String appointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/")).findFirst()
+        .orElseThrow(() -> new VisitWorkflow.VisitRefused("The EHR did not say which appointment this visit is for."));
+    String prefix = urls.fhirBase() + "/";
+    String user = context.fhirUser() == null ? null : context.fhirUser().toString();
+    if (user == null || !user.startsWith(prefix)) {
+      throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
+    }
+    return new Visit(appointment, user.substring(prefix.length()));
+  }
+
+  public static Map<String, Object> join(JoinData join) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("janusUrl", join.janusUrl());
+    body.put("room", join.room());
+    body.put("pin", join.pin());
+    body.put("token", join.token());
+    body.put("feedId", join.feedId());
+    body.put("opaqueId", join.opaqueId());
+    body.put("display", join.display());
+    body.put("role", join.role());
+    return body;
+  }
+
+  static final class Unauthenticated extends RuntimeException {}
+
+  @ExceptionHandler(Unauthenticated.class)
+  ResponseEntity<Map<String, Object>> unauthenticated() {
+    return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("message", "No visit is open in this browser. Launch Televisit from the EHR."));
+  }
+
+  @ExceptionHandler(VisitWorkflow.VisitRefused.class)
+  ResponseEntity<Map<String, Object>> refused(VisitWorkflow.VisitRefused e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("message", e.getMessage()));
+  }
+
+  @ExceptionHandler(VisitWorkflow.NotAParticipant.class)
+  ResponseEntity<Map<String, Object>> notYours(VisitWorkflow.NotAParticipant e) {
+    return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("message", e.getMessage()));
+  }
+
+  @ExceptionHandler(VideoUnavailable.class)
+  ResponseEntity<Map<String, Object>> noVideo(VideoUnavailable e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("message", "Video unavailable: " + e.getMessage()));
+  }
+
+}

@@ -1,0 +1,221 @@
+package org.televisit.visits.visit;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.televisit.video.rooms.JoinData;
+import org.televisit.video.rooms.VideoRooms;
+import org.televisit.video.rooms.VideoUnavailable;
+import org.televisit.visits.audit.VisitAudit;
+import org.televisit.visits.video.VideoBackend;
+
+/**
+ * The visit itself, in Televisit's FHIR store: start (find-or-create the VR Encounter in progress, the
+ * room, the clinician admitted), the patient's arrival in the waiting room, the admission of a
+ * participant, and the end (Encounter finished, Appointment fulfilled, every Janus token revoked, the
+ * room closed). Every FHIR write carries a Provenance naming who did it and an AuditEvent, in the same
+ * transaction. Room names carry no PHI: a visit's room key is a hash of its Appointment id.
+ */
+@Component
+public class VisitWorkflow {
+
+  /** What a refused visit action says to the person who tried it. */
+  public static final class VisitRefused extends RuntimeException {
+    public VisitRefused(String message) {
+      super(message);
+    }
+  }
+
+  /** The person acting is not on the visit's Appointment. */
+  public static final class NotAParticipant extends RuntimeException {
+    public NotAParticipant() {
+      super("You are not a participant of this visit.");
+    }
+  }
+
+  public record Started(String encounter, JoinData join) {}
+
+  private final DaoRegistry daos;
+  private final VideoBackend video;
+  private final VisitAudit audit;
+  private final TransactionTemplate transaction;
+
+  VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions) {
+    this.daos = daos;
+    this.video = video;
+    this.audit = audit;
+    this.transaction = new TransactionTemplate(transactions);
+  }
+
+  public Started start(String appointmentRef, String practitionerRef, String display) {
+    VideoRooms rooms = rooms();
+    String encounter = transaction.execute(status -> {
+      Appointment a = appointment(appointmentRef);
+      requireParticipant(a, practitionerRef);
+      if (a.getStatus() == Appointment.AppointmentStatus.CANCELLED || a.getStatus() == Appointment.AppointmentStatus.FULFILLED
+          || a.getStatus() == Appointment.AppointmentStatus.NOSHOW) {
+        throw new VisitRefused("This visit is " + a.getStatus().toCode() + " and cannot be started.");
+      }
+      Encounter e = encounterOf(appointmentRef).orElseGet(Encounter::new);
+      e.setStatus(Encounter.EncounterStatus.INPROGRESS);
+      e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
+      String patient = patientOf(a);
+      e.setSubject(new Reference(patient));
+      if (e.getParticipant().stream().noneMatch(p -> practitionerRef.equals(p.getIndividual().getReference()))) {
+        e.addParticipant().setIndividual(new Reference(practitionerRef));
+      }
+      if (e.getAppointment().stream().noneMatch(r -> appointmentRef.equals(r.getReference()))) {
+        e.addAppointment(new Reference(appointmentRef));
+      }
+      if (!e.hasType()) {
+        a.getServiceType().forEach(t -> e.addType(t.copy()));
+      }
+      if (!e.getPeriod().hasStart()) {
+        e.setPeriod(new Period().setStart(new Date()));
+      }
+      String ref = write(Encounter.class, e);
+      provenance(ref, practitionerRef, "visit started");
+      audit.record("visit-start", true, appointmentRef, patient, null, null);
+      return ref;
+    });
+    rooms.ensureRoom(roomKey(appointmentRef));
+    JoinData join = rooms.admit(roomKey(appointmentRef), practitionerRef, "clinician", display != null ? display : "Clinician");
+    return new Started(encounter, join);
+  }
+
+  /** The patient opened their link in the visit's window: the Appointment (and Encounter) are arrived. */
+  public void arrived(String appointmentRef, String patientRef) {
+    transaction.executeWithoutResult(status -> {
+      Appointment a = appointment(appointmentRef);
+      if (a.getStatus() == Appointment.AppointmentStatus.BOOKED) {
+        a.setStatus(Appointment.AppointmentStatus.ARRIVED);
+        a.getParticipant().stream().filter(p -> patientRef.equals(p.getActor().getReference()))
+            .forEach(p -> p.setStatus(Appointment.ParticipationStatus.ACCEPTED));
+        write(Appointment.class, a);
+        provenance(appointmentRef, patientRef, "arrived in the waiting room");
+        audit.record("arrived", true, appointmentRef, patientRef, null, null);
+      }
+      encounterOf(appointmentRef).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
+        e.setStatus(Encounter.EncounterStatus.ARRIVED);
+        provenance(write(Encounter.class, e), patientRef, "arrived in the waiting room");
+      });
+    });
+  }
+
+  /** The clinician lets someone in: they get their own Janus token for the visit's room. */
+  public JoinData admit(String appointmentRef, String participantRef, String role, String display, String byPractitioner) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, byPractitioner);
+    requireParticipant(a, participantRef);
+    VideoRooms rooms = rooms();
+    rooms.ensureRoom(roomKey(appointmentRef));
+    JoinData join = rooms.admit(roomKey(appointmentRef), participantRef, role, display);
+    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, role + " admitted"));
+    return join;
+  }
+
+  /** A participant's current join data, if the clinician has admitted them and the visit is open. */
+  public java.util.Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
+    return video.rooms().flatMap(r -> r.joinData(roomKey(appointmentRef), participantRef));
+  }
+
+  public String end(String appointmentRef, String practitionerRef) {
+    Appointment current = appointment(appointmentRef);
+    requireParticipant(current, practitionerRef);
+    String encounter = transaction.execute(status -> {
+      Appointment a = appointment(appointmentRef);
+      Encounter e = encounterOf(appointmentRef).orElseThrow(() -> new VisitRefused("This visit was never started."));
+      e.setStatus(Encounter.EncounterStatus.FINISHED);
+      e.getPeriod().setEnd(new Date());
+      String ref = write(Encounter.class, e);
+      provenance(ref, practitionerRef, "visit ended");
+      a.setStatus(Appointment.AppointmentStatus.FULFILLED);
+      write(Appointment.class, a);
+      provenance(appointmentRef, practitionerRef, "visit ended");
+      audit.record("visit-end", true, appointmentRef, patientOf(a), null, null);
+      return ref;
+    });
+    video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
+    return encounter;
+  }
+
+  /** Opaque and stable: the room key of a visit never shows its Appointment id. */
+  public static String roomKey(String appointmentRef) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(("televisit-visit:" + appointmentRef).getBytes(StandardCharsets.UTF_8));
+      return "v-" + Base64URL.encode(java.util.Arrays.copyOf(d, 18));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private VideoRooms rooms() {
+    return video.rooms().orElseThrow(() -> new VideoUnavailable("Video is not available right now."));
+  }
+
+  private Appointment appointment(String ref) {
+    if (ref == null || !ref.startsWith("Appointment/")) {
+      throw new VisitRefused("No appointment is open for this visit.");
+    }
+    try {
+      return (Appointment) daos.getResourceDao("Appointment").read(new IdType(ref), new SystemRequestDetails());
+    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+      throw new VisitRefused("The appointment of this visit no longer exists.");
+    }
+  }
+
+  private java.util.Optional<Encounter> encounterOf(String appointmentRef) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous(Encounter.SP_APPOINTMENT, new ReferenceParam(appointmentRef));
+    List<IBaseResource> found = daos.getResourceDao(Encounter.class).search(map, new SystemRequestDetails()).getAllResources();
+    return found.stream().map(Encounter.class::cast).findFirst();
+  }
+
+  private static void requireParticipant(Appointment a, String who) {
+    if (who == null || a.getParticipant().stream().noneMatch(p -> who.equals(p.getActor().getReference()))) {
+      throw new NotAParticipant();
+    }
+  }
+
+  static String patientOf(Appointment a) {
+    return a.getParticipant().stream().map(p -> p.getActor().getReference())
+        .filter(r -> r != null && r.startsWith("Patient/")).findFirst().orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends IBaseResource> String write(Class<T> type, T resource) {
+    IFhirResourceDao<T> dao = daos.getResourceDao(type);
+    IdType id = (IdType) (resource.getIdElement().hasIdPart()
+        ? dao.update(resource, new SystemRequestDetails()).getId()
+        : dao.create(resource, new SystemRequestDetails()).getId());
+    return type.getSimpleName() + "/" + id.getIdPart();
+  }
+
+  private void provenance(String target, String agent, String activity) {
+    Provenance p = new Provenance();
+    p.addTarget(new Reference(target));
+    p.setRecorded(new Date());
+    p.addAgent().setWho(new Reference(agent))
+        .setType(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(
+            new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
+    p.setActivity(new org.hl7.fhir.r4.model.CodeableConcept().setText(activity));
+    daos.getResourceDao(Provenance.class).create(p, new SystemRequestDetails());
+  }
+}

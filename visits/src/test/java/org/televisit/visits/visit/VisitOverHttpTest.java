@@ -1,0 +1,137 @@
+package org.televisit.visits.visit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.televisit.support.Browser;
+import org.televisit.support.FhirTestSupport;
+import org.televisit.support.TelevisitIntegrationTest;
+import org.televisit.support.TestMailServer;
+import org.televisit.visits.video.VideoBackend;
+
+/**
+ * One whole visit over HTTP, without a browser: booked through /fhir, the clinician launched from the
+ * sandbox EHR, the patient in the waiting room through the e-mailed link, start (Encounter in progress,
+ * a room on the real local Janus), admit, end (Encounter finished, Appointment fulfilled, room closed,
+ * tokens gone) with Provenance and AuditEvents. The real-browser test with media is still to come.
+ */
+@TelevisitIntegrationTest
+class VisitOverHttpTest extends FhirTestSupport {
+
+  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
+
+  @Autowired VideoBackend video;
+
+  Browser launchClinician(IdType practitioner, IdType appointment) throws Exception {
+    Browser clinician = new Browser(base(), "10.20.0.1");
+    HttpResponse<String> launched = clinician.postForm("/sandbox/launch", Map.of("practitioner", practitioner.getValue(),
+        "appointment", appointment.getValue(), "app", "televisit", "form_token", Browser.formToken(clinician.get("/sandbox").body())));
+    assertThat(clinician.follow(Browser.location(launched)).statusCode()).isEqualTo(200);
+    return clinician;
+  }
+
+  HttpResponse<String> postJson(Browser browser, String path, String json) throws Exception {
+    return browser.send(java.net.http.HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  @Test
+  void aWholeVisitFromBookingToTheFinishedEncounter() throws Exception {
+    String email = "visit-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    Patient p = new Patient();
+    p.addName().setFamily("Visitor").addGiven("Vera");
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1975-06-30"));
+    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType practitioner = createPractitioner();
+    IdType appointment = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(120)))
+        .execute().getId().toUnqualifiedVersionless();
+
+    // the patient's link arrives by mail; they pass the birth-date check and wait
+    await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(TestMailServer.received())
+        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
+    String body = Arrays.stream(TestMailServer.received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m)
+        .contains(email)).map(com.icegreen.greenmail.util.GreenMailUtil::getBody).findFirst().orElseThrow();
+    Matcher m = LINK.matcher(body.replace("=\r\n", "").replace("=3D", "="));
+    assertThat(m.find()).isTrue();
+    Browser patientBrowser = new Browser(base(), "10.21.0.1");
+    String form = patientBrowser.get(m.group(1)).body();
+    HttpResponse<String> waiting = patientBrowser.postForm(m.group(1), Map.of("birth_date", "1975-06-30", "form_token", Browser.formToken(form)));
+    assertThat(waiting.body()).contains("waiting room");
+    assertThat(fhir().read().resource(Appointment.class).withId(appointment.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.ARRIVED);
+    assertThat(JSONObjectUtils.parse(patientBrowser.get("/api/waiting-room").body()).get("admitted")).isEqualTo(false);
+
+    // the clinician starts the visit from the console
+    Browser clinician = launchClinician(practitioner, appointment);
+    HttpResponse<String> started = postJson(clinician, "/api/console/visit/start", "{}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    Map<String, Object> start = JSONObjectUtils.parse(started.body());
+    Map<String, Object> join = JSONObjectUtils.getJSONObject(start, "join");
+    assertThat(join.get("role")).isEqualTo("clinician");
+    assertThat((String) join.get("token")).isNotBlank();
+    String encounterRef = (String) start.get("encounter");
+    Encounter inProgress = fhir().read().resource(Encounter.class).withId(encounterRef.substring("Encounter/".length())).execute();
+    assertThat(inProgress.getStatus()).isEqualTo(Encounter.EncounterStatus.INPROGRESS);
+    assertThat(inProgress.getClass_().getCode()).isEqualTo("VR");
+    assertThat(inProgress.getPeriod().hasStart()).isTrue();
+    String roomKey = VisitWorkflow.roomKey(appointment.getValue());
+    assertThat(roomKey).doesNotContain(appointment.getIdPart());
+    assertThat(video.rooms().orElseThrow().room(roomKey)).isPresent();
+
+    // admit the patient: their waiting room now answers with their own join data
+    HttpResponse<String> admitted = postJson(clinician, "/api/console/visit/admit",
+        "{\"participant\":\"" + patient.getValue() + "\",\"role\":\"patient\",\"display\":\"Patient\"}");
+    assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(200);
+    Map<String, Object> room = JSONObjectUtils.parse(patientBrowser.get("/api/waiting-room").body());
+    assertThat(room.get("admitted")).isEqualTo(true);
+    Map<String, Object> patientJoin = JSONObjectUtils.getJSONObject(room, "join");
+    assertThat(patientJoin.get("token")).isNotEqualTo(join.get("token"));
+    assertThat(patientJoin.get("room")).isEqualTo(join.get("room"));
+
+    // someone else cannot end it
+    Browser stranger = launchClinician(createPractitioner(), appointment);
+    assertThat(postJson(stranger, "/api/console/visit/end", "{}").statusCode()).isIn(403, 409);
+
+    // end: Encounter finished, Appointment fulfilled, room and tokens gone, links revoked
+    HttpResponse<String> ended = postJson(clinician, "/api/console/visit/end", "{}");
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+    Encounter finished = fhir().read().resource(Encounter.class).withId(encounterRef.substring("Encounter/".length())).execute();
+    assertThat(finished.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+    assertThat(finished.getPeriod().getEnd()).isAfterOrEqualTo(finished.getPeriod().getStart());
+    assertThat(fhir().read().resource(Appointment.class).withId(appointment.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.FULFILLED);
+    assertThat(video.rooms().orElseThrow().room(roomKey)).isEmpty();
+    assertThat(video.rooms().orElseThrow().admissions(roomKey)).isEmpty();
+    assertThat(patientBrowser.get("/api/waiting-room").statusCode()).isEqualTo(401);
+
+    List<Provenance> provenance = fhir().search().forResource(Provenance.class)
+        .where(Provenance.TARGET.hasId(encounterRef)).returnBundle(Bundle.class).execute().getEntry().stream()
+        .map(e -> (Provenance) e.getResource()).toList();
+    assertThat(provenance).extracting(pr -> pr.getAgentFirstRep().getWho().getReference()).contains(practitioner.getValue());
+    Bundle audits = fhir().search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+        .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(appointment)).count(100).returnBundle(Bundle.class).execute();
+    assertThat(audits.getEntry()).map(e -> ((org.hl7.fhir.r4.model.AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())
+        .contains("book", "arrived", "visit-start", "admit", "visit-end");
+  }
+}

@@ -7,10 +7,9 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 006 created appointment_hold; its rollback drops it and keeps 005's scheduling tables. */
+  /** 007 created presence; its rollback drops it and keeps 006's appointment_hold. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "appointment_hold") && tableExists(connection, "booked_time")
-        && tableExists(connection, "join_link");
+    return !tableExists(connection, "presence") && tableExists(connection, "appointment_hold");
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {

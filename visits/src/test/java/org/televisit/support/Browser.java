@@ -72,6 +72,32 @@ public final class Browser {
     return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A streaming request (server-sent events): every line goes to {@code lines} until cancelled. */
+  public java.util.concurrent.CompletableFuture<HttpResponse<Void>> sendAsync(HttpRequest.Builder request,
+      java.util.function.Consumer<String> lines) {
+    if (clientAddress != null) {
+      request.header("X-Forwarded-For", clientAddress);
+    }
+    return http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.fromLineSubscriber(
+        new java.util.concurrent.Flow.Subscriber<String>() {
+          @Override
+          public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(String line) {
+            lines.accept(line);
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onComplete() {}
+        }));
+  }
+
   public static String location(HttpResponse<?> response) {
     return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location header"));
   }

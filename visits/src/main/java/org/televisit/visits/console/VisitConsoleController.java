@@ -29,10 +29,18 @@ public class VisitConsoleController {
 
   private final VisitWorkflow workflow;
   private final ServerUrls urls;
+  private final org.televisit.visits.presence.PresenceHub presence;
 
-  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls) {
+  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence) {
     this.workflow = workflow;
     this.urls = urls;
+    this.presence = presence;
+  }
+
+  /** Live presence of the visit (server-sent events): a snapshot now and one after every change. */
+  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/presence", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(HttpServletRequest request) {
+    return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
   }
 
   record Admit(String participant, String role, String display) {}

@@ -43,12 +43,14 @@ class JoinPageController {
   private final VisitAudit audit;
   private final DaoRegistry daos;
   private final org.televisit.visits.visit.VisitWorkflow workflow;
+  private final org.televisit.visits.presence.Presence presence;
   private final AttemptLimiter limiter = new AttemptLimiter(Clock.systemUTC());
   private final ZoneId zone = ZoneId.systemDefault();
 
   JoinPageController(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos,
-      org.televisit.visits.visit.VisitWorkflow workflow) {
+      org.televisit.visits.visit.VisitWorkflow workflow, org.televisit.visits.presence.Presence presence) {
     this.workflow = workflow;
+    this.presence = presence;
     this.links = links;
     this.properties = properties;
     this.audit = audit;
@@ -128,6 +130,7 @@ class JoinPageController {
     if ("patient".equals(link.role())) {
       workflow.arrived(link.appointment(), link.participant());
     }
+    presence.waiting(org.televisit.visits.visit.VisitWorkflow.roomKey(link.appointment()), link.participant());
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
     return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for your visit with <strong>"
         + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))

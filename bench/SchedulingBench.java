@@ -50,6 +50,7 @@ public class SchedulingBench {
     switch (args[0]) {
       case "book" -> book(token(Path.of(args[2])), Integer.parseInt(args[3]), args[4]);
       case "links" -> links(Path.of(args[2]), Integer.parseInt(args[3]));
+      case "token" -> System.out.println(token(Path.of(args[2])));
       default -> throw new IllegalArgumentException(args[0]);
     }
   }

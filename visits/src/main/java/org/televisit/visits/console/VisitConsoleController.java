@@ -30,11 +30,35 @@ public class VisitConsoleController {
   private final VisitWorkflow workflow;
   private final ServerUrls urls;
   private final org.televisit.visits.presence.PresenceHub presence;
+  private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
 
-  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence) {
+  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence,
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+    this.daos = daos;
     this.workflow = workflow;
     this.urls = urls;
     this.presence = presence;
+  }
+
+  /** The patient banner (name, birth date, gender, MRN) unless the EHR said need_patient_banner=false. */
+  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/patient", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> patient(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    if (context == null || context.patient() == null) {
+      throw new Unauthenticated();
+    }
+    visit(request); // same-store visits only, as for every console action
+    org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) daos.getResourceDao("Patient")
+        .read(new org.hl7.fhir.r4.model.IdType("Patient", context.patient()), new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("needPatientBanner", context.needPatientBanner());
+    body.put("name", p.getNameFirstRep().getNameAsSingleString());
+    body.put("birthDate", p.hasBirthDate() ? p.getBirthDateElement().getValueAsString() : null);
+    body.put("gender", p.hasGender() ? p.getGender().toCode() : null);
+    body.put("mrn", p.getIdentifier().stream().filter(i -> i.getType().getCoding().stream().anyMatch(c -> "MR".equals(c.getCode()))
+        || (i.getSystem() != null && i.getSystem().contains("mrn"))).map(org.hl7.fhir.r4.model.Identifier::getValue).findFirst().orElse(null));
+    return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
   /** Live presence of the visit (server-sent events): a snapshot now and one after every change. */

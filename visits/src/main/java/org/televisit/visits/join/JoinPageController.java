@@ -134,7 +134,12 @@ class JoinPageController {
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
     return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for your visit with <strong>"
         + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
-        + ".</p><p>Your clinician will let you in. Please keep this page open.</p>");
+        + ".</p><p id=\"status\">Your clinician will let you in. Please keep this page open.</p>"
+        + "<video id=\"remote\" autoplay playsinline style=\"width:100%;background:#111;border-radius:6px\"></video>"
+        + "<video id=\"local\" autoplay playsinline muted style=\"width:35%;border-radius:6px\"></video>"
+        + "<p id=\"devices\">Checking your camera and microphone…</p>"
+        + "<script src=\"/vendor/adapter/adapter.js\"></script><script src=\"/vendor/janus/janus.js\"></script>"
+        + "<script src=\"/js/visit-video.js\"></script><script src=\"/js/waiting-room.js\"></script>");
   }
 
   /**

@@ -63,7 +63,7 @@ class LaunchEndpointsTest extends FhirTestSupport {
 
     HttpResponse<String> console = open("/console");
     assertThat(console.statusCode()).isEqualTo(200);
-    assertThat(console.body()).contains("api/console/context").doesNotContain("secret-access-token");
+    assertThat(console.body()).contains("/api/console/visit/start").doesNotContain("secret-access-token");
 
     HttpResponse<String> context = open("/api/console/context");
     assertThat(context.statusCode()).isEqualTo(200);

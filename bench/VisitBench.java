@@ -1,0 +1,214 @@
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.File;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The visit figures (bench/visit.sh):
+ *   presence — a Janus event (posted as Janus's event handler does) to the console's server-sent event
+ *              that shows it, over and over for one visit
+ *   media    — in two real chromium browsers: the patient waits and is admitted (publishing), then the
+ *              clinician clicks "Start visit"; timed until the clinician's browser receives media
+ */
+public class VisitBench {
+
+  static String base;
+
+  public static void main(String[] args) throws Exception {
+    base = args[1];
+    switch (args[0]) {
+      case "presence" -> presence(Integer.parseInt(args[2]), args[3]);
+      case "media" -> media(Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  static HttpClient browser() {
+    return HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  static HttpResponse<String> get(HttpClient c, String url) throws Exception {
+    return c.send(HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : base + url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String first(String regex, String text) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) throw new IllegalStateException("not found: " + regex);
+    return m.group(1);
+  }
+
+  /** A clinician session launched from the sandbox for one of today's visits (HTTP only). */
+  static HttpClient launch() throws Exception {
+    HttpClient b = browser();
+    String page = get(b, "/sandbox").body();
+    String form = "practitioner=" + enc(first("<option value=\"(Practitioner/[^\"]+)\"", page)) + "&appointment="
+        + enc(first("<option value=\"(Appointment/[^\"]+)\"", page)) + "&app=televisit&form_token=" + enc(first("name=\"form_token\" value=\"([^\"]+)\"", page));
+    HttpResponse<String> r = b.send(HttpRequest.newBuilder(URI.create(base + "/sandbox/launch")).header("Content-Type",
+        "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    String next = r.headers().firstValue("Location").orElseThrow();
+    for (int i = 0; i < 5 && !next.endsWith("/console"); i++) {
+      next = get(b, next).headers().firstValue("Location").orElseThrow();
+    }
+    return b;
+  }
+
+  static void presence(int rounds, String eventsPassword) throws Exception {
+    HttpClient clinician = launch();
+    HttpResponse<String> started = clinician.send(HttpRequest.newBuilder(URI.create(base + "/api/console/visit/start"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    Map<String, Object> join = JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(started.body()), "join");
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    clinician.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/console/visit/presence")).GET().build(),
+        HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+          public void onSubscribe(java.util.concurrent.Flow.Subscription s) { s.request(Long.MAX_VALUE); }
+          public void onNext(String line) { if (line.startsWith("data:")) lines.add(line); }
+          public void onError(Throwable t) {}
+          public void onComplete() {}
+        }));
+    lines.poll(5, TimeUnit.SECONDS); // the first snapshot
+    HttpClient janus = HttpClient.newHttpClient();
+    String auth = "Basic " + Base64.getEncoder().encodeToString(("janus:" + eventsPassword).getBytes(StandardCharsets.UTF_8));
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < rounds + 20; i++) {
+      boolean receiving = i % 2 == 0;
+      long micros = Instant.now().toEpochMilli() * 1000 + i;
+      String event = "[{\"emitter\":\"bench\",\"type\":32,\"timestamp\":" + micros + ",\"session_id\":1,\"handle_id\":2,\"opaque_id\":\""
+          + join.get("opaqueId") + "\",\"event\":{\"media\":\"video\",\"receiving\":" + receiving + "}}]";
+      String expected = receiving ? "\"connected\"" : "\"media-lost\"";
+      lines.clear();
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = janus.send(HttpRequest.newBuilder(URI.create(base + "/api/video/janus-events")).header("Authorization", auth)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) throw new IllegalStateException("events: " + r.statusCode());
+      while (true) {
+        String line = lines.poll(5, TimeUnit.SECONDS);
+        if (line == null) throw new IllegalStateException("no presence event within 5 s");
+        if (line.contains(expected)) break;
+      }
+      if (i >= 20) nanos.add(System.nanoTime() - t0);
+    }
+    report("Janus event -> console SSE (presence), one visit", nanos);
+  }
+
+  static WebDriver chromium(Dimension size) throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-dev-shm-usage",
+        "--user-data-dir=" + Files.createTempDirectory("televisit-bench-chromium"));
+    ChromeDriver d = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+        .usingAnyFreePort().build(), options);
+    d.manage().window().setSize(size);
+    return d;
+  }
+
+  static long inbound(WebDriver d) {
+    return ((Number) ((JavascriptExecutor) d).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; TelevisitVideo.inboundBytes().then(done).catch(() => done(-1));")).longValue();
+  }
+
+  /** Each visit: book one (system token), read the patient's link from the sealed outbox, run it in two browsers. */
+  static void media(int visits, Path dataDir, String token) throws Exception {
+    org.televisit.video.rooms.SecretSeal seal = new org.televisit.video.rooms.SecretSeal(
+        Files.readString(dataDir.resolve("outbox-secret.key")).trim());
+    HttpClient http = HttpClient.newHttpClient();
+    List<Long> nanos = new ArrayList<>();
+    for (int v = 0; v < visits; v++) {
+      String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench\",\"given\":[\"Dr\"]}]}");
+      String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Media\"}],"
+          + "\"telecom\":[{\"system\":\"email\",\"value\":\"media" + v + "@example.org\"}]}");
+      Instant start = Instant.now().plusSeconds(120);
+      String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
+          + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
+          + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
+      String link = null;
+      try (Connection c = DriverManager.getConnection(System.getenv("TELEVISIT_DB_URL"), System.getenv("TELEVISIT_DB_USER"), "");
+          var st = c.prepareStatement("SELECT payload FROM televisit.outbox WHERE appointment = ?")) {
+        st.setString(1, "Appointment/" + appointment);
+        try (ResultSet rs = st.executeQuery()) {
+          if (rs.next()) link = (String) JSONObjectUtils.parse(seal.open(rs.getString(1))).get("link");
+        }
+      }
+      WebDriver clinician = chromium(new Dimension(1280, 900));
+      WebDriver patientBrowser = chromium(new Dimension(390, 844));
+      try {
+        clinician.get(base + "/sandbox");
+        new Select(clinician.findElement(By.id("practitioner"))).selectByValue("Practitioner/" + practitioner);
+        new Select(clinician.findElement(By.id("appointment"))).selectByValue("Appointment/" + appointment);
+        new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
+        clinician.findElement(By.id("launch")).click();
+        WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(30));
+        wait.until(d -> d.getCurrentUrl().endsWith("/console"));
+        patientBrowser.get(link);
+        wait.until(d -> !d.findElements(By.cssSelector("li[data-state='waiting'] button.admit")).isEmpty());
+        clinician.findElement(By.cssSelector("li[data-state='waiting'] button.admit")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("li[data-participant='Patient/" + patient + "'][data-state='connected']")).isEmpty());
+        Thread.sleep(1500); // the patient's publisher settles
+        long t0 = System.nanoTime();
+        clinician.findElement(By.id("start")).click();
+        while (inbound(clinician) <= 0) {
+          if (System.nanoTime() - t0 > 20_000_000_000L) throw new IllegalStateException("no media within 20 s");
+          Thread.sleep(50);
+        }
+        nanos.add(System.nanoTime() - t0);
+        clinician.findElement(By.id("end")).click();
+      } finally {
+        clinician.quit();
+        patientBrowser.quit();
+      }
+    }
+    report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
+  }
+
+  static String create(HttpClient http, String token, String type, String json) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/fhir/" + type)).header("Content-Type", "application/fhir+json")
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) throw new IllegalStateException(type + ": " + r.statusCode() + " " + r.body());
+    return first("/" + type + "/([^/]+)/", r.headers().firstValue("Location").orElseThrow());
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static void report(String label, List<Long> nanos) {
+    long[] s = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.out.printf("%-62s n=%4d p50 %8.1f ms  p95 %8.1f ms  p99 %8.1f ms  max %8.1f ms%n", label, s.length,
+        pct(s, .5), pct(s, .95), pct(s, .99), s[s.length - 1] / 1e6);
+  }
+
+  static double pct(long[] s, double p) {
+    return s[Math.min(s.length - 1, (int) Math.ceil(p * s.length) - 1)] / 1e6;
+  }
+}

@@ -1,0 +1,93 @@
+// Televisit's video in the browser, on janus.js (Debian's libjs-janus-gateway, served at /vendor/janus/).
+// join(data, els) publishes this browser's camera and microphone in the visit's room with the
+// participant's own Janus token, and shows everyone else who publishes there.
+'use strict';
+window.TelevisitVideo = (function () {
+  let janus = null;
+  const subscribers = [];
+  let publisher = null;
+
+  function ready() {
+    return new Promise(resolve => Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies(), callback: resolve }));
+  }
+
+  function join(data, els) {
+    return ready().then(() => new Promise((resolve, reject) => {
+      janus = new Janus({
+        server: data.janusUrl, token: data.token, iceServers: [],
+        success: () => attachPublisher(data, els, resolve, reject),
+        error: reject,
+      });
+    }));
+  }
+
+  function attachPublisher(data, els, resolve, reject) {
+    janus.attach({
+      plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
+      success: handle => {
+        publisher = handle;
+        handle.send({ message: { request: 'join', ptype: 'publisher', room: data.room, pin: data.pin, id: data.feedId,
+          display: data.display, token: data.token } });
+      },
+      error: reject,
+      onmessage: (msg, jsep) => {
+        if (msg.videoroom === 'joined') {
+          publisher.createOffer({
+            tracks: [{ type: 'audio', capture: true, recv: false }, { type: 'video', capture: true, recv: false }],
+            success: offer => publisher.send({ message: { request: 'configure', audio: true, video: true }, jsep: offer }),
+            error: reject,
+          });
+          (msg.publishers || []).forEach(p => subscribe(data, p.id, els));
+          resolve();
+        } else if (msg.videoroom === 'event' && msg.publishers) {
+          msg.publishers.forEach(p => subscribe(data, p.id, els));
+        }
+        if (jsep) publisher.handleRemoteJsep({ jsep });
+      },
+      onlocaltrack: (track, on) => {
+        if (on && track.kind === 'video' && els.local) els.local.srcObject = new MediaStream([track]);
+      },
+    });
+  }
+
+  function subscribe(data, feed, els) {
+    let handle = null;
+    janus.attach({
+      plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
+      success: h => {
+        handle = h;
+        subscribers.push(h);
+        h.send({ message: { request: 'join', ptype: 'subscriber', room: data.room, pin: data.pin, streams: [{ feed }], token: data.token } });
+      },
+      onmessage: (msg, jsep) => {
+        if (jsep) {
+          handle.createAnswer({ jsep, tracks: [{ type: 'data' }],
+            success: answer => handle.send({ message: { request: 'start', room: data.room }, jsep: answer }) });
+        }
+      },
+      onremotetrack: (track, mid, on) => {
+        if (!on || !els.remote) return;
+        const stream = els.remote.srcObject || new MediaStream();
+        stream.addTrack(track);
+        els.remote.srcObject = stream;
+      },
+    });
+  }
+
+  /** Bytes received so far over every subscription (what "inbound media" means in tests). */
+  async function inboundBytes() {
+    let total = 0;
+    for (const h of subscribers) {
+      const pc = h.webrtcStuff && h.webrtcStuff.pc;
+      if (!pc) continue;
+      (await pc.getStats()).forEach(r => { if (r.type === 'inbound-rtp') total += r.bytesReceived || 0; });
+    }
+    return total;
+  }
+
+  function mute(on) { if (publisher) on ? publisher.muteAudio() : publisher.unmuteAudio(); }
+  function camera(on) { if (publisher) on ? publisher.unmuteVideo() : publisher.muteVideo(); }
+  function leave() { if (janus) janus.destroy(); janus = null; }
+
+  return { join, inboundBytes, mute, camera, leave };
+})();

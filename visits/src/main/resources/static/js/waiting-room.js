@@ -1,0 +1,23 @@
+// The patient's waiting room: a camera and microphone check while waiting, then the visit once the
+// clinician lets them in (the server answers with their own Janus join data). Reloading rejoins.
+'use strict';
+(function () {
+  const $ = id => document.getElementById(id);
+  let joined = false;
+  navigator.mediaDevices.getUserMedia({ audio: true, video: true })
+    .then(stream => { $('local').srcObject = stream; $('devices').textContent = 'Your camera and microphone work.'; })
+    .catch(() => { $('devices').textContent = 'Allow this page to use your camera and microphone (look for the camera icon in the address bar), then reload.'; });
+  function poll() {
+    if (joined) return;
+    fetch('/api/waiting-room', { credentials: 'same-origin', cache: 'no-store' }).then(r => r.json()).then(body => {
+      if (body.admitted) {
+        joined = true;
+        const preview = $('local').srcObject;
+        if (preview) preview.getTracks().forEach(t => t.stop());
+        $('status').textContent = 'Your clinician let you in.';
+        return TelevisitVideo.join(body.join, { local: $('local'), remote: $('remote') });
+      }
+    }).catch(() => {}).finally(() => { if (!joined) setTimeout(poll, 1000); });
+  }
+  poll();
+})();

@@ -1,0 +1,184 @@
+package org.televisit.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.televisit.smart.server.ClientType;
+import org.televisit.support.FhirTestSupport;
+import org.televisit.support.SmartTestApp;
+import org.televisit.support.TelevisitIntegrationTest;
+import org.televisit.support.TestMailServer;
+import org.televisit.visits.video.VideoBackend;
+import org.televisit.visits.visit.VisitWorkflow;
+
+/**
+ * A real visit in two real browsers (Debian chromium with fake camera and microphone), a real Janus,
+ * real PostgreSQL and a real SMTP server: a scheduler books with a backend-services token, the
+ * patient's link is read from the mail, the clinician launches from the sandbox EHR, the patient joins
+ * on a phone-sized window and waits, the clinician admits, both receive media, the clinician ends the
+ * visit. Screenshots go to target/e2e/.
+ */
+@TelevisitIntegrationTest
+class VisitInRealBrowsersTest extends FhirTestSupport {
+
+  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
+
+  @Autowired VideoBackend video;
+  WebDriver clinician;
+  WebDriver patientBrowser;
+
+  static WebDriver chromium(Dimension size) throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-dev-shm-usage",
+        "--user-data-dir=" + Files.createTempDirectory("televisit-chromium"));
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+        .usingAnyFreePort().build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(size);
+    return driver;
+  }
+
+  @AfterEach
+  void close() {
+    if (clinician != null) {
+      clinician.quit();
+    }
+    if (patientBrowser != null) {
+      patientBrowser.quit();
+    }
+  }
+
+  static long inbound(WebDriver driver) {
+    Object bytes = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; TelevisitVideo.inboundBytes().then(done).catch(() => done(-1));");
+    return ((Number) bytes).longValue();
+  }
+
+  static void screenshot(WebDriver driver, String name) throws Exception {
+    Path dir = Path.of("target", "e2e");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void aVisitFromBookingToTheFinishedEncounterWithMediaBothWays() throws Exception {
+    // the scheduler: a backend-services app with private_key_jwt
+    SmartTestApp scheduler = SmartTestApp.register(smartServer, ClientType.CONFIDENTIAL_ASYMMETRIC, false);
+    String schedulerToken = (String) JSONObjectUtils.parse(scheduler.exchange(new ClientCredentialsGrant(),
+        Scope.parse("system/Appointment.cruds system/Patient.cruds")).getBody()).get("access_token");
+    String email = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+    Patient p = new Patient();
+    p.addName().setFamily("Browser").addGiven("Bea");
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1982-11-05"));
+    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType practitioner = createPractitioner();
+    Appointment visit = bookedVisit(patient, practitioner, Instant.now().plusSeconds(240));
+    var booked = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/fhir/Appointment"))
+        .header("Authorization", "Bearer " + schedulerToken).header("Content-Type", "application/fhir+json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fhirContext.newJsonParser().encodeResourceToString(visit))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(booked.statusCode()).as(booked.body()).isEqualTo(201);
+    IdType appointment = new IdType(booked.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless();
+    appointment = new IdType("Appointment", appointment.getIdPart());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(TestMailServer.received())
+        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
+    String mail = Arrays.stream(TestMailServer.received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m)
+        .contains(email)).map(com.icegreen.greenmail.util.GreenMailUtil::getBody).findFirst().orElseThrow();
+    Matcher link = LINK.matcher(mail.replace("=\r\n", "").replace("=3D", "="));
+    assertThat(link.find()).isTrue();
+
+    // the clinician launches Televisit from the sandbox EHR
+    clinician = chromium(new Dimension(1280, 900));
+    clinician.get(base() + "/sandbox");
+    new Select(clinician.findElement(By.id("practitioner"))).selectByValue(practitioner.getValue());
+    new Select(clinician.findElement(By.id("appointment"))).selectByValue(appointment.getValue());
+    new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
+    clinician.findElement(By.id("launch")).click();
+    WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(20));
+    wait.until(d -> d.getCurrentUrl().endsWith("/console") && d.findElement(By.id("patient-name")).getText().contains("Browser"));
+
+    // the patient opens the link on a phone-sized screen, confirms the birth date, and waits
+    patientBrowser = chromium(new Dimension(390, 844));
+    patientBrowser.get(link.group(1));
+    ((JavascriptExecutor) patientBrowser).executeScript("document.getElementById('birth_date').value = '1982-11-05';");
+    patientBrowser.findElement(By.cssSelector("form button")).click();
+    new WebDriverWait(patientBrowser, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("waiting")).isDisplayed());
+    wait.until(d -> !d.findElements(By.cssSelector("li[data-state='waiting'] button.admit")).isEmpty());
+    screenshot(patientBrowser, "join-page.png");
+
+    // start, admit, and media both ways
+    clinician.findElement(By.id("start")).click();
+    wait.until(d -> d.findElement(By.id("end")).isDisplayed());
+    clinician.findElement(By.cssSelector("li[data-state='waiting'] button.admit")).click();
+    WebDriverWait media = new WebDriverWait(clinician, Duration.ofSeconds(30));
+    media.until(d -> inbound(d) > 0);
+    new WebDriverWait(patientBrowser, Duration.ofSeconds(30)).until(d -> inbound(d) > 0);
+    long clinicianBefore = inbound(clinician);
+    long patientBefore = inbound(patientBrowser);
+    Thread.sleep(2000);
+    assertThat(inbound(clinician)).isGreaterThan(clinicianBefore);
+    assertThat(inbound(patientBrowser)).isGreaterThan(patientBefore);
+    screenshot(clinician, "console.png");
+    screenshot(patientBrowser, "join-page-in-visit.png");
+
+    // end: the visit is recorded and the room is gone
+    clinician.findElement(By.id("end")).click();
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ended")));
+    Encounter encounter = (Encounter) fhir().search().forResource(Encounter.class).where(Encounter.APPOINTMENT.hasId(appointment))
+        .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+    assertThat(encounter.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+    assertThat(encounter.getPeriod().hasStart()).isTrue();
+    assertThat(encounter.getPeriod().hasEnd()).isTrue();
+    assertThat(fhir().read().resource(Appointment.class).withId(appointment.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.FULFILLED);
+    String roomKey = VisitWorkflow.roomKey(appointment.getValue());
+    assertThat(video.rooms().orElseThrow().room(roomKey)).isEmpty();
+    assertThat(video.rooms().orElseThrow().admissions(roomKey)).isEmpty();
+    Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment))
+        .count(100).returnBundle(Bundle.class).execute();
+    assertThat(audits.getEntry()).map(e -> ((AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())
+        .contains("book", "link-issued", "arrived", "visit-start", "admit", "visit-end");
+  }
+
+  static Date in(long seconds) {
+    return Date.from(Instant.now().plusSeconds(seconds));
+  }
+}

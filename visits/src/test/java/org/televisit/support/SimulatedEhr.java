@@ -13,6 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
   public static final String CLIENT_ID = "televisit-it";
+  /** The EHR's own web origin, allowed to show the console in its frame. */
+  public static final String FRAMING_ORIGIN = "https://ehr.example.org";
   private static WireMockServer server;
 
   public static synchronized WireMockServer server() {
@@ -34,7 +36,8 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
             "televisit.smart.issuers[0].fhir-base=" + fhirBase(),
             "televisit.smart.issuers[0].client-id=" + CLIENT_ID,
             "televisit.smart.issuers[0].client-auth=PUBLIC",
-            "televisit.smart.issuers[0].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
+            "televisit.smart.issuers[0].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds",
+            "televisit.smart.issuers[0].frame-ancestors[0]=" + FRAMING_ORIGIN)
         .applyTo(context.getEnvironment());
   }
 }

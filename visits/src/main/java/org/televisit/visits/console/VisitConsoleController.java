@@ -87,6 +87,13 @@ public class VisitConsoleController {
     return ResponseEntity.ok(Map.of("admitted", admit.participant()));
   }
 
+  @PostMapping(value = "/api/console/visit/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> cancel(HttpServletRequest request) {
+    Visit v = visit(request);
+    workflow.cancel(v.appointment(), v.practitioner());
+    return ResponseEntity.ok(Map.of("appointment", v.appointment(), "status", "cancelled"));
+  }
+
   @PostMapping(value = "/api/console/visit/end", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> end(HttpServletRequest request) {
     Visit v = visit(request);

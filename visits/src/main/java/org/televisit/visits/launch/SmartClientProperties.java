@@ -34,7 +34,9 @@ public record SmartClientProperties(
       String privateJwk,
       @DefaultValue("openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs user/Practitioner.rs")
           String scopes,
-      @DefaultValue("false") boolean encounterWriteBack) {
+      @DefaultValue("false") boolean encounterWriteBack,
+      /* origins allowed to show the console in a frame (the EHR's), e.g. https://ehr.example.org */
+      java.util.List<String> frameAncestors) {
 
     /** An issuer using private_key_jwt without a key of its own signs with Televisit's client key. */
     RegisteredIssuer registered(String defaultPrivateJwk) {

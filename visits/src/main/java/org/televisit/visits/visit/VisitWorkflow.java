@@ -157,6 +157,62 @@ public class VisitWorkflow {
     return encounter;
   }
 
+  /** The clinician cancels the visit: Appointment (and an unfinished Encounter) cancelled, room closed. */
+  public void cancel(String appointmentRef, String practitionerRef) {
+    requireParticipant(appointment(appointmentRef), practitionerRef);
+    transaction.executeWithoutResult(status -> {
+      Appointment a = appointment(appointmentRef);
+      if (a.getStatus() == Appointment.AppointmentStatus.FULFILLED) {
+        throw new VisitRefused("This visit has already taken place.");
+      }
+      a.setStatus(Appointment.AppointmentStatus.CANCELLED);
+      write(Appointment.class, a);
+      provenance(appointmentRef, practitionerRef, "visit cancelled");
+      encounterOf(appointmentRef).filter(e -> e.getStatus() != Encounter.EncounterStatus.FINISHED).ifPresent(e -> {
+        e.setStatus(Encounter.EncounterStatus.CANCELLED);
+        provenance(write(Encounter.class, e), practitionerRef, "visit cancelled");
+      });
+    });
+    video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
+  }
+
+  /**
+   * Booked visits whose patient never arrived within {@code after} of the start become no-shows (their
+   * planned Encounter is cancelled); returns how many.
+   */
+  public int markNoShows(java.time.Duration after) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous();
+    map.add(Appointment.SP_STATUS, new ca.uhn.fhir.rest.param.TokenParam("booked"));
+    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateParam(ca.uhn.fhir.rest.param.ParamPrefixEnum.LESSTHAN,
+        Date.from(java.time.Instant.now().minus(after))));
+    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateParam(ca.uhn.fhir.rest.param.ParamPrefixEnum.GREATERTHAN,
+        Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)))));
+    List<IBaseResource> late = daos.getResourceDao(Appointment.class).search(map, new SystemRequestDetails()).getAllResources();
+    int marked = 0;
+    for (IBaseResource r : late) {
+      Appointment found = (Appointment) r;
+      if (found.getStart() == null || found.getStart().toInstant().isAfter(java.time.Instant.now().minus(after))) {
+        continue;
+      }
+      String ref = "Appointment/" + found.getIdElement().getIdPart();
+      transaction.executeWithoutResult(status -> {
+        Appointment a = appointment(ref);
+        if (a.getStatus() != Appointment.AppointmentStatus.BOOKED) {
+          return;
+        }
+        a.setStatus(Appointment.AppointmentStatus.NOSHOW);
+        write(Appointment.class, a);
+        encounterOf(ref).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
+          e.setStatus(Encounter.EncounterStatus.CANCELLED);
+          write(Encounter.class, e);
+        });
+        audit.record("no-show", true, ref, patientOf(a), null, "the patient did not arrive within " + after.toMinutes() + " min");
+      });
+      marked++;
+    }
+    return marked;
+  }
+
   /** Opaque and stable: the room key of a visit never shows its Appointment id. */
   public static String roomKey(String appointmentRef) {
     try {

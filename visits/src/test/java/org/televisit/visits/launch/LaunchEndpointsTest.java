@@ -64,6 +64,11 @@ class LaunchEndpointsTest extends FhirTestSupport {
     HttpResponse<String> console = open("/console");
     assertThat(console.statusCode()).isEqualTo(200);
     assertThat(console.body()).contains("/api/console/visit/start").doesNotContain("secret-access-token");
+    // the EHR that launched it may frame the console; nobody may frame the other pages
+    assertThat(console.headers().firstValue("Content-Security-Policy"))
+        .hasValue("frame-ancestors 'self' " + SimulatedEhr.FRAMING_ORIGIN);
+    assertThat(open("/sandbox").headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors 'none'");
+    assertThat(open("/sandbox").headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 
     HttpResponse<String> context = open("/api/console/context");
     assertThat(context.statusCode()).isEqualTo(200);

@@ -55,6 +55,34 @@ class VisitOverHttpTest extends FhirTestSupport {
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  @Autowired VisitWorkflow workflow;
+
+  @Test
+  void theClinicianCanCancelAndAPatientWhoNeverCameIsANoShow() throws Exception {
+    IdType patient = createPatient();
+    IdType practitioner = createPractitioner();
+    IdType later = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(3600)))
+        .execute().getId().toUnqualifiedVersionless();
+    Browser clinician = launchClinician(practitioner, later);
+    HttpResponse<String> cancelled = postJson(clinician, "/api/console/visit/cancel", "{}");
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    assertThat(fhir().read().resource(Appointment.class).withId(later.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.CANCELLED);
+    Bundle encounters = fhir().search().forResource(Encounter.class).where(Encounter.APPOINTMENT.hasId(later))
+        .returnBundle(Bundle.class).execute();
+    assertThat(((Encounter) encounters.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Encounter.EncounterStatus.CANCELLED);
+
+    IdType missed = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().minusSeconds(1800)))
+        .execute().getId().toUnqualifiedVersionless();
+    IdType upcoming = (IdType) fhir().create().resource(bookedVisit(patient, createPractitioner(), Instant.now().plusSeconds(300)))
+        .execute().getId().toUnqualifiedVersionless();
+    assertThat(workflow.markNoShows(Duration.ofMinutes(15))).isGreaterThanOrEqualTo(1);
+    assertThat(fhir().read().resource(Appointment.class).withId(missed.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.NOSHOW);
+    assertThat(fhir().read().resource(Appointment.class).withId(upcoming.getIdPart()).execute().getStatus())
+        .isEqualTo(Appointment.AppointmentStatus.BOOKED);
+  }
+
   @Test
   void aWholeVisitFromBookingToTheFinishedEncounter() throws Exception {
     String email = "visit-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";

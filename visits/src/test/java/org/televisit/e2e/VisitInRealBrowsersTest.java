@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -55,7 +53,6 @@ import org.televisit.visits.visit.VisitWorkflow;
 @TelevisitIntegrationTest
 class VisitInRealBrowsersTest extends FhirTestSupport {
 
-  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
 
   @Autowired VideoBackend video;
   WebDriver clinician;
@@ -118,12 +115,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     IdType appointment = new IdType(booked.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless();
     appointment = new IdType("Appointment", appointment.getIdPart());
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(TestMailServer.received())
-        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
-    String mail = Arrays.stream(TestMailServer.received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m)
-        .contains(email)).map(com.icegreen.greenmail.util.GreenMailUtil::getBody).findFirst().orElseThrow();
-    Matcher link = LINK.matcher(mail.replace("=\r\n", "").replace("=3D", "="));
-    assertThat(link.find()).isTrue();
+    String link = TestMailServer.joinLinkSentTo(email);
 
     // the clinician launches Televisit from the sandbox EHR
     clinician = chromium(new Dimension(1280, 900));
@@ -137,7 +129,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
 
     // the patient opens the link on a phone-sized screen, confirms the birth date, and waits
     patientBrowser = chromium(new Dimension(390, 844));
-    patientBrowser.get(link.group(1));
+    patientBrowser.get(link);
     ((JavascriptExecutor) patientBrowser).executeScript("document.getElementById('birth_date').value = '1982-11-05';");
     patientBrowser.findElement(By.cssSelector("form button")).click();
     new WebDriverWait(patientBrowser, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("waiting")).isDisplayed());

@@ -40,6 +40,27 @@ public class TestMailServer implements ApplicationContextInitializer<Configurabl
     server.start();
   }
 
+  private static final java.util.regex.Pattern LINK =
+      java.util.regex.Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
+
+  /** Waits for the join-link e-mail to {@code email} and returns the link in it. */
+  public static String joinLinkSentTo(String email) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> java.util.Arrays.stream(received())
+        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
+    return java.util.Arrays.stream(received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email))
+        .map(TestMailServer::joinLinkIn).findFirst().orElseThrow();
+  }
+
+  /** The join link in a message (quoted-printable soft breaks undone). */
+  public static String joinLinkIn(MimeMessage message) {
+    String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");
+    java.util.regex.Matcher m = LINK.matcher(body);
+    if (!m.find()) {
+      throw new AssertionError("no join link in the message: " + body);
+    }
+    return m.group(1);
+  }
+
   public static MimeMessage[] received() {
     return server().getReceivedMessages();
   }

@@ -36,6 +36,11 @@ public record GrantContext(
     return new GrantContext(user, newPatient, encounter, fhirContext, needPatientBanner, intent);
   }
 
+  /** SMART's patient and encounter launch parameters are ids, not references. */
+  static String idPart(String reference) {
+    return reference.substring(reference.lastIndexOf('/') + 1);
+  }
+
   String toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     put(json, "user", user);

@@ -76,10 +76,10 @@ public final class IntrospectionEndpoint {
           .subject(new Subject(t.subject()));
       b.parameter("aud", urls.fhirBase().toString());
       if (t.patient() != null) {
-        b.parameter("patient", idPart(t.patient()));
+        b.parameter("patient", GrantContext.idPart(t.patient()));
       }
       if (t.encounter() != null) {
-        b.parameter("encounter", idPart(t.encounter()));
+        b.parameter("encounter", GrantContext.idPart(t.encounter()));
       }
       if (!t.fhirContext().isEmpty()) {
         b.parameter("fhirContext", t.fhirContext().stream().map(r -> java.util.Map.of("reference", r)).toList());
@@ -102,7 +102,4 @@ public final class IntrospectionEndpoint {
         .build());
   }
 
-  private static String idPart(String reference) {
-    return reference.substring(reference.lastIndexOf('/') + 1);
-  }
 }

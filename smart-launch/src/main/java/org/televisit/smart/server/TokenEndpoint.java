@@ -195,10 +195,10 @@ public final class TokenEndpoint {
     GrantContext ctx = grant.context();
     Map<String, Object> launch = new LinkedHashMap<>();
     if (ctx.patient() != null) {
-      launch.put("patient", idPart(ctx.patient()));
+      launch.put("patient", GrantContext.idPart(ctx.patient()));
     }
     if (ctx.encounter() != null) {
-      launch.put("encounter", idPart(ctx.encounter()));
+      launch.put("encounter", GrantContext.idPart(ctx.encounter()));
     }
     if (!ctx.fhirContext().isEmpty()) {
       launch.put("fhirContext", ctx.fhirContext().stream().map(r -> Map.of("reference", r)).toList());
@@ -219,11 +219,6 @@ public final class TokenEndpoint {
     return new AccessTokenResponse(new com.nimbusds.oauth2.sdk.token.Tokens(bearer, refresh), launch).toHTTPResponse();
   }
 
-  /** SMART's patient and encounter parameters are ids, not references. */
-  private static String idPart(String reference) {
-    int slash = reference.lastIndexOf('/');
-    return slash < 0 ? reference : reference.substring(slash + 1);
-  }
 
   private static ClientRefused invalidGrant(String why) {
     return new ClientRefused(OAuth2Error.INVALID_GRANT, why);

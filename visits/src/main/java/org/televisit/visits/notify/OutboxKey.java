@@ -2,8 +2,6 @@ package org.televisit.visits.notify;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,11 +24,7 @@ class OutboxKey {
     }
     Path file = Path.of(dataDir).resolve("outbox-secret.key").toAbsolutePath();
     boolean existed = Files.exists(file);
-    seal = new SecretSeal(SecretFiles.readOrCreate(file, () -> {
-      byte[] bytes = new byte[32];
-      new SecureRandom().nextBytes(bytes);
-      return Base64.getEncoder().encodeToString(bytes);
-    }));
+    seal = new SecretSeal(SecretFiles.readOrCreateKey(file));
     if (!existed) {
       log.warn("No televisit.notify.secret-key configured: generated one in {} (set TELEVISIT_NOTIFY_SECRET_KEY on every node)", file);
     }

@@ -120,11 +120,7 @@ public class VideoBackend implements DisposableBean {
     Path file = dataDir.resolve("video-secret.key").toAbsolutePath();
     try {
       boolean existed = Files.exists(file);
-      String key = SecretFiles.readOrCreate(file, () -> {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-      });
+      String key = SecretFiles.readOrCreateKey(file);
       if (!existed) {
         log.warn("No televisit.video.secret-key configured: generated one in {} (fine for one node; "
             + "set TELEVISIT_VIDEO_SECRET_KEY on every node of a cluster)", file);

@@ -13,8 +13,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -40,7 +38,6 @@ import org.televisit.visits.audit.VisitAudit;
 @TelevisitIntegrationTest
 class JoinLinksTest extends FhirTestSupport {
 
-  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
 
   @Autowired JdbcTemplate jdbc;
   @Autowired org.televisit.visits.authorization.SecurityAudit audit;
@@ -75,11 +72,8 @@ class JoinLinksTest extends FhirTestSupport {
     }).toList();
   }
 
-  String linkIn(MimeMessage message) throws Exception {
-    String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(message);
-    Matcher m = LINK.matcher(body.replace("=\r\n", "").replace("=3D", "="));
-    assertThat(m.find()).as(body).isTrue();
-    return m.group(1);
+  String linkIn(MimeMessage message) {
+    return TestMailServer.joinLinkIn(message);
   }
 
   String awaitLink(int nth) {

@@ -3,8 +3,6 @@ package org.televisit.visits.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.IdType;
@@ -39,8 +35,6 @@ import org.televisit.visits.visit.VisitWorkflow;
 @TelevisitIntegrationTest
 class PresenceTest extends FhirTestSupport {
 
-  static final Pattern LINK = Pattern.compile("(http://localhost:\\d+/join/[A-Za-z0-9_-]{43})");
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @Autowired DataSource dataSource;
 
@@ -71,15 +65,10 @@ class PresenceTest extends FhirTestSupport {
     await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty()); // the first snapshot
 
     // the patient opens the link: waiting
-    await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.stream(TestMailServer.received())
-        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
-    String body = Arrays.stream(TestMailServer.received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m)
-        .contains(email)).map(com.icegreen.greenmail.util.GreenMailUtil::getBody).findFirst().orElseThrow();
-    Matcher m = LINK.matcher(body.replace("=\r\n", "").replace("=3D", "="));
-    assertThat(m.find()).isTrue();
+    String link = TestMailServer.joinLinkSentTo(email);
     Browser patientBrowser = new Browser(base(), "10.31.0.1");
-    String form = patientBrowser.get(m.group(1)).body();
-    patientBrowser.postForm(m.group(1), Map.of("birth_date", "1990-01-15", "form_token", Browser.formToken(form)));
+    String form = patientBrowser.get(link).body();
+    patientBrowser.postForm(link, Map.of("birth_date", "1990-01-15", "form_token", Browser.formToken(form)));
     await().atMost(Duration.ofSeconds(2)).until(() -> last(events).contains(patient.getValue()) && last(events).contains("waiting"));
 
     // admitted and joined in Janus: connected
@@ -116,32 +105,10 @@ class PresenceTest extends FhirTestSupport {
     return events.isEmpty() ? "" : events.get(events.size() - 1);
   }
 
-  /** What janus.js does with the join data: session, attach with the opaque id, join as publisher. */
-  void joinJanus(Map<String, Object> join) throws Exception {
-    String url = (String) join.get("janusUrl");
-    String token = (String) join.get("token");
-    long session = janus(url, body("create", token)).path("data").path("id").asLong();
-    var attach = body("attach", token);
-    attach.put("plugin", "janus.plugin.videoroom");
-    attach.put("opaque_id", (String) join.get("opaqueId"));
-    long handle = janus(url + "/" + session, attach).path("data").path("id").asLong();
-    var message = body("message", token);
-    message.putObject("body").put("request", "join").put("ptype", "publisher").put("room", ((Number) join.get("room")).longValue())
-        .put("pin", (String) join.get("pin")).put("id", ((Number) join.get("feedId")).longValue()).put("display", "Patient")
-        .put("token", token);
-    assertThat(janus(url + "/" + session + "/" + handle, message).path("janus").asText()).isEqualTo("ack");
-  }
-
-  com.fasterxml.jackson.databind.node.ObjectNode body(String janus, String token) {
-    var body = JSON.createObjectNode();
-    body.put("janus", janus).put("transaction", UUID.randomUUID().toString()).put("token", token);
-    return body;
-  }
-
-  JsonNode janus(String url, JsonNode body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
+  static void joinJanus(Map<String, Object> join) throws Exception {
+    var answer = org.televisit.support.JanusByHand.joinAsPublisher((String) join.get("janusUrl"), (String) join.get("token"),
+        (String) join.get("opaqueId"), ((Number) join.get("room")).longValue(), (String) join.get("pin"),
+        ((Number) join.get("feedId")).longValue(), "Patient");
+    assertThat(answer.path("janus").asText()).isEqualTo("ack");
   }
 }

@@ -67,17 +67,8 @@ class VideoInTheApplicationTest extends FhirTestSupport {
     JoinData data = rooms.admit(visit, "patient-42", "patient", "Patient");
 
     // what janus.js does: session, attach with the opaque id, join with token and pin
-    JsonNode session = janus(data.janusUrl(), body("create", data.token()));
-    long sessionId = session.path("data").path("id").asLong();
-    var attach = body("attach", data.token());
-    attach.put("plugin", "janus.plugin.videoroom");
-    attach.put("opaque_id", data.opaqueId());
-    long handle = janus(data.janusUrl() + "/" + sessionId, attach).path("data").path("id").asLong();
-    var message = body("message", data.token());
-    var join = message.putObject("body");
-    join.put("request", "join").put("ptype", "publisher").put("room", data.room()).put("pin", data.pin())
-        .put("id", data.feedId()).put("display", "Patient").put("token", data.token());
-    assertThat(janus(data.janusUrl() + "/" + sessionId + "/" + handle, message).path("janus").asText()).isEqualTo("ack");
+    assertThat(org.televisit.support.JanusByHand.joinAsPublisher(data.janusUrl(), data.token(), data.opaqueId(), data.room(),
+        data.pin(), data.feedId(), "Patient").path("janus").asText()).isEqualTo("ack");
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(seen)
@@ -98,17 +89,5 @@ class VideoInTheApplicationTest extends FhirTestSupport {
       request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  com.fasterxml.jackson.databind.node.ObjectNode body(String janus, String token) {
-    var body = JSON.createObjectNode();
-    body.put("janus", janus).put("transaction", UUID.randomUUID().toString()).put("token", token);
-    return body;
-  }
-
-  JsonNode janus(String url, JsonNode body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
   }
 }

@@ -31,10 +31,13 @@ public class VisitConsoleController {
   private final ServerUrls urls;
   private final org.televisit.visits.presence.PresenceHub presence;
   private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
+  private final org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer;
 
   VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence,
-      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
+      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer) {
     this.daos = daos;
+    this.linkIssuer = linkIssuer;
     this.workflow = workflow;
     this.urls = urls;
     this.presence = presence;
@@ -85,6 +88,14 @@ public class VisitConsoleController {
     workflow.admit(v.appointment(), admit.participant(), admit.role() != null ? admit.role() : "patient",
         admit.display() != null ? admit.display() : "Patient", v.practitioner());
     return ResponseEntity.ok(Map.of("admitted", admit.participant()));
+  }
+
+  /** "Copy the patient's link": a new personal link, for the clinician to pass on. */
+  @PostMapping(value = "/api/console/visit/patient-link", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> patientLink(HttpServletRequest request) {
+    Visit v = visit(request);
+    return ResponseEntity.ok().header("Cache-Control", "no-store")
+        .body(Map.of("link", workflow.patientLink(v.appointment(), v.practitioner(), linkIssuer.getObject())));
   }
 
   @PostMapping(value = "/api/console/visit/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -126,6 +126,20 @@ public class JoinLinkIssuer {
     }
   }
 
+  /**
+   * A new link for one participant, on demand (the console's "copy link"); the others stay valid.
+   * Returns the link for the clinician to pass on; it is not stored anywhere in clear.
+   */
+  public String issueOne(Appointment a, String participant, String role, RequestDetails request) {
+    if (!LINKED.contains(a.getStatus())) {
+      throw new IllegalStateException("only a booked visit has join links");
+    }
+    String token = links.issue(ref(a), participant, role, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
+    audit.record("link-issued", true, ref(a), participant.startsWith("Patient/") ? participant : patient(a).orElse(null),
+        request, "issued on demand (" + role + ")");
+    return link(token);
+  }
+
   public String link(String token) {
     return urls.fhirBase().toString().replaceAll("/fhir$", "") + "/join/" + token;
   }

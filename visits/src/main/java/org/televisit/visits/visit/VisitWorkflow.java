@@ -157,6 +157,23 @@ public class VisitWorkflow {
     return encounter;
   }
 
+  /** A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls). */
+  public String patientLink(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, practitionerRef);
+    String patient = patientOf(a);
+    if (patient == null) {
+      throw new VisitRefused("This visit has no patient to send a link to.");
+    }
+    return transaction.execute(status -> {
+      try {
+        return issuer.issueOne(a, patient, "patient", null);
+      } catch (IllegalStateException e) {
+        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
+      }
+    });
+  }
+
   /** The clinician cancels the visit: Appointment (and an unfinished Encounter) cancelled, room closed. */
   public void cancel(String appointmentRef, String practitionerRef) {
     requireParticipant(appointment(appointmentRef), practitionerRef);

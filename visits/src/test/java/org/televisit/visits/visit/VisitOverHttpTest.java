@@ -61,6 +61,12 @@ class VisitOverHttpTest extends FhirTestSupport {
     IdType later = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(3600)))
         .execute().getId().toUnqualifiedVersionless();
     Browser clinician = launchClinician(practitioner, later);
+    // "Patient's link": a new personal link the clinician can pass on
+    HttpResponse<String> copied = postJson(clinician, "/api/console/visit/patient-link", "{}");
+    assertThat(copied.statusCode()).as(copied.body()).isEqualTo(200);
+    String link = (String) JSONObjectUtils.parse(copied.body()).get("link");
+    assertThat(link).startsWith(base() + "/join/");
+    assertThat(new Browser(base(), "10.22.0.1").get(link).statusCode()).isEqualTo(200);
     HttpResponse<String> cancelled = postJson(clinician, "/api/console/visit/cancel", "{}");
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
     assertThat(fhir().read().resource(Appointment.class).withId(later.getIdPart()).execute().getStatus())
@@ -68,6 +74,7 @@ class VisitOverHttpTest extends FhirTestSupport {
     Bundle encounters = fhir().search().forResource(Encounter.class).where(Encounter.APPOINTMENT.hasId(later))
         .returnBundle(Bundle.class).execute();
     assertThat(((Encounter) encounters.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Encounter.EncounterStatus.CANCELLED);
+    assertThat(new Browser(base(), "10.22.0.2").get(link).statusCode()).as("a cancel revokes every link").isEqualTo(404);
 
     IdType missed = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().minusSeconds(1800)))
         .execute().getId().toUnqualifiedVersionless();

@@ -123,14 +123,18 @@ public class VisitConsoleController {
       throw new VisitWorkflow.VisitRefused("Visits launched from another EHR cannot be run yet: this build records visits"
           + " in Televisit's own FHIR store only.");
     }
-    String appointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/")).findFirst()
-        .orElseThrow(() -> new VisitWorkflow.VisitRefused("The EHR did not say which appointment this visit is for."));
     String prefix = urls.fhirBase() + "/";
     String user = context.fhirUser() == null ? null : context.fhirUser().toString();
     if (user == null || !user.startsWith(prefix)) {
       throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
     }
-    return new Visit(appointment, user.substring(prefix.length()));
+    String practitioner = user.substring(prefix.length());
+    String appointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/")).findFirst()
+        .or(() -> context.patient() == null ? java.util.Optional.empty()
+            : workflow.todaysVisit("Patient/" + context.patient(), practitioner, java.time.ZoneId.systemDefault()))
+        .orElseThrow(() -> new VisitWorkflow.VisitRefused(
+            "There is no visit today for this patient with you, and the EHR did not name an appointment."));
+    return new Visit(appointment, practitioner);
   }
 
   public static Map<String, Object> join(JoinData join) {

@@ -157,6 +157,24 @@ public class VisitWorkflow {
     return encounter;
   }
 
+  /**
+   * When the EHR names no Appointment: today's booked (or arrived) visit of this patient with this
+   * practitioner, the earliest first.
+   */
+  public java.util.Optional<String> todaysVisit(String patientRef, String practitionerRef, java.time.ZoneId zone) {
+    java.time.LocalDate today = java.time.LocalDate.now(zone);
+    SearchParameterMap map = SearchParameterMap.newSynchronous();
+    map.add(Appointment.SP_PATIENT, new ReferenceParam(patientRef));
+    map.add(Appointment.SP_ACTOR, new ReferenceParam(practitionerRef));
+    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateRangeParam(Date.from(today.atStartOfDay(zone).toInstant()),
+        Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
+    return daos.getResourceDao(Appointment.class).search(map, new SystemRequestDetails()).getAllResources().stream()
+        .map(Appointment.class::cast)
+        .filter(a -> a.getStatus() == Appointment.AppointmentStatus.BOOKED || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
+        .min(java.util.Comparator.comparing(Appointment::getStart))
+        .map(a -> "Appointment/" + a.getIdElement().getIdPart());
+  }
+
   /** A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls). */
   public String patientLink(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
     Appointment a = appointment(appointmentRef);

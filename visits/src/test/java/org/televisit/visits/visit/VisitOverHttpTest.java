@@ -55,6 +55,33 @@ class VisitOverHttpTest extends FhirTestSupport {
   @Autowired VisitWorkflow workflow;
 
   @Test
+  void withoutAnAppointmentInTheLaunchTheConsoleTakesTodaysVisitOfThisPatientAndClinician() throws Exception {
+    IdType patient = createPatient();
+    IdType practitioner = createPractitioner();
+    // still today in the server's zone, even just before midnight
+    java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+    Instant soon = Instant.now().plusSeconds(600);
+    Instant start = soon.atZone(zone).toLocalDate().equals(java.time.LocalDate.now(zone)) ? soon : Instant.now().minusSeconds(1500);
+    IdType today = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, start))
+        .execute().getId().toUnqualifiedVersionless();
+    Browser clinician = new Browser(base(), "10.23.0.1");
+    HttpResponse<String> launched = clinician.postForm("/sandbox/launch", Map.of("practitioner", practitioner.getValue(),
+        "patient", patient.getValue(), "app", "televisit", "form_token", Browser.formToken(clinician.get("/sandbox").body())));
+    assertThat(clinician.follow(Browser.location(launched)).statusCode()).isEqualTo(200);
+    HttpResponse<String> cancelled = postJson(clinician, "/api/console/visit/cancel", "{}");
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    assertThat(JSONObjectUtils.parse(cancelled.body()).get("appointment")).isEqualTo(today.getValue());
+
+    Browser noVisit = new Browser(base(), "10.23.0.2");
+    launched = noVisit.postForm("/sandbox/launch", Map.of("practitioner", createPractitioner().getValue(),
+        "patient", patient.getValue(), "app", "televisit", "form_token", Browser.formToken(noVisit.get("/sandbox").body())));
+    noVisit.follow(Browser.location(launched));
+    HttpResponse<String> refused = postJson(noVisit, "/api/console/visit/start", "{}");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("no visit today");
+  }
+
+  @Test
   void theClinicianCanCancelAndAPatientWhoNeverCameIsANoShow() throws Exception {
     IdType patient = createPatient();
     IdType practitioner = createPractitioner();

@@ -1,0 +1,44 @@
+# Shared by the bench scripts: a fresh PostgreSQL database, the app's class path, one Televisit
+# started from the runnable jar with its own data folder, a backend-services app registered for the
+# drivers. Source it after setting PORT (and, before `start`, SANDBOX=false to switch the sandbox off).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+BASE="http://localhost:$PORT"
+PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
+WORK=$(mktemp -d)
+export TELEVISIT_DB_URL=jdbc:postgresql://127.0.0.1:5432/televisit_bench TELEVISIT_DB_USER=postgres TELEVISIT_DB_PASSWORD=
+PID=
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# CP: the visits module's classes and dependencies of the given scope (runtime, or test for Selenium)
+classpath() {
+  mvn -q -B -ntp -f "$ROOT/pom.xml" -pl visits dependency:build-classpath -Dmdep.outputFile="$WORK/cp" \
+    -Dmdep.includeScope="${1:-runtime}" >/dev/null
+  CP="$ROOT/visits/target/classes:$(cat "$WORK/cp")"
+}
+
+fresh_database() {
+  $PG_ADMIN -c "DROP DATABASE IF EXISTS televisit_bench WITH (FORCE)" -c "CREATE DATABASE televisit_bench" 2>/dev/null
+}
+
+# Starts the jar with extra arguments; waits for ready and, with the sandbox on, for its clinic.
+start() {
+  java $JAVA_OPTS -jar "${TELEVISIT_JAR:-$ROOT/visits/target/televisit.jar}" --server.port=$PORT \
+    --televisit.data-dir="$WORK/data" --televisit.sandbox.enabled="${SANDBOX:-true}" "$@" >"$WORK/log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do grep -q "Televisit ready in" "$WORK/log" && break; kill -0 $PID || { tail -30 "$WORK/log"; exit 1; }; sleep 0.25; done
+  if [ "${SANDBOX:-true}" = true ]; then
+    for _ in $(seq 1 240); do grep -q "Sandbox data set ready" "$WORK/log" && break; sleep 0.5; done
+  fi
+}
+stop() { kill $PID; wait $PID 2>/dev/null || true; PID=; }
+
+# Runs a driver under bench/ with the class path, without javac's notes.
+run() { java -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" "$ROOT/bench/$1.java" "${@:2}" 2>&1 | { grep -v -E "^(Note:|SLF4J)" || true; }; }
+
+# Registers "bench-backend" (private_key_jwt, ES384 and RS384 keys in $WORK) for system/*.cruds.
+register_backend() {
+  run SmartBench register "$BASE" "$WORK"
+  java -cp "$CP" org.televisit.visits.authorization.RegisterClient --id bench-backend --type asymmetric \
+    --redirect-uri https://bench.example.org/cb --scopes "system/*.cruds" --jwks-file "$WORK/bench-jwks.json" 2>/dev/null | grep registered
+}

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -170,7 +169,4 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
         .contains("book", "link-issued", "arrived", "visit-start", "admit", "visit-end");
   }
 
-  static Date in(long seconds) {
-    return Date.from(Instant.now().plusSeconds(seconds));
-  }
 }

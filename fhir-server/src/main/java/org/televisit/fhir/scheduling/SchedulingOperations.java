@@ -15,7 +15,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
@@ -166,7 +165,4 @@ public class SchedulingOperations {
     return expired.size();
   }
 
-  static Date date(DateTimeType t) {
-    return t.getValue();
-  }
 }

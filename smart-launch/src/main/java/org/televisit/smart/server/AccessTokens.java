@@ -17,7 +17,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.oauth2.sdk.id.Audience;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.Subject;
 import com.nimbusds.openid.connect.sdk.Nonce;
@@ -177,8 +176,4 @@ public final class AccessTokens {
     return jwt.serialize();
   }
 
-  /** For clients: a token of another client is not theirs to revoke. */
-  static boolean issuedTo(VerifiedToken token, ClientID client) {
-    return token.clientId().equals(client.getValue());
-  }
 }

@@ -172,7 +172,8 @@ public class JoinLinkIssuer {
     return null;
   }
 
-  static Optional<String> patient(Appointment a) {
+  /** The Appointment's patient participant, if any. */
+  public static Optional<String> patient(Appointment a) {
     return a.getParticipant().stream().map(p -> p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue())
         .filter(r -> r != null && r.startsWith("Patient/")).findFirst();
   }

@@ -286,9 +286,9 @@ public class VisitWorkflow {
   }
 
   static String patientOf(Appointment a) {
-    return a.getParticipant().stream().map(p -> p.getActor().getReference())
-        .filter(r -> r != null && r.startsWith("Patient/")).findFirst().orElse(null);
+    return org.televisit.visits.join.JoinLinkIssuer.patient(a).orElse(null);
   }
+
 
   @SuppressWarnings("unchecked")
   private <T extends IBaseResource> String write(Class<T> type, T resource) {

@@ -13,15 +13,6 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import java.util.Set;
-import ca.uhn.fhir.validation.FhirValidator;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.televisit.fhir.rules.BaseValidationInterceptor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -58,27 +49,11 @@ public class FhirEndpointConfig {
     return rules;
   }
 
-  /**
-   * Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled.
-   * The chain is in memory (the R4 definitions shipped with HAPI, cached): HAPI's JPA-backed chain
-   * would look definitions up in the database on every write and serialise concurrent bookings.
-   */
+  /** Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled. */
   @Bean
   public BaseValidationInterceptor baseValidationInterceptor(
       FhirContext fhirContext, FhirServerProperties properties, IInterceptorService interceptors) {
-    ValidationSupportChain definitions =
-        new ValidationSupportChain(
-            ValidationSupportChain.CacheConfiguration.defaultValues(),
-            new DefaultProfileValidationSupport(fhirContext),
-            new CommonCodeSystemsTerminologyService(fhirContext),
-            new InMemoryTerminologyServerValidationSupport(fhirContext),
-            new SnapshotGeneratingValidationSupport(fhirContext));
-    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(definitions);
-    instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
-    FhirValidator validator = fhirContext.newValidator();
-    validator.registerValidatorModule(instanceValidator);
-    BaseValidationInterceptor validation =
-        new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
+    BaseValidationInterceptor validation = BaseValidationInterceptor.forVisitResources(fhirContext);
     if (properties.validationEnabled()) {
       interceptors.registerInterceptor(validation);
     }

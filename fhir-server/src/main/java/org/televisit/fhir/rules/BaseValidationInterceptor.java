@@ -1,5 +1,7 @@
 package org.televisit.fhir.rules;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -8,8 +10,14 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.Set;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 
 /**
  * Validates the visit resources against the base R4 definitions (and any profile they declare) with
@@ -26,6 +34,26 @@ public class BaseValidationInterceptor {
   public BaseValidationInterceptor(FhirValidator validator, Set<String> validatedTypes) {
     this.validator = validator;
     this.validatedTypes = validatedTypes;
+  }
+
+  /**
+   * Appointment and Encounter against the R4 definitions shipped with HAPI, in memory and cached: HAPI's
+   * JPA-backed chain would look definitions up in the database on every write and serialise concurrent
+   * bookings.
+   */
+  public static BaseValidationInterceptor forVisitResources(FhirContext fhirContext) {
+    ValidationSupportChain definitions =
+        new ValidationSupportChain(
+            ValidationSupportChain.CacheConfiguration.defaultValues(),
+            new DefaultProfileValidationSupport(fhirContext),
+            new CommonCodeSystemsTerminologyService(fhirContext),
+            new InMemoryTerminologyServerValidationSupport(fhirContext),
+            new SnapshotGeneratingValidationSupport(fhirContext));
+    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(definitions);
+    instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+    FhirValidator validator = fhirContext.newValidator();
+    validator.registerValidatorModule(instanceValidator);
+    return new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
   }
 
   // After Televisit's own rules (order 0), so a broken visit rule is named before generic R4 errors.

@@ -1,0 +1,73 @@
+package org.televisit.fhir.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.utilities.OIDUtilities;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The base R4 validation of visit resources, as the server runs it (no Spring). */
+class BaseValidationTest {
+
+  static BaseValidationInterceptor validation;
+
+  @BeforeAll
+  static void validator() {
+    validation = BaseValidationInterceptor.forVisitResources(FhirContext.forR4Cached());
+  }
+
+  static Appointment booked() {
+    Appointment a = VisitWriteRulesTest.bookedVisit();
+    a.getParticipant().forEach(p -> p.setStatus(Appointment.ParticipationStatus.ACCEPTED));
+    return a;
+  }
+
+  @Test
+  void aBookedVisitPasses() {
+    validation.validate(booked());
+  }
+
+  @Test
+  void aMissingRequiredElementIsA422WithTheValidatorsOutcome() {
+    Appointment a = booked();
+    a.getParticipantFirstRep().setStatus(null);
+    assertThatThrownBy(() -> validation.validate(a))
+        .isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("Appointment is not valid FHIR R4")
+        .satisfies(e -> assertThat(((OperationOutcome) ((UnprocessableEntityException) e).getOperationOutcome()).getIssue())
+            .allMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+            .anyMatch(i -> i.getDiagnostics().contains("status")));
+  }
+
+  @Test
+  void aPrimitiveOutOfRangeIsRefused() {
+    Appointment a = booked();
+    a.setMinutesDuration(0); // positiveInt
+    assertThatThrownBy(() -> validation.validate(a)).isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("less than permitted minimum value of 1");
+  }
+
+  /**
+   * fhir-server ships a header-only oidregistry.csv ahead of FHIR core's 1.5 MB one: core builds a new
+   * InstanceValidator (and parses the registry) for every resource, which was most of a validated
+   * write's cost. The registry only names OIDs in uri values, which visit resources do not need.
+   */
+  @Test
+  void theTrimmedOidRegistryIsTheOneLoadedAndOidSystemsStillValidate() {
+    assertThat(new OIDUtilities().isKnownOID("2.16.840.1.113883.6.1")).isFalse();
+    Appointment a = booked();
+    a.addIdentifier(new Identifier().setSystem("urn:oid:2.16.840.1.113883.4.1").setValue("123"));
+    validation.validate(a);
+  }
+
+  @Test
+  void otherTypesAreLeftAlone() {
+    validation.validate(new org.hl7.fhir.r4.model.Slot());
+  }
+}

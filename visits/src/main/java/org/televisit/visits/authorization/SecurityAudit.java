@@ -120,7 +120,12 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
     }
   }
 
-  /** One database transaction per batch; plain creates (no bundle processing: nothing to match or resolve). */
+  /**
+   * One database transaction per batch; plain creates (no bundle processing: nothing to match or
+   * resolve). A batch the database did not take is kept for the next try; a batch the FHIR store
+   * refused (a 4xx: an event it will never accept) is written one by one and the refused events are
+   * logged and dropped, so one bad event cannot hold up the trail behind it.
+   */
   private boolean write(List<AuditEvent> events) {
     ca.uhn.fhir.jpa.api.dao.DaoRegistry registry = daos.getIfAvailable();
     org.springframework.transaction.PlatformTransactionManager tx = transactions.getIfAvailable();
@@ -128,19 +133,35 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
       return false;
     }
     try {
-      ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> dao = registry.getResourceDao(AuditEvent.class);
-      new org.springframework.transaction.support.TransactionTemplate(tx).executeWithoutResult(status -> {
-        SystemRequestDetails request = new SystemRequestDetails();
-        for (AuditEvent event : events) {
-          dao.create(event, request);
-        }
-      });
+      writeAll(registry, tx, events);
       unwritten.addAndGet(-events.size());
+      return true;
+    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException refused) {
+      for (AuditEvent event : events) {
+        try {
+          writeAll(registry, tx, List.of(event));
+        } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
+          log.error("an AuditEvent ({}) was refused by the FHIR store and dropped: {}",
+              event.getSubtypeFirstRep().getCode(), e.getMessage());
+        }
+        unwritten.decrementAndGet();
+      }
       return true;
     } catch (RuntimeException e) {
       log.warn("security audit write failed ({} events kept for the next try): {}", events.size(), e.getMessage());
       return false;
     }
+  }
+
+  private static void writeAll(ca.uhn.fhir.jpa.api.dao.DaoRegistry registry, org.springframework.transaction.PlatformTransactionManager tx,
+      List<AuditEvent> events) {
+    ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<AuditEvent> dao = registry.getResourceDao(AuditEvent.class);
+    new org.springframework.transaction.support.TransactionTemplate(tx).executeWithoutResult(status -> {
+      SystemRequestDetails request = new SystemRequestDetails();
+      for (AuditEvent event : events) {
+        dao.create(event, request);
+      }
+    });
   }
 
   /** Waits until every queued event is written (tests and shutdown). */

@@ -1,0 +1,48 @@
+package org.televisit.visits.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Date;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.televisit.support.FhirTestSupport;
+import org.televisit.support.TelevisitIntegrationTest;
+import org.televisit.visits.authorization.SecurityAudit;
+
+/** The batched audit writer: an event the FHIR store refuses is dropped, the ones around it are written. */
+@TelevisitIntegrationTest
+class AuditTrailTest extends FhirTestSupport {
+
+  @Autowired SecurityAudit trail;
+
+  static AuditEvent event(String detail, Reference entity) {
+    AuditEvent e = new AuditEvent();
+    e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+    e.addSubtype(new Coding(VisitAudit.SUBTYPES, "link-check", null));
+    e.setRecorded(new Date());
+    e.setOutcome(AuditEvent.AuditEventOutcome._0);
+    e.setOutcomeDesc(detail);
+    e.addAgent().setRequestor(true).setWho(new Reference().setDisplay("test"));
+    e.getSource().setObserver(new Reference().setDisplay("Televisit"));
+    e.addEntity().setWhat(entity);
+    return e;
+  }
+
+  @Test
+  void aRefusedEventDoesNotHoldUpTheTrail() {
+    String before = "before-" + UUID.randomUUID();
+    String after = "after-" + UUID.randomUUID();
+    trail.later(event(before, new Reference(createPatient().getValue())));
+    trail.later(event("refused", new Reference("NoSuchType/1"))); // the store answers 400
+    trail.later(event(after, new Reference(createPatient().getValue())));
+    assertThat(trail.flush(15_000)).isTrue();
+    Bundle written = fhir().search().forResource(AuditEvent.class).where(AuditEvent.SUBTYPE.exactly().code("link-check"))
+        .count(500).returnBundle(Bundle.class).execute();
+    assertThat(written.getEntry()).map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).contains(before, after);
+  }
+}

@@ -5,6 +5,7 @@
 window.TelevisitVideo = (function () {
   let janus = null;
   const subscribers = [];
+  const feeds = new Set();
   let publisher = null;
 
   function ready() {
@@ -50,8 +51,12 @@ window.TelevisitVideo = (function () {
     });
   }
 
+  // One tile per other participant: the first in els.remote, the others (guests) in videos added after it.
   function subscribe(data, feed, els) {
-    let handle = null;
+    if (feeds.has(feed)) return;
+    feeds.add(feed);
+    let handle = null, view = null;
+    const stream = new MediaStream();
     janus.attach({
       plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
       success: h => {
@@ -66,12 +71,27 @@ window.TelevisitVideo = (function () {
         }
       },
       onremotetrack: (track, mid, on) => {
-        if (!on || !els.remote) return;
-        const stream = els.remote.srcObject || new MediaStream();
-        stream.addTrack(track);
-        els.remote.srcObject = stream;
+        if (!els.remote) return;
+        if (!view) view = els.remote.srcObject ? tileAfter(els.remote) : els.remote;
+        if (on) stream.addTrack(track); else stream.removeTrack(track);
+        if (view.srcObject !== stream) view.srcObject = stream;
+      },
+      oncleanup: () => {
+        feeds.delete(feed);
+        if (view && view !== els.remote) view.remove(); else if (view) view.srcObject = null;
       },
     });
+  }
+
+  function tileAfter(first) {
+    const tile = document.createElement('video');
+    tile.autoplay = true;
+    tile.playsInline = true;
+    tile.className = 'remote';
+    let last = first;
+    while (last.nextElementSibling && last.nextElementSibling.classList.contains('remote')) last = last.nextElementSibling;
+    last.after(tile);
+    return tile;
   }
 
   /** Bytes received so far over every subscription (what "inbound media" means in tests). */

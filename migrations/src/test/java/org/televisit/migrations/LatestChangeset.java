@@ -7,9 +7,23 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 007 created presence; its rollback drops it and keeps 006's appointment_hold. */
+  /** 008 added join_link.display; its rollback drops the column and keeps 007's presence. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "presence") && tableExists(connection, "appointment_hold");
+    return !columnExists(connection, "join_link", "display") && columnExists(connection, "join_link", "role")
+        && tableExists(connection, "presence");
+  }
+
+  private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+    for (String schema : new String[] {"televisit", "TELEVISIT"}) {
+      for (String[] names : new String[][] {{table, column}, {table.toUpperCase(), column.toUpperCase()}}) {
+        try (ResultSet rs = connection.getMetaData().getColumns(null, schema, names[0], names[1])) {
+          if (rs.next()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {

@@ -16,6 +16,9 @@ import org.televisit.smart.launch.LaunchContext;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoUnavailable;
+import org.televisit.visits.join.JoinLink;
+import org.televisit.visits.join.JoinLinkIssuer;
+import org.televisit.visits.join.JoinLinks;
 import org.televisit.visits.launch.LaunchController;
 import org.televisit.visits.visit.VisitWorkflow;
 
@@ -32,10 +35,12 @@ public class VisitConsoleController {
   private final org.televisit.visits.presence.PresenceHub presence;
   private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
   private final org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer;
+  private final JoinLinks links;
 
   VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence,
       ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
-      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer) {
+      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer, JoinLinks links) {
+    this.links = links;
     this.daos = daos;
     this.linkIssuer = linkIssuer;
     this.workflow = workflow;
@@ -70,7 +75,9 @@ public class VisitConsoleController {
     return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
   }
 
-  record Admit(String participant, String role, String display) {}
+  record Admit(String participant) {}
+
+  record Invite(String role, String name, String email) {}
 
   @PostMapping(value = "/api/console/visit/start", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> start(HttpServletRequest request) {
@@ -82,12 +89,103 @@ public class VisitConsoleController {
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
+  /**
+   * Lets someone in who is waiting: the visit's patient, or a guest holding an open link to it. Their
+   * role and name come from the visit's records, never from the page.
+   */
   @PostMapping(value = "/api/console/visit/admit", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> admit(@RequestBody Admit admit, HttpServletRequest request) {
     Visit v = visit(request);
-    workflow.admit(v.appointment(), admit.participant(), admit.role() != null ? admit.role() : "patient",
-        admit.display() != null ? admit.display() : "Patient", v.practitioner());
-    return ResponseEntity.ok(Map.of("admitted", admit.participant()));
+    String who = admit.participant();
+    if (who != null && who.startsWith(JoinLink.GUEST)) {
+      JoinLink link = openLinkOf(v, who).orElseThrow(() -> new VisitWorkflow.VisitRefused(
+          "This guest's invitation is no longer valid."));
+      workflow.admitGuest(v.appointment(), who, link.role(), link.display(), v.practitioner());
+    } else {
+      if (who == null || !who.equals(workflow.patientOf(v.appointment(), v.practitioner()))) {
+        throw new VisitWorkflow.NotAParticipant();
+      }
+      workflow.admit(v.appointment(), who, "patient", "Patient", v.practitioner());
+    }
+    return ResponseEntity.ok(Map.of("admitted", who));
+  }
+
+  /** Everyone who may join this visit besides the clinician: the patient and each invited guest. */
+  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/people", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<List<Map<String, Object>>> people(HttpServletRequest request) {
+    Visit v = visit(request);
+    List<Map<String, Object>> people = new java.util.ArrayList<>();
+    String patient = workflow.patientOf(v.appointment(), v.practitioner());
+    if (patient != null) {
+      people.add(Map.of("participant", patient, "role", "patient", "display", "Patient"));
+    }
+    java.time.Instant now = java.time.Instant.now();
+    links.ofAppointment(v.appointment()).stream().filter(l -> l.guest() && l.state(now) != JoinLink.State.REVOKED)
+        .collect(java.util.stream.Collectors.toMap(JoinLink::participant, l -> l, (a, b) -> b, java.util.LinkedHashMap::new))
+        .values().forEach(l -> people.add(Map.of("participant", l.participant(), "role", l.role(),
+            "display", l.display() == null ? l.role() : l.display())));
+    return ResponseEntity.ok().header("Cache-Control", "no-store").body(people);
+  }
+
+  /** Invites an interpreter, a family member or a second clinician, each with their own link. */
+  @PostMapping(value = "/api/console/visit/invite", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> invite(@RequestBody Invite invite, HttpServletRequest request) {
+    Visit v = visit(request);
+    JoinLinkIssuer.GuestRole role = java.util.Arrays.stream(JoinLinkIssuer.GuestRole.values())
+        .filter(r -> r.code().equals(invite.role())).findFirst()
+        .orElseThrow(() -> new BadInput("Choose who to invite: an interpreter, a family member or a second clinician."));
+    String name = invite.name() == null ? "" : invite.name().strip();
+    if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+      throw new BadInput("Type the name of the person you invite (up to 100 characters).");
+    }
+    String email = invite.email() == null || invite.email().isBlank() ? null : invite.email().strip();
+    if (email != null && !isEmailAddress(email)) {
+      throw new BadInput("That e-mail address does not look right.");
+    }
+    String link = workflow.invite(v.appointment(), v.practitioner(), role, name, email, linkIssuer.getObject());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("link", link);
+    body.put("emailed", email != null);
+    return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(body);
+  }
+
+  /** Takes a guest out: their links stop working and their video is cut off. */
+  @PostMapping(value = "/api/console/visit/remove", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> remove(@RequestBody Admit who, HttpServletRequest request) {
+    Visit v = visit(request);
+    if (who.participant() == null || !who.participant().startsWith(JoinLink.GUEST)) {
+      throw new BadInput("Only an invited guest can be removed; cancel the visit to stop the patient's link.");
+    }
+    links.revoke(v.appointment(), who.participant());
+    workflow.removeFromVideo(v.appointment(), who.participant(), v.practitioner());
+    return ResponseEntity.ok(Map.of("removed", who.participant()));
+  }
+
+  /** "Send again": a fresh link to the patient's e-mail address on file. */
+  @PostMapping(value = "/api/console/visit/send-link", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> sendLink(HttpServletRequest request) {
+    Visit v = visit(request);
+    int queued = workflow.sendLinksAgain(v.appointment(), v.practitioner(), linkIssuer.getObject());
+    if (queued == 0) {
+      throw new VisitWorkflow.VisitRefused("The patient has no e-mail address on file: copy the link instead.");
+    }
+    return ResponseEntity.ok(Map.of("sent", queued));
+  }
+
+  private static boolean isEmailAddress(String text) {
+    try {
+      jakarta.mail.internet.InternetAddress address = new jakarta.mail.internet.InternetAddress(text, true);
+      address.validate();
+      return address.getAddress().equals(text) && text.contains("@") && text.length() <= 254;
+    } catch (jakarta.mail.internet.AddressException e) {
+      return false;
+    }
+  }
+
+  private java.util.Optional<JoinLink> openLinkOf(Visit v, String participant) {
+    java.time.Instant now = java.time.Instant.now();
+    return links.ofAppointment(v.appointment()).stream()
+        .filter(l -> l.participant().equals(participant) && l.state(now) == JoinLink.State.OPEN).findFirst();
   }
 
   /** "Copy the patient's link": a new personal link, for the clinician to pass on. */
@@ -151,6 +249,17 @@ public class VisitConsoleController {
   }
 
   static final class Unauthenticated extends RuntimeException {}
+
+  static final class BadInput extends RuntimeException {
+    BadInput(String message) {
+      super(message);
+    }
+  }
+
+  @ExceptionHandler(BadInput.class)
+  ResponseEntity<Map<String, Object>> badInput(BadInput e) {
+    return ResponseEntity.badRequest().body(Map.of("message", e.getMessage()));
+  }
 
   @ExceptionHandler(Unauthenticated.class)
   ResponseEntity<Map<String, Object>> unauthenticated() {

@@ -43,7 +43,7 @@ import org.televisit.visits.notify.Outbox;
     matchIfMissing = true)
 public class JoinLinkIssuer {
 
-  static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,
+  public static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,
       Appointment.AppointmentStatus.ARRIVED, Appointment.AppointmentStatus.CHECKEDIN);
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' HH:mm");
   private static final Logger log = LoggerFactory.getLogger(JoinLinkIssuer.class);
@@ -102,8 +102,12 @@ public class JoinLinkIssuer {
     }
   }
 
-  /** Issues a link for every patient participant (on demand too: the console's "send again"). */
-  public void issueLinks(Appointment a, RequestDetails request) {
+  /**
+   * Issues a link for every patient participant (on demand too: the console's "send again"); returns
+   * how many were queued for e-mail.
+   */
+  public int issueLinks(Appointment a, RequestDetails request) {
+    int queued = 0;
     String clinician = clinician(a);
     for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
       String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
@@ -123,7 +127,9 @@ public class JoinLinkIssuer {
       payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
       payload.put("clinic", "your care team");
       outbox.enqueue("email", ref(a), who, JSONObjectUtils.toJSONString(payload));
+      queued++;
     }
+    return queued;
   }
 
   /**
@@ -137,6 +143,50 @@ public class JoinLinkIssuer {
     String token = links.issue(ref(a), participant, role, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
     audit.record("link-issued", true, ref(a), participant.startsWith("Patient/") ? participant : patient(a).orElse(null),
         request, "issued on demand (" + role + ")");
+    return link(token);
+  }
+
+  /** Who may be invited to a visit besides its patient and clinician, with their own link. */
+  public enum GuestRole {
+    INTERPRETER("interpreter"), FAMILY("family member"), CLINICIAN("second clinician");
+
+    private final String label;
+
+    GuestRole(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    public String code() {
+      return name().toLowerCase();
+    }
+  }
+
+  /**
+   * Invites a guest: their own link (their own key, role and name, revocable on its own), e-mailed
+   * through the outbox when an address is given; returns the link for the clinician to pass on.
+   */
+  public String invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
+    if (!LINKED.contains(a.getStatus())) {
+      throw new IllegalStateException("only a booked visit has join links");
+    }
+    String guest = JoinLink.GUEST + JoinLinks.randomKey();
+    String token = links.issue(ref(a), guest, role.code(), name, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
+    String patient = patient(a).orElse(null);
+    audit.record("link-issued", true, ref(a), patient, request, "guest invited (" + role.code() + ")");
+    if (email != null) {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("email", email);
+      payload.put("link", link(token));
+      payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
+      payload.put("clinic", "your care team");
+      payload.put("guestRole", role.label());
+      payload.put("guestName", name);
+      outbox.enqueue("email", ref(a), patient, JSONObjectUtils.toJSONString(payload));
+    }
     return link(token);
   }
 

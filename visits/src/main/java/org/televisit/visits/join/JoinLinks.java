@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class JoinLinks {
 
   private static final SecureRandom random = new SecureRandom();
-  private static final String SELECT = "SELECT link_hash, appointment, participant, role, clinician, starts_at, not_before,"
+  private static final String SELECT = "SELECT link_hash, appointment, participant, role, display, clinician, starts_at, not_before,"
       + " not_after, failed_checks, locked_at, revoked_at FROM televisit.join_link";
 
   private final JdbcTemplate jdbc;
@@ -40,15 +40,34 @@ public class JoinLinks {
 
   /** Issues a link and returns its token (the only time it exists in clear outside the outbox). */
   public String issue(String appointment, String participant, String role, String clinician, Instant start, Instant end) {
+    return issue(appointment, participant, role, null, clinician, start, end);
+  }
+
+  /** A link for someone named only here (an invited guest): display is the name the clinician gave. */
+  public String issue(String appointment, String participant, String role, String display, String clinician, Instant start,
+      Instant end) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64URL.encode(bytes).toString();
-    jdbc.update("INSERT INTO televisit.join_link (link_hash, appointment, participant, role, clinician, starts_at,"
-            + " not_before, not_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        hash(token), appointment, participant, role, clinician, Timestamp.from(start),
+    jdbc.update("INSERT INTO televisit.join_link (link_hash, appointment, participant, role, display, clinician, starts_at,"
+            + " not_before, not_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        hash(token), appointment, participant, role, display, clinician, Timestamp.from(start),
         Timestamp.from(start.minus(properties.opensBefore())), Timestamp.from(end.plus(properties.closesAfter())),
         Timestamp.from(clock.instant()));
     return token;
+  }
+
+  /** 128 random bits, URL-safe: the key of an invited guest, which names nobody. */
+  static String randomKey() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return Base64URL.encode(bytes).toString();
+  }
+
+  /** Revokes one person's live links to a visit (an invited guest who should not come after all). */
+  public int revoke(String appointment, String participant) {
+    return jdbc.update("UPDATE televisit.join_link SET revoked_at = ? WHERE appointment = ? AND participant = ? AND revoked_at IS NULL",
+        Timestamp.from(clock.instant()), appointment, participant);
   }
 
   /** Revokes every live link of a visit; returns how many. */
@@ -92,7 +111,7 @@ public class JoinLinks {
 
   private static JoinLink read(ResultSet rs, int row) throws SQLException {
     return new JoinLink(rs.getString("link_hash"), rs.getString("appointment"), rs.getString("participant"),
-        rs.getString("role"), rs.getString("clinician"), instant(rs, "starts_at"), instant(rs, "not_before"),
+        rs.getString("role"), rs.getString("display"), rs.getString("clinician"), instant(rs, "starts_at"), instant(rs, "not_before"),
         instant(rs, "not_after"), rs.getInt("failed_checks"), instant(rs, "locked_at"), instant(rs, "revoked_at"));
   }
 

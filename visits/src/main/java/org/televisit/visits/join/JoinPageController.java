@@ -64,10 +64,10 @@ class JoinPageController {
       return refused.get();
     }
     JoinLink link = links.find(token).orElseThrow();
-    if (properties.birthDateCheck()) {
+    if (checksBirthDate(link)) {
       return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, null, request));
     }
-    audit.recordLater("link-check", true, link.appointment(), link.participant(), "link opened");
+    audit.recordLater("link-check", true, link.appointment(), patientOf(link), opened(link, "link opened"));
     return admitted(link, request);
   }
 
@@ -79,14 +79,14 @@ class JoinPageController {
       return refused.get();
     }
     JoinLink link = links.find(token).orElseThrow();
-    if (!properties.birthDateCheck()) {
+    if (!checksBirthDate(link)) {
       return admitted(link, request);
     }
     if (!Pages.formTokenMatches(request.getSession(false), formToken)) {
       return Pages.html(HttpStatus.FORBIDDEN, "Your video visit", "<p>This page has expired. Open the link from your e-mail again.</p>");
     }
     if (birthDate != null && sameDate(birthDate.trim(), birthDateOf(link.participant()))) {
-      audit.recordLater("link-check", true, link.appointment(), link.participant(), "birth date matched");
+      audit.recordLater("link-check", true, link.appointment(), patientOf(link), "birth date matched");
       return admitted(link, request);
     }
     boolean locked = links.recordFailure(link);
@@ -96,6 +96,23 @@ class JoinPageController {
       return lockedPage();
     }
     return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, "That date does not match our records. Please try again.", request));
+  }
+
+  /** The patient entity of a link's AuditEvents: a guest is no FHIR resource (the Appointment names the visit). */
+  private static String patientOf(JoinLink link) {
+    return link.guest() ? null : link.participant();
+  }
+
+  private static String opened(JoinLink link, String what) {
+    return link.guest() ? what + " by an invited guest (" + link.role() + ")" : what;
+  }
+
+  /**
+   * The birth-date check is the patient's: an invited guest has no birth date on file, and their link
+   * went to them alone (and is theirs to lose: the clinician can remove them).
+   */
+  private boolean checksBirthDate(JoinLink link) {
+    return properties.birthDateCheck() && !link.guest();
   }
 
   /** Limits, then the link's state: an empty answer means the link is open. */
@@ -109,7 +126,8 @@ class JoinPageController {
     Instant now = Instant.now();
     JoinLink.State state = found.map(l -> l.state(now)).orElse(JoinLink.State.UNKNOWN);
     if (state != JoinLink.State.OPEN) {
-      found.ifPresent(l -> audit.recordLater("link-check", false, l.appointment(), l.participant(), "link " + state.name().toLowerCase()));
+      found.ifPresent(l -> audit.recordLater("link-check", false, l.appointment(), patientOf(l),
+          opened(l, "link " + state.name().toLowerCase())));
     }
     return switch (state) {
       case OPEN -> Optional.empty();
@@ -132,8 +150,8 @@ class JoinPageController {
     }
     presence.waiting(org.televisit.visits.visit.VisitWorkflow.roomKey(link.appointment()), link.participant());
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
-    return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for your visit with <strong>"
-        + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
+    return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for "
+        + (link.guest() ? "the" : "your") + " visit with <strong>" + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
         + ".</p><p id=\"status\">Your clinician will let you in. Please keep this page open.</p>"
         + "<video id=\"remote\" autoplay playsinline style=\"width:100%;background:#111;border-radius:6px\"></video>"
         + "<video id=\"local\" autoplay playsinline muted style=\"width:35%;border-radius:6px\"></video>"

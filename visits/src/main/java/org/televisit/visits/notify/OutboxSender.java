@@ -69,7 +69,7 @@ class OutboxSender {
         sender.send(compose(sender, payload));
         transaction.executeWithoutResult(status -> {
           outbox.sent(message);
-          recordSent(message);
+          recordSent(message, payload);
         });
         log.info("join link e-mail sent for {}", message.appointment());
       } catch (Exception e) {
@@ -88,11 +88,14 @@ class OutboxSender {
     MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
     helper.setFrom(from);
     helper.setTo((String) payload.get("email"));
-    helper.setSubject("Your video visit with " + clinic);
-    String text = "Your video visit with " + clinic + " is on " + when + ".\n\n"
+    String guestRole = (String) payload.get("guestRole");
+    String opening = guestRole == null ? "Your video visit with " + clinic + " is on " + when + "."
+        : "You are invited to a video visit with " + clinic + " on " + when + ", as " + guestRole + ".";
+    helper.setSubject(guestRole == null ? "Your video visit with " + clinic : "You are invited to a video visit");
+    String text = opening + "\n\n"
         + "Join from any phone, tablet or computer with this personal link (do not share it):\n" + link + "\n\n"
         + "The link opens 15 minutes before the visit. You will wait in a virtual waiting room until your clinician lets you in.\n";
-    String html = "<p>Your video visit with " + HtmlUtils.htmlEscape(clinic) + " is on " + HtmlUtils.htmlEscape(when) + ".</p>"
+    String html = "<p>" + HtmlUtils.htmlEscape(opening) + "</p>"
         + "<p><a href=\"" + HtmlUtils.htmlEscape(link) + "\">Join your visit</a> from any phone, tablet or computer."
         + " This link is personal: do not share it.</p><p>It opens 15 minutes before the visit; you will wait in a"
         + " virtual waiting room until your clinician lets you in.</p>";
@@ -100,11 +103,13 @@ class OutboxSender {
     return message;
   }
 
-  private void recordSent(Outbox.Message message) {
+  private void recordSent(Outbox.Message message, Map<String, Object> payload) {
     Communication c = new Communication();
     c.setStatus(Communication.CommunicationStatus.COMPLETED);
     c.setSubject(new Reference(message.recipient()));
-    c.addRecipient(new Reference(message.recipient()));
+    // an invited guest has no FHIR resource: named as the clinician gave it, the visit's patient stays the subject
+    c.addRecipient(payload.get("guestRole") == null ? new Reference(message.recipient())
+        : new Reference().setDisplay(payload.get("guestName") + " (" + payload.get("guestRole") + ")"));
     c.addAbout(new Reference(message.appointment()));
     c.setSent(new Date());
     c.addMedium().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "EMAILWRIT", "email"));

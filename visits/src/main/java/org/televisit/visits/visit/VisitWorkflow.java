@@ -132,6 +132,35 @@ public class VisitWorkflow {
     return join;
   }
 
+  /**
+   * The clinician lets in an invited guest (interpreter, family member, second clinician), who is not
+   * on the Appointment: the caller has checked that the guest holds an open link to this visit.
+   */
+  public JoinData admitGuest(String appointmentRef, String guestKey, String role, String display, String byPractitioner) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, byPractitioner);
+    VideoRooms rooms = rooms();
+    rooms.ensureRoom(roomKey(appointmentRef));
+    JoinData join = rooms.admit(roomKey(appointmentRef), guestKey, role, display);
+    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, "guest admitted (" + role + ")"));
+    return join;
+  }
+
+  /** Cuts someone off the visit's video (their Janus token revoked, kicked from the room). */
+  public void removeFromVideo(String appointmentRef, String participant, String byPractitioner) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, byPractitioner);
+    video.rooms().ifPresent(r -> r.revoke(roomKey(appointmentRef), participant));
+    transaction.executeWithoutResult(s -> audit.record("remove", true, appointmentRef, patientOf(a), null, "removed from the visit"));
+  }
+
+  /** The patient of the visit, after checking the practitioner is on it. */
+  public String patientOf(String appointmentRef, String practitionerRef) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, practitionerRef);
+    return patientOf(a);
+  }
+
   /** A participant's current join data, if the clinician has admitted them and the visit is open. */
   public java.util.Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
     return video.rooms().flatMap(r -> r.joinData(roomKey(appointmentRef), participantRef));
@@ -188,6 +217,32 @@ public class VisitWorkflow {
         return issuer.issueOne(a, patient, "patient", null);
       } catch (IllegalStateException e) {
         throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
+      }
+    });
+  }
+
+  /** "Send again": fresh links e-mailed to the visit's patient; returns how many e-mails were queued. */
+  public int sendLinksAgain(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, practitionerRef);
+    return transaction.execute(status -> {
+      if (!org.televisit.visits.join.JoinLinkIssuer.LINKED.contains(a.getStatus())) {
+        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
+      }
+      return issuer.issueLinks(a, null);
+    });
+  }
+
+  /** Invites a guest with their own link and role (e-mailed if an address is given); returns the link. */
+  public String invite(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer.GuestRole role,
+      String name, String email, org.televisit.visits.join.JoinLinkIssuer issuer) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, practitionerRef);
+    return transaction.execute(status -> {
+      try {
+        return issuer.invite(a, role, name, email, null);
+      } catch (IllegalStateException e) {
+        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": nobody can be invited to it.");
       }
     });
   }

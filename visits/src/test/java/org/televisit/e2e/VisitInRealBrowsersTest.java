@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -150,6 +151,16 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     screenshot(clinician, "console.png");
     screenshot(patientBrowser, "join-page-in-visit.png");
 
+    // what Janus itself holds for the visit, to ask it again after the end
+    String roomKey = VisitWorkflow.roomKey(appointment.getValue());
+    var room = video.rooms().orElseThrow().room(roomKey).orElseThrow();
+    var janus = video.pool().orElseThrow().client(room.nodeId()).orElseThrow();
+    List<String> tokens = video.rooms().orElseThrow().admissions(roomKey).stream()
+        .map(org.televisit.video.rooms.Admission::janusToken).toList();
+    assertThat(tokens).hasSize(2);
+    assertThat(janus.roomExists(room.janusRoom())).isTrue();
+    assertThat(janus.listTokens()).containsAll(tokens);
+
     // end: the visit is recorded and the room is gone
     clinician.findElement(By.id("end")).click();
     wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ended")));
@@ -160,9 +171,10 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     assertThat(encounter.getPeriod().hasEnd()).isTrue();
     assertThat(fhir().read().resource(Appointment.class).withId(appointment.getIdPart()).execute().getStatus())
         .isEqualTo(Appointment.AppointmentStatus.FULFILLED);
-    String roomKey = VisitWorkflow.roomKey(appointment.getValue());
     assertThat(video.rooms().orElseThrow().room(roomKey)).isEmpty();
     assertThat(video.rooms().orElseThrow().admissions(roomKey)).isEmpty();
+    assertThat(janus.roomExists(room.janusRoom())).as("Janus no longer has the room").isFalse();
+    assertThat(janus.listTokens()).as("Janus no longer accepts the visit's tokens").doesNotContainAnyElementsOf(tokens);
     Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment))
         .count(100).returnBundle(Bundle.class).execute();
     assertThat(audits.getEntry()).map(e -> ((AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())

@@ -21,9 +21,12 @@ fresh_database() {
   $PG_ADMIN -c "DROP DATABASE IF EXISTS televisit_bench WITH (FORCE)" -c "CREATE DATABASE televisit_bench" 2>/dev/null
 }
 
+# A copy of the jar, so a rebuild during a run does not pull classes from under the server.
+[ -f "$WORK/televisit.jar" ] || cp "${TELEVISIT_JAR:-$ROOT/visits/target/televisit.jar}" "$WORK/televisit.jar"
+
 # Starts the jar with extra arguments; waits for ready and, with the sandbox on, for its clinic.
 start() {
-  java $JAVA_OPTS -jar "${TELEVISIT_JAR:-$ROOT/visits/target/televisit.jar}" --server.port=$PORT \
+  java $JAVA_OPTS -jar "$WORK/televisit.jar" --server.port=$PORT \
     --televisit.data-dir="$WORK/data" --televisit.sandbox.enabled="${SANDBOX:-true}" "$@" >"$WORK/log" 2>&1 &
   PID=$!
   for _ in $(seq 1 240); do grep -q "Televisit ready in" "$WORK/log" && break; kill -0 $PID || { tail -30 "$WORK/log"; exit 1; }; sleep 0.25; done

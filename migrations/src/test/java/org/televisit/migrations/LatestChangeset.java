@@ -7,10 +7,9 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 008 added join_link.display; its rollback drops the column and keeps 007's presence. */
+  /** 009 created ehr_visit; its rollback drops it and keeps 008's join_link.display. */
   static boolean undone(Connection connection) throws SQLException {
-    return !columnExists(connection, "join_link", "display") && columnExists(connection, "join_link", "role")
-        && tableExists(connection, "presence");
+    return !tableExists(connection, "ehr_visit") && columnExists(connection, "join_link", "display");
   }
 
   private static boolean columnExists(Connection connection, String table, String column) throws SQLException {

@@ -30,6 +30,11 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
     return server().baseUrl() + "/fhir";
   }
 
+  /** A second EHR on the same server, registered with Encounter write-back (its own discovery cache entry). */
+  public static String writeBackFhirBase() {
+    return server().baseUrl() + "/wb/fhir";
+  }
+
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     TestPropertyValues.of(
@@ -37,7 +42,12 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
             "televisit.smart.issuers[0].client-id=" + CLIENT_ID,
             "televisit.smart.issuers[0].client-auth=PUBLIC",
             "televisit.smart.issuers[0].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds",
-            "televisit.smart.issuers[0].frame-ancestors[0]=" + FRAMING_ORIGIN)
+            "televisit.smart.issuers[0].frame-ancestors[0]=" + FRAMING_ORIGIN,
+            "televisit.smart.issuers[1].fhir-base=" + writeBackFhirBase(),
+            "televisit.smart.issuers[1].client-id=" + CLIENT_ID,
+            "televisit.smart.issuers[1].client-auth=PUBLIC",
+            "televisit.smart.issuers[1].scopes=openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds",
+            "televisit.smart.issuers[1].encounter-write-back=true")
         .applyTo(context.getEnvironment());
   }
 }

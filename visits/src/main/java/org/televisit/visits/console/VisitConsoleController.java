@@ -16,6 +16,7 @@ import org.televisit.smart.launch.LaunchContext;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoUnavailable;
+import org.televisit.visits.ehr.EhrVisits;
 import org.televisit.visits.join.JoinLink;
 import org.televisit.visits.join.JoinLinkIssuer;
 import org.televisit.visits.join.JoinLinks;
@@ -36,10 +37,13 @@ public class VisitConsoleController {
   private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
   private final org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer;
   private final JoinLinks links;
+  private final EhrVisits ehrVisits;
 
   VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence,
       ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
-      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer, JoinLinks links) {
+      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer, JoinLinks links,
+      EhrVisits ehrVisits) {
+    this.ehrVisits = ehrVisits;
     this.links = links;
     this.daos = daos;
     this.linkIssuer = linkIssuer;
@@ -56,9 +60,9 @@ public class VisitConsoleController {
     if (context == null || context.patient() == null) {
       throw new Unauthenticated();
     }
-    visit(request); // same-store visits only, as for every console action
+    Visit v = visit(request);
     org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) daos.getResourceDao("Patient")
-        .read(new org.hl7.fhir.r4.model.IdType("Patient", context.patient()), new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+        .read(new org.hl7.fhir.r4.model.IdType(v.patient()), new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("needPatientBanner", context.needPatientBanner());
     body.put("name", p.getNameFirstRep().getNameAsSingleString());
@@ -209,7 +213,10 @@ public class VisitConsoleController {
     return ResponseEntity.ok(Map.of("encounter", workflow.end(v.appointment(), v.practitioner())));
   }
 
-  record Visit(String appointment, String practitioner) {}
+  /** The visit in Televisit's store: its Appointment, the clinician, the patient. */
+  record Visit(String appointment, String practitioner, String patient) {}
+
+  static final String VISIT = "televisit.visit";
 
   private Visit visit(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
@@ -218,8 +225,15 @@ public class VisitConsoleController {
       throw new Unauthenticated();
     }
     if (!urls.isAudience(context.issuer().fhirBase().toString())) {
-      throw new VisitWorkflow.VisitRefused("Visits launched from another EHR cannot be run yet: this build records visits"
-          + " in Televisit's own FHIR store only.");
+      // another EHR: its patient, user and appointment are mirrored once per launch (see EhrVisits)
+      Visit known = (Visit) session.getAttribute(VISIT);
+      if (known == null || session.getAttribute(VISIT + ".launch") != context) {
+        EhrVisits.Opened opened = ehrVisits.open(context);
+        known = new Visit(opened.appointment(), opened.practitioner(), opened.patient());
+        session.setAttribute(VISIT, known);
+        session.setAttribute(VISIT + ".launch", context);
+      }
+      return known;
     }
     String prefix = urls.fhirBase() + "/";
     String user = context.fhirUser() == null ? null : context.fhirUser().toString();
@@ -232,7 +246,7 @@ public class VisitConsoleController {
             : workflow.todaysVisit("Patient/" + context.patient(), practitioner, java.time.ZoneId.systemDefault()))
         .orElseThrow(() -> new VisitWorkflow.VisitRefused(
             "There is no visit today for this patient with you, and the EHR did not name an appointment."));
-    return new Visit(appointment, practitioner);
+    return new Visit(appointment, practitioner, context.patient() != null ? "Patient/" + context.patient() : null);
   }
 
   public static Map<String, Object> join(JoinData join) {

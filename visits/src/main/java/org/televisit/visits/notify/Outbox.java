@@ -43,10 +43,17 @@ public class Outbox {
    * Claims up to {@code limit} due messages for {@code lease}: a claim is a conditional update, so two
    * app nodes never send the same message at once; a node that dies mid-send lets the lease run out.
    */
-  List<Message> claimDue(int limit, Duration lease) {
+  List<Message> claimDue(java.util.Collection<String> channels, int limit, Duration lease) {
+    if (channels.isEmpty()) {
+      return List.of();
+    }
     Timestamp now = Timestamp.from(clock.instant());
+    List<Object> args = new java.util.ArrayList<>(List.of(now, now));
+    args.addAll(channels);
     List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
-        + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at", String.class, now, now);
+        + " AND (claimed_until IS NULL OR claimed_until < ?) AND channel IN ("
+        + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ORDER BY next_attempt_at",
+        String.class, args.toArray());
     Timestamp until = Timestamp.from(clock.instant().plus(lease));
     return due.stream().limit(limit)
         .filter(id -> jdbc.update("UPDATE televisit.outbox SET claimed_until = ? WHERE id = ? AND sent_at IS NULL"

@@ -9,9 +9,12 @@ import org.springframework.stereotype.Component;
 import org.televisit.ops.SecretFiles;
 import org.televisit.video.rooms.SecretSeal;
 
-/** The key that seals outbox payloads: televisit.notify.secret-key, else generated once (one node). */
+/**
+ * The key that seals outbox payloads and the EHR tokens kept for write-back: televisit.notify.secret-key,
+ * else generated once (one node).
+ */
 @Component
-class OutboxKey {
+public class OutboxKey {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxKey.class);
   private final SecretSeal seal;
@@ -30,7 +33,7 @@ class OutboxKey {
     }
   }
 
-  SecretSeal seal() {
+  public SecretSeal seal() {
     return seal;
   }
 }

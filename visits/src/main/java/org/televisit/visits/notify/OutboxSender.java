@@ -24,7 +24,8 @@ import org.springframework.web.util.HtmlUtils;
 import org.televisit.visits.audit.VisitAudit;
 
 /**
- * Sends what the outbox holds: join links by e-mail (HTML and plain text, over SMTP with Spring Mail).
+ * Sends what the outbox holds: join links by e-mail (HTML and plain text, over SMTP with Spring Mail),
+ * and the messages of every other {@link OutboxChannel} (the EHR write-back).
  * A send that fails is retried with exponential back-off and never dropped; once sent, the message's
  * payload is wiped and a FHIR Communication (recipient, about the Appointment, no secret) and an
  * AuditEvent record it. Without SMTP settings (spring.mail.host) nothing is sent and messages wait.
@@ -41,12 +42,14 @@ class OutboxSender {
   private final TransactionTemplate transaction;
   private final String from;
   private final Duration backoff;
+  private final ObjectProvider<OutboxChannel> channels;
 
-  OutboxSender(Outbox outbox, ObjectProvider<JavaMailSender> mail, DaoRegistry daos, VisitAudit audit,
+  OutboxSender(Outbox outbox, ObjectProvider<JavaMailSender> mail, ObjectProvider<OutboxChannel> channels, DaoRegistry daos, VisitAudit audit,
       PlatformTransactionManager transactions, @Value("${televisit.notify.from:televisit@localhost}") String from,
       @Value("${televisit.notify.retry-backoff:PT30S}") Duration backoff) {
     this.outbox = outbox;
     this.mail = mail;
+    this.channels = channels;
     this.daos = daos;
     this.audit = audit;
     this.transaction = new TransactionTemplate(transactions);
@@ -56,24 +59,29 @@ class OutboxSender {
 
   @Scheduled(initialDelayString = "PT2S", fixedDelayString = "${televisit.notify.poll:PT1S}")
   void sendDue() {
-    JavaMailSender sender = mail.getIfAvailable();
-    if (sender == null) {
-      return; // no SMTP configured: messages wait in the outbox
+    JavaMailSender sender = mail.getIfAvailable(); // without SMTP settings e-mails wait in the outbox
+    Map<String, OutboxChannel> others = new java.util.HashMap<>();
+    channels.orderedStream().forEach(c -> others.put(c.name(), c));
+    java.util.Set<String> deliverable = new java.util.HashSet<>(others.keySet());
+    if (sender != null) {
+      deliverable.add("email");
     }
-    for (Outbox.Message message : outbox.claimDue(20, Duration.ofMinutes(2))) {
+    for (Outbox.Message message : outbox.claimDue(deliverable, 20, Duration.ofMinutes(2))) {
       try {
-        Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
-        if (!"email".equals(message.channel())) {
-          throw new IllegalStateException("unknown channel " + message.channel());
-        }
-        sender.send(compose(sender, payload));
-        transaction.executeWithoutResult(status -> {
+        if ("email".equals(message.channel())) {
+          Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
+          sender.send(compose(sender, payload));
+          transaction.executeWithoutResult(status -> {
+            outbox.sent(message);
+            recordSent(message, payload);
+          });
+          log.info("join link e-mail sent for {}", message.appointment());
+        } else {
+          others.get(message.channel()).deliver(message);
           outbox.sent(message);
-          recordSent(message, payload);
-        });
-        log.info("join link e-mail sent for {}", message.appointment());
+        }
       } catch (Exception e) {
-        log.warn("join link e-mail for {} failed (attempt {}), will retry: {}", message.appointment(),
+        log.warn("{} message for {} failed (attempt {}), will retry: {}", message.channel(), message.appointment(),
             message.attempts() + 1, e.getMessage());
         outbox.failed(message, e.getMessage(), backoff);
       }

@@ -53,12 +53,21 @@ public class VisitWorkflow {
 
   public record Started(String encounter, JoinData join) {}
 
+  /**
+   * The visit's Encounter was written in Televisit's store; published inside that write's transaction,
+   * so a listener's own writes (the EHR write-back's outbox row) commit or roll back with it.
+   */
+  public record EncounterWritten(String appointment, String encounterRef, Encounter encounter) {}
+
   private final DaoRegistry daos;
   private final VideoBackend video;
   private final VisitAudit audit;
   private final TransactionTemplate transaction;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions) {
+  VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.daos = daos;
     this.video = video;
     this.audit = audit;
@@ -92,6 +101,7 @@ public class VisitWorkflow {
         e.setPeriod(new Period().setStart(new Date()));
       }
       String ref = write(Encounter.class, e);
+      events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
       provenance(ref, practitionerRef, "visit started");
       audit.record("visit-start", true, appointmentRef, patient, null, null);
       return ref;
@@ -115,7 +125,9 @@ public class VisitWorkflow {
       }
       encounterOf(appointmentRef).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
         e.setStatus(Encounter.EncounterStatus.ARRIVED);
-        provenance(write(Encounter.class, e), patientRef, "arrived in the waiting room");
+        String ref = write(Encounter.class, e);
+        provenance(ref, patientRef, "arrived in the waiting room");
+        events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
       });
     });
   }
@@ -175,6 +187,7 @@ public class VisitWorkflow {
       e.setStatus(Encounter.EncounterStatus.FINISHED);
       e.getPeriod().setEnd(new Date());
       String ref = write(Encounter.class, e);
+      events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
       provenance(ref, practitionerRef, "visit ended");
       a.setStatus(Appointment.AppointmentStatus.FULFILLED);
       write(Appointment.class, a);
@@ -260,7 +273,9 @@ public class VisitWorkflow {
       provenance(appointmentRef, practitionerRef, "visit cancelled");
       encounterOf(appointmentRef).filter(e -> e.getStatus() != Encounter.EncounterStatus.FINISHED).ifPresent(e -> {
         e.setStatus(Encounter.EncounterStatus.CANCELLED);
-        provenance(write(Encounter.class, e), practitionerRef, "visit cancelled");
+        String ref = write(Encounter.class, e);
+        provenance(ref, practitionerRef, "visit cancelled");
+        events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
       });
     });
     video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));

@@ -1,0 +1,195 @@
+package org.televisit.visits.ehr;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.util.UrlUtil;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.televisit.smart.launch.LaunchContext;
+import org.televisit.smart.launch.LaunchFlow;
+import org.televisit.smart.scopes.Interaction;
+import org.televisit.video.rooms.SecretSeal;
+import org.televisit.visits.launch.SmartClientProperties;
+import org.televisit.visits.notify.OutboxKey;
+import org.televisit.visits.visit.VisitWorkflow;
+
+/**
+ * A visit launched from another EHR. Televisit records every visit in its own store, so the EHR's
+ * patient, the signed-in user and the Appointment the EHR named are read from the EHR once (with the
+ * clinician's token) and kept as Televisit resources that carry the EHR's ids as identifiers
+ * ({iss}/Patient|id, ...); created once, never overwritten (Televisit owns the visit's state after
+ * that). The link back to the EHR (its references, whether the Encounter is written back, its tokens,
+ * sealed) is a row of televisit.ehr_visit, so the write-back can run after the clinician has left.
+ */
+@Component
+public class EhrVisits {
+
+  /** The visit in Televisit's terms. */
+  public record Opened(String appointment, String practitioner, String patient) {}
+
+  /** What the write-back needs of a visit's EHR. */
+  record Link(String appointment, String issuer, String ehrPatient, String ehrEncounter, String ehrAppointment, String ehrUser,
+      boolean writeBack, String accessToken, String refreshToken, Instant expiresAt) {}
+
+  private final JdbcTemplate jdbc;
+  private final DaoRegistry daos;
+  private final LaunchFlow flow;
+  private final VisitWorkflow workflow;
+  private final SecretSeal seal;
+  private final TransactionTemplate transaction;
+  final EhrFhir ehr;
+
+  EhrVisits(JdbcTemplate jdbc, DaoRegistry daos, LaunchFlow flow, VisitWorkflow workflow, OutboxKey key, FhirContext fhir,
+      SmartClientProperties properties, PlatformTransactionManager transactions) {
+    this.jdbc = jdbc;
+    this.daos = daos;
+    this.flow = flow;
+    this.workflow = workflow;
+    this.seal = key.seal();
+    this.transaction = new TransactionTemplate(transactions);
+    this.ehr = new EhrFhir(fhir, properties.connectTimeout(), properties.readTimeout());
+  }
+
+  public Opened open(LaunchContext launched) {
+    LaunchContext context = flow.fresh(launched);
+    String iss = context.issuer().fhirBase().toString();
+    if (context.patient() == null) {
+      throw new VisitWorkflow.VisitRefused("The EHR did not say which patient this visit is for.");
+    }
+    if (context.fhirUser() == null) {
+      throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
+    }
+    Patient theirPatient = fromEhr(() -> ehr.read(iss, context.accessToken(), Patient.class, context.patient()), "the patient's record");
+    String user = context.fhirUser().toString();
+    String userType = user.replaceAll(".*/([A-Za-z]+)/[^/]+$", "$1");
+    String userId = user.substring(user.lastIndexOf('/') + 1);
+    Optional<String> ehrAppointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/"))
+        .map(r -> r.substring("Appointment/".length())).findFirst();
+    Appointment theirAppointment = ehrAppointment.map(id -> fromEhr(() -> ehr.read(iss, context.accessToken(), Appointment.class, id),
+        "the appointment")).orElse(null);
+
+    Opened opened = transaction.execute(status -> {
+      String patient = mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
+      Practitioner me = new Practitioner();
+      me.setActive(true);
+      me.addName().setText(userType.equals("Practitioner") ? "Clinician" : userType); // the EHR's user record is not read
+      String practitioner = mirror(me, iss + "/" + userType, userId);
+      String appointment = theirAppointment != null
+          ? mirror(mirroredAppointment(theirAppointment, patient, practitioner), iss + "/Appointment", ehrAppointment.get())
+          : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault()).orElseThrow(() -> new VisitWorkflow.VisitRefused(
+              "The EHR did not name an appointment, and there is no visit today for this patient with you."));
+      boolean writeBack = context.issuer().encounterWriteBack() && context.granted().allows("Encounter", Interaction.UPDATE)
+          && context.granted().allows("Encounter", Interaction.CREATE);
+      remember(new Link(appointment, iss, context.patient(), context.encounter(), ehrAppointment.orElse(null), user, writeBack,
+          context.accessToken(), context.refreshToken(), context.accessTokenExpiresAt()));
+      return new Opened(appointment, practitioner, patient);
+    });
+    return opened;
+  }
+
+  Optional<Link> link(String appointment) {
+    List<Link> found = jdbc.query("SELECT appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user, write_back, tokens"
+        + " FROM televisit.ehr_visit WHERE appointment = ?", (rs, n) -> {
+          Map<String, Object> tokens = parse(seal.open(rs.getString("tokens")));
+          Object expires = tokens.get("expires_at");
+          return new Link(rs.getString("appointment"), rs.getString("issuer"), rs.getString("ehr_patient"), rs.getString("ehr_encounter"),
+              rs.getString("ehr_appointment"), rs.getString("ehr_user"), rs.getBoolean("write_back"), (String) tokens.get("access_token"),
+              (String) tokens.get("refresh_token"), expires == null ? null : Instant.parse((String) expires));
+        }, appointment);
+    return found.stream().findFirst();
+  }
+
+  /** Keeps the latest tokens (a refresh may have rotated them). */
+  void remember(Link link) {
+    Map<String, Object> tokens = new LinkedHashMap<>();
+    tokens.put("access_token", link.accessToken());
+    tokens.put("refresh_token", link.refreshToken());
+    tokens.put("expires_at", link.expiresAt() == null ? null : link.expiresAt().toString());
+    String sealed = seal.seal(JSONObjectUtils.toJSONString(tokens));
+    Timestamp now = Timestamp.from(Instant.now());
+    int updated = jdbc.update("UPDATE televisit.ehr_visit SET issuer = ?, ehr_patient = ?, ehr_encounter = COALESCE(?, ehr_encounter),"
+        + " ehr_appointment = COALESCE(?, ehr_appointment), ehr_user = ?, write_back = ?, tokens = ?, updated_at = ? WHERE appointment = ?",
+        link.issuer(), link.ehrPatient(), link.ehrEncounter(), link.ehrAppointment(), link.ehrUser(), link.writeBack(), sealed, now,
+        link.appointment());
+    if (updated == 0) {
+      jdbc.update("INSERT INTO televisit.ehr_visit (appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user,"
+          + " write_back, tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", link.appointment(), link.issuer(), link.ehrPatient(),
+          link.ehrEncounter(), link.ehrAppointment(), link.ehrUser(), link.writeBack(), sealed, now);
+    }
+  }
+
+  /** Creates the resource once, found again by the EHR's id as an identifier; returns Type/id. */
+  private String mirror(IBaseResource resource, String system, String value) {
+    addIdentifier(resource, new Identifier().setSystem(system).setValue(value));
+    String type = resource.fhirType();
+    var outcome = daos.getResourceDao(type).create(resource,
+        type + "?identifier=" + UrlUtil.escapeUrlParam(system) + "|" + UrlUtil.escapeUrlParam(value), new SystemRequestDetails());
+    return type + "/" + outcome.getId().getIdPart();
+  }
+
+  private static void addIdentifier(IBaseResource resource, Identifier identifier) {
+    if (resource instanceof Patient p) {
+      p.addIdentifier(identifier);
+    } else if (resource instanceof Practitioner p) {
+      p.addIdentifier(identifier);
+    } else if (resource instanceof Appointment a) {
+      a.addIdentifier(identifier);
+    }
+  }
+
+  private static Patient mirroredPatient(Patient theirs) {
+    Patient p = new Patient();
+    p.setName(theirs.getName());
+    p.setBirthDateElement(theirs.getBirthDateElement());
+    p.setGender(theirs.getGender());
+    p.setTelecom(theirs.getTelecom());
+    theirs.getIdentifier().forEach(i -> p.addIdentifier(i.copy()));
+    return p;
+  }
+
+  private static Appointment mirroredAppointment(Appointment theirs, String patient, String practitioner) {
+    Appointment a = new Appointment();
+    a.setStatus(theirs.getStatus());
+    a.setStart(theirs.getStart());
+    a.setEnd(theirs.getEnd());
+    a.setServiceType(theirs.getServiceType());
+    a.setAppointmentType(theirs.getAppointmentType());
+    a.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant().setActor(new Reference(practitioner)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    return a;
+  }
+
+  private static <T> T fromEhr(java.util.function.Supplier<T> call, String what) {
+    try {
+      return call.get();
+    } catch (EhrFhir.EhrCallFailed e) {
+      throw new VisitWorkflow.VisitRefused("Televisit could not read " + what + " from the EHR (" + e.getMessage()
+          + "). Please try again, or launch Televisit again from the EHR.");
+    }
+  }
+
+  private static Map<String, Object> parse(String json) {
+    try {
+      return JSONObjectUtils.parse(json);
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("unreadable EHR tokens", e);
+    }
+  }
+}

@@ -20,6 +20,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 // Boot's test support switches metrics export off; the Prometheus endpoint is part of what we test.
 @AutoConfigureObservability
-@ContextConfiguration(initializers = {FreePort.class, PostgresTestDatabase.class, SimulatedEhr.class, TestMailServer.class})
+@ContextConfiguration(initializers = {FreePort.class, PostgresTestDatabase.class, SimulatedEhr.class, TestMailServer.class,
+    ClosedAtExit.class})
 @ActiveProfiles("it")
 public @interface TelevisitIntegrationTest {}

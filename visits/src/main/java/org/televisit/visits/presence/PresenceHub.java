@@ -11,9 +11,38 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** This node's open console streams per visit; a change is pushed to them as a fresh snapshot. */
+/**
+ * This node's open console streams per visit; a change is pushed to them as a fresh snapshot. On
+ * shutdown the streams are ended first (the consoles' EventSource reconnects, to another node behind
+ * the same address): an open stream would otherwise hold the graceful shutdown for its whole timeout.
+ */
 @Component
-public class PresenceHub {
+public class PresenceHub implements org.springframework.context.SmartLifecycle {
+
+  private volatile boolean running;
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    streams.values().forEach(set -> set.forEach(SseEmitter::complete));
+    streams.clear();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Before the web server's graceful shutdown (a lower phase), which waits for open requests. */
+  @Override
+  public int getPhase() {
+    return org.springframework.context.SmartLifecycle.DEFAULT_PHASE;
+  }
 
   private final Map<String, Set<SseEmitter>> streams = new ConcurrentHashMap<>();
   private final ObjectProvider<Presence> presence;

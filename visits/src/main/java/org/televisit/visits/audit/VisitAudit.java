@@ -42,8 +42,15 @@ public class VisitAudit {
 
   /** Records an action; {@code request} names the app that asked (its token), if any. */
   public void record(String action, boolean success, String appointment, String patient, RequestDetails request, String detail) {
-    daos.getResourceDao(AuditEvent.class).create(build(action, success, appointment, patient, request, detail),
-        new SystemRequestDetails());
+    record(java.util.List.of(action), success, appointment, patient, request, detail);
+  }
+
+  /** Records one action that did several things (a booking that issued links): one event, a subtype each. */
+  public void record(java.util.List<String> actions, boolean success, String appointment, String patient, RequestDetails request,
+      String detail) {
+    AuditEvent event = build(actions.get(0), success, appointment, patient, request, detail);
+    actions.stream().skip(1).forEach(a -> event.addSubtype(new Coding(SUBTYPES, a, null)));
+    daos.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
   }
 
   private static AuditEvent build(String action, boolean success, String appointment, String patient, RequestDetails request,

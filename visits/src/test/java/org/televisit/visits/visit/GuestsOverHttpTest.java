@@ -142,7 +142,8 @@ class GuestsOverHttpTest extends FhirTestSupport {
         .contains("Ana Intérprete (interpreter)"));
     Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment)).count(100)
         .returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry()).map(e -> ((AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())
+    assertThat(audits.getEntry().stream().flatMap(e -> ((AuditEvent) e.getResource()).getSubtype().stream())
+        .map(org.hl7.fhir.r4.model.Coding::getCode).toList())
         .contains("link-issued", "admit", "remove");
     postJson(clinician, "/api/console/visit/end", "{}");
   }

@@ -47,8 +47,9 @@ import org.televisit.visits.visit.VisitWorkflow;
  * A real visit in two real browsers (Debian chromium with fake camera and microphone), a real Janus,
  * real PostgreSQL and a real SMTP server: a scheduler books with a backend-services token, the
  * patient's link is read from the mail, the clinician launches from the sandbox EHR, the patient joins
- * on a phone-sized window and waits, the clinician admits, both receive media, the clinician ends the
- * visit. Screenshots go to target/e2e/.
+ * on a phone-sized window and waits, the clinician admits, both receive media, an interpreter invited
+ * from the console joins from a third browser, the clinician ends the visit and Janus no longer has
+ * the room or its tokens. Screenshots go to target/e2e/.
  */
 @TelevisitIntegrationTest
 class VisitInRealBrowsersTest extends FhirTestSupport {
@@ -57,6 +58,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
   @Autowired VideoBackend video;
   WebDriver clinician;
   WebDriver patientBrowser;
+  WebDriver interpreter;
 
   static WebDriver chromium(Dimension size) throws Exception {
     ChromeOptions options = new ChromeOptions();
@@ -78,6 +80,9 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     }
     if (patientBrowser != null) {
       patientBrowser.quit();
+    }
+    if (interpreter != null) {
+      interpreter.quit();
     }
   }
 
@@ -151,13 +156,31 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     screenshot(clinician, "console.png");
     screenshot(patientBrowser, "join-page-in-visit.png");
 
+    // an interpreter, invited from the console, joins from a tablet-sized window: three people in the room
+    new Select(clinician.findElement(By.id("invite-role"))).selectByValue("interpreter");
+    clinician.findElement(By.id("invite-name")).sendKeys("Ines Interpreter");
+    clinician.findElement(By.cssSelector("#invite button[type=submit]")).click();
+    wait.until(d -> d.findElement(By.id("invite-link")).getText().contains("/join/"));
+    String guestLink = clinician.findElement(By.id("invite-link")).getText().replaceAll("(?s).*(http\\S+/join/[A-Za-z0-9_-]{43}).*", "$1");
+    interpreter = chromium(new Dimension(820, 1180));
+    interpreter.get(guestLink);
+    new WebDriverWait(interpreter, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("waiting")).isDisplayed());
+    By guestWaiting = By.cssSelector("li[data-participant^='guest/'][data-state='waiting'] button.admit");
+    wait.until(d -> !d.findElements(guestWaiting).isEmpty());
+    assertThat(clinician.findElement(By.cssSelector("li[data-participant^='guest/']")).getText()).contains("Ines Interpreter (interpreter)");
+    clinician.findElement(guestWaiting).click();
+    new WebDriverWait(interpreter, Duration.ofSeconds(30)).until(d -> inbound(d) > 0);
+    wait.until(d -> d.findElements(By.cssSelector("video.remote")).size() == 1); // a second tile beside the patient's
+    screenshot(clinician, "console-with-interpreter.png");
+    screenshot(interpreter, "join-page-interpreter.png");
+
     // what Janus itself holds for the visit, to ask it again after the end
     String roomKey = VisitWorkflow.roomKey(appointment.getValue());
     var room = video.rooms().orElseThrow().room(roomKey).orElseThrow();
     var janus = video.pool().orElseThrow().client(room.nodeId()).orElseThrow();
     List<String> tokens = video.rooms().orElseThrow().admissions(roomKey).stream()
         .map(org.televisit.video.rooms.Admission::janusToken).toList();
-    assertThat(tokens).hasSize(2);
+    assertThat(tokens).hasSize(3);
     assertThat(janus.roomExists(room.janusRoom())).isTrue();
     assertThat(janus.listTokens()).containsAll(tokens);
 
@@ -177,7 +200,8 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     assertThat(janus.listTokens()).as("Janus no longer accepts the visit's tokens").doesNotContainAnyElementsOf(tokens);
     Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment))
         .count(100).returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry()).map(e -> ((AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())
+    assertThat(audits.getEntry().stream().flatMap(e -> ((AuditEvent) e.getResource()).getSubtype().stream())
+        .map(org.hl7.fhir.r4.model.Coding::getCode).toList())
         .contains("book", "link-issued", "arrived", "visit-start", "admit", "visit-end");
   }
 

@@ -307,9 +307,12 @@ public class VisitWorkflow {
         }
         a.setStatus(Appointment.AppointmentStatus.NOSHOW);
         write(Appointment.class, a);
+        provenance(ref, NO_SHOW_RULE, "no-show: the patient never arrived");
         encounterOf(ref).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
           e.setStatus(Encounter.EncounterStatus.CANCELLED);
-          write(Encounter.class, e);
+          String encounter = write(Encounter.class, e);
+          provenance(encounter, NO_SHOW_RULE, "no-show: the patient never arrived");
+          events.publishEvent(new EncounterWritten(ref, encounter, e));
         });
         audit.record("no-show", true, ref, patientOf(a), null, "the patient did not arrive within " + after.toMinutes() + " min");
       });
@@ -369,11 +372,14 @@ public class VisitWorkflow {
     return type.getSimpleName() + "/" + id.getIdPart();
   }
 
+  /** The author of what Televisit does on its own (no person acted): named, not a resource. */
+  private static final String NO_SHOW_RULE = "Televisit no-show rule";
+
   private void provenance(String target, String agent, String activity) {
     Provenance p = new Provenance();
     p.addTarget(new Reference(target));
     p.setRecorded(new Date());
-    p.addAgent().setWho(new Reference(agent))
+    p.addAgent().setWho(agent.contains("/") ? new Reference(agent) : new Reference().setDisplay(agent))
         .setType(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(
             new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
     p.setActivity(new org.hl7.fhir.r4.model.CodeableConcept().setText(activity));

@@ -110,6 +110,9 @@ class VisitOverHttpTest extends FhirTestSupport {
     assertThat(workflow.markNoShows(Duration.ofMinutes(15))).isGreaterThanOrEqualTo(1);
     assertThat(fhir().read().resource(Appointment.class).withId(missed.getIdPart()).execute().getStatus())
         .isEqualTo(Appointment.AppointmentStatus.NOSHOW);
+    assertThat(fhir().search().forResource(Provenance.class).where(Provenance.TARGET.hasId(missed)).returnBundle(Bundle.class)
+        .execute().getEntry()).map(e -> ((Provenance) e.getResource()).getAgentFirstRep().getWho().getDisplay())
+        .containsExactly("Televisit no-show rule");
     assertThat(fhir().read().resource(Appointment.class).withId(upcoming.getIdPart()).execute().getStatus())
         .isEqualTo(Appointment.AppointmentStatus.BOOKED);
   }

@@ -5,7 +5,7 @@
 window.TelevisitVideo = (function () {
   let janus = null;
   const subscribers = [];
-  const feeds = new Set();
+  const feeds = new Map(); // feed id -> its subscriber handle (null until attached)
   let publisher = null;
 
   function ready() {
@@ -42,6 +42,10 @@ window.TelevisitVideo = (function () {
           resolve();
         } else if (msg.videoroom === 'event' && msg.publishers) {
           msg.publishers.forEach(p => subscribe(data, p.id, els));
+        } else if (msg.videoroom === 'event' && (msg.unpublished || msg.leaving)) {
+          // someone left or hung up: drop their tile, so their next join is a fresh subscription
+          const gone = feeds.get(msg.unpublished || msg.leaving);
+          if (gone) gone.detach();
         }
         if (jsep) publisher.handleRemoteJsep({ jsep });
       },
@@ -54,7 +58,7 @@ window.TelevisitVideo = (function () {
   // One tile per other participant: the first in els.remote, the others (guests) in videos added after it.
   function subscribe(data, feed, els) {
     if (feeds.has(feed)) return;
-    feeds.add(feed);
+    feeds.set(feed, null);
     let handle = null, view = null;
     const stream = new MediaStream();
     janus.attach({
@@ -62,6 +66,7 @@ window.TelevisitVideo = (function () {
       success: h => {
         handle = h;
         subscribers.push(h);
+        feeds.set(feed, h);
         h.send({ message: { request: 'join', ptype: 'subscriber', room: data.room, pin: data.pin, streams: [{ feed }], token: data.token } });
       },
       onmessage: (msg, jsep) => {
@@ -78,6 +83,8 @@ window.TelevisitVideo = (function () {
       },
       oncleanup: () => {
         feeds.delete(feed);
+        const at = subscribers.indexOf(handle);
+        if (at >= 0) subscribers.splice(at, 1);
         if (view && view !== els.remote) view.remove(); else if (view) view.srcObject = null;
       },
     });
@@ -107,7 +114,13 @@ window.TelevisitVideo = (function () {
 
   function mute(on) { if (publisher) on ? publisher.muteAudio() : publisher.unmuteAudio(); }
   function camera(on) { if (publisher) on ? publisher.unmuteVideo() : publisher.muteVideo(); }
-  function leave() { if (janus) janus.destroy(); janus = null; }
+  function leave() {
+    if (janus) janus.destroy();
+    janus = null;
+    publisher = null;
+    subscribers.length = 0;
+    feeds.clear();
+  }
 
   return { join, inboundBytes, mute, camera, leave };
 })();

@@ -168,11 +168,20 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     By guestWaiting = By.cssSelector("li[data-participant^='guest/'][data-state='waiting'] button.admit");
     wait.until(d -> !d.findElements(guestWaiting).isEmpty());
     assertThat(clinician.findElement(By.cssSelector("li[data-participant^='guest/']")).getText()).contains("Ines Interpreter (interpreter)");
+    assertThat(clinician.findElement(By.cssSelector("li[data-participant^='Practitioner/']")).getText()).startsWith("You");
     clinician.findElement(guestWaiting).click();
     new WebDriverWait(interpreter, Duration.ofSeconds(30)).until(d -> inbound(d) > 0);
     wait.until(d -> d.findElements(By.cssSelector("video.remote")).size() == 1); // a second tile beside the patient's
     screenshot(clinician, "console-with-interpreter.png");
     screenshot(interpreter, "join-page-interpreter.png");
+
+    // hang up and rejoin: the visit stays open, the clinician comes back with a fresh token
+    clinician.findElement(By.id("hangup")).click();
+    wait.until(d -> d.findElement(By.id("start")).isDisplayed() && "Rejoin video".equals(d.findElement(By.id("start")).getText()));
+    assertThat(inbound(clinician)).isZero();
+    clinician.findElement(By.id("start")).click();
+    wait.until(d -> d.findElement(By.id("hangup")).isDisplayed());
+    media.until(d -> inbound(d) > 0);
 
     // what Janus itself holds for the visit, to ask it again after the end
     String roomKey = VisitWorkflow.roomKey(appointment.getValue());

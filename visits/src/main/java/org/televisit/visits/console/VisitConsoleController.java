@@ -114,11 +114,12 @@ public class VisitConsoleController {
     return ResponseEntity.ok(Map.of("admitted", who));
   }
 
-  /** Everyone who may join this visit besides the clinician: the patient and each invited guest. */
+  /** Everyone who may join this visit: the clinician ("You"), the patient and each invited guest. */
   @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/people", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<List<Map<String, Object>>> people(HttpServletRequest request) {
     Visit v = visit(request);
     List<Map<String, Object>> people = new java.util.ArrayList<>();
+    people.add(Map.of("participant", v.practitioner(), "role", "you", "display", "You"));
     String patient = workflow.patientOf(v.appointment(), v.practitioner());
     if (patient != null) {
       people.add(Map.of("participant", patient, "role", "patient", "display", "Patient"));

@@ -85,9 +85,9 @@ class GuestsOverHttpTest extends FhirTestSupport {
         .contains(interpreterEmail)).findFirst().orElseThrow().getSubject()).isEqualTo("You are invited to a video visit");
 
     List<Object> people = com.nimbusds.jose.util.JSONArrayUtils.parse(clinician.get("/api/console/visit/people").body());
-    assertThat(people).hasSize(2);
+    assertThat(people).hasSize(3); // you, the patient, the interpreter
     @SuppressWarnings("unchecked")
-    Map<String, Object> ana = (Map<String, Object>) people.get(1);
+    Map<String, Object> ana = (Map<String, Object>) people.get(2);
     assertThat(ana).containsEntry("role", "interpreter").containsEntry("display", "Ana Intérprete");
     String guest = (String) ana.get("participant");
     assertThat(guest).startsWith("guest/").doesNotContain("Ana");

@@ -128,4 +128,19 @@ public abstract class FhirTestSupport {
     e.setSubject(new Reference(patient));
     return e;
   }
+
+  /** A clinician's browser that launched Televisit from the sandbox EHR for this visit (the console's session). */
+  protected Browser launchClinician(IdType practitioner, IdType appointment, String clientAddress) throws Exception {
+    Browser clinician = new Browser(base(), clientAddress);
+    HttpResponse<String> launched = clinician.postForm("/sandbox/launch", java.util.Map.of("practitioner", practitioner.getValue(),
+        "appointment", appointment.getValue(), "app", "televisit", "form_token", Browser.formToken(clinician.get("/sandbox").body())));
+    org.assertj.core.api.Assertions.assertThat(clinician.follow(Browser.location(launched)).statusCode()).isEqualTo(200);
+    return clinician;
+  }
+
+  /** A console action: JSON only, as the page sends it. */
+  protected HttpResponse<String> postJson(Browser browser, String path, String json) throws Exception {
+    return browser.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
 }

@@ -150,7 +150,7 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
     String local = "Appointment/" + mirrored.getEntryFirstRep().getResource().getIdElement().getIdPart();
 
     // start: Televisit's Encounter, and the EHR's Encounter in progress (after one 503)
-    HttpResponse<String> started = postJson(clinician, "/api/console/visit/start");
+    HttpResponse<String> started = postJson(clinician, "/api/console/visit/start", "{}");
     assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> ehr.verify(2, putRequestedFor(urlEqualTo(path + "/Encounter/" + ehrEncounter))
         .withRequestBody(matchingJsonPath("$.status", equalTo("in-progress")))
@@ -160,7 +160,7 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
         .withHeader("Authorization", equalTo("Bearer ehr-access-" + suffix))));
 
     // end: finished with a period end in the EHR too
-    HttpResponse<String> ended = postJson(clinician, "/api/console/visit/end");
+    HttpResponse<String> ended = postJson(clinician, "/api/console/visit/end", "{}");
     assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> ehr.verify(1, putRequestedFor(urlEqualTo(path + "/Encounter/" + ehrEncounter))
         .withRequestBody(matchingJsonPath("$.status", equalTo("finished")))
@@ -175,8 +175,5 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
     return com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(url));
   }
 
-  HttpResponse<String> postJson(Browser browser, String path) throws Exception {
-    return browser.send(java.net.http.HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
-  }
+
 }

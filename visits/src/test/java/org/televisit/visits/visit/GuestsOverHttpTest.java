@@ -39,17 +39,9 @@ class GuestsOverHttpTest extends FhirTestSupport {
   @Autowired Presence presence;
 
   Browser launchClinician(IdType practitioner, IdType appointment) throws Exception {
-    Browser clinician = new Browser(base(), "10.30.0.1");
-    HttpResponse<String> launched = clinician.postForm("/sandbox/launch", Map.of("practitioner", practitioner.getValue(),
-        "appointment", appointment.getValue(), "app", "televisit", "form_token", Browser.formToken(clinician.get("/sandbox").body())));
-    assertThat(clinician.follow(Browser.location(launched)).statusCode()).isEqualTo(200);
-    return clinician;
+    return launchClinician(practitioner, appointment, "10.30.0.1");
   }
 
-  HttpResponse<String> postJson(Browser browser, String path, String json) throws Exception {
-    return browser.send(java.net.http.HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
-  }
 
   @Test
   void anInvitedInterpreterWaitsIsAdmittedJoinsTheRoomAndCanBeRemoved() throws Exception {

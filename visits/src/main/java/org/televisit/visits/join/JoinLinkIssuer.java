@@ -105,22 +105,24 @@ public class JoinLinkIssuer {
    * one record with both subtypes (BALP allows several), which also halves the audit writes per booking.
    */
   private void bookedWithLinks(String action, Appointment a, RequestDetails request) {
-    int issued = issueLinks(a, request, false);
-    audit.record(issued > 0 ? List.of(action, "link-issued") : List.of(action), true, ref(a), patient(a).orElse(null), request, null);
+    Issued issued = issue(a, request, false);
+    audit.record(issued.links() > 0 ? List.of(action, "link-issued") : List.of(action), true, ref(a), patient(a).orElse(null),
+        request, null);
   }
 
   /**
-   * Issues a link for every patient participant (on demand too: the console's "send again"); returns
-   * how many were queued for e-mail.
+   * Issues a link for every patient participant (on demand too: the console's "send again"), each
+   * with its own AuditEvent; returns how many were queued for e-mail.
    */
   public int issueLinks(Appointment a, RequestDetails request) {
-    return issueLinks(a, request, true);
+    return issue(a, request, true).emailed();
   }
 
-  /** Returns how many links were issued ({@code audited}: each with its own AuditEvent) or e-mails queued. */
-  private int issueLinks(Appointment a, RequestDetails request, boolean audited) {
-    int queued = 0;
+  private record Issued(int links, int emailed) {}
+
+  private Issued issue(Appointment a, RequestDetails request, boolean auditEach) {
     int issued = 0;
+    int emailed = 0;
     String clinician = clinician(a);
     for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
       String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
@@ -129,7 +131,7 @@ public class JoinLinkIssuer {
       }
       String token = links.issue(ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());
       issued++;
-      if (audited) {
+      if (auditEach) {
         audit.record("link-issued", true, ref(a), who, request, null);
       }
       Optional<String> email = email(who);
@@ -143,9 +145,9 @@ public class JoinLinkIssuer {
       payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
       payload.put("clinic", "your care team");
       outbox.enqueue("email", ref(a), who, JSONObjectUtils.toJSONString(payload));
-      queued++;
+      emailed++;
     }
-    return audited ? queued : issued;
+    return new Issued(issued, emailed);
   }
 
   /**

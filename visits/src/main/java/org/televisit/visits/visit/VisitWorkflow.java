@@ -135,13 +135,8 @@ public class VisitWorkflow {
   /** The clinician lets someone in: they get their own Janus token for the visit's room. */
   public JoinData admit(String appointmentRef, String participantRef, String role, String display, String byPractitioner) {
     Appointment a = appointment(appointmentRef);
-    requireParticipant(a, byPractitioner);
     requireParticipant(a, participantRef);
-    VideoRooms rooms = rooms();
-    rooms.ensureRoom(roomKey(appointmentRef));
-    JoinData join = rooms.admit(roomKey(appointmentRef), participantRef, role, display);
-    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, role + " admitted"));
-    return join;
+    return letIn(a, appointmentRef, participantRef, role, display, byPractitioner, role + " admitted");
   }
 
   /**
@@ -149,12 +144,16 @@ public class VisitWorkflow {
    * on the Appointment: the caller has checked that the guest holds an open link to this visit.
    */
   public JoinData admitGuest(String appointmentRef, String guestKey, String role, String display, String byPractitioner) {
-    Appointment a = appointment(appointmentRef);
+    return letIn(appointment(appointmentRef), appointmentRef, guestKey, role, display, byPractitioner, "guest admitted (" + role + ")");
+  }
+
+  private JoinData letIn(Appointment a, String appointmentRef, String who, String role, String display, String byPractitioner,
+      String detail) {
     requireParticipant(a, byPractitioner);
     VideoRooms rooms = rooms();
     rooms.ensureRoom(roomKey(appointmentRef));
-    JoinData join = rooms.admit(roomKey(appointmentRef), guestKey, role, display);
-    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, "guest admitted (" + role + ")"));
+    JoinData join = rooms.admit(roomKey(appointmentRef), who, role, display);
+    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, detail));
     return join;
   }
 

@@ -82,15 +82,15 @@ public class EhrVisits {
     String userId = user.substring(user.lastIndexOf('/') + 1);
     Optional<String> ehrAppointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/"))
         .map(r -> r.substring("Appointment/".length())).findFirst();
+    // fhirUser lets the app read the user's own record (SMART); an EHR that refuses still gets a visit
+    Practitioner userRecord = userType.equals("Practitioner") ? readOrNull(() -> ehr.read(iss, context.accessToken(),
+        Practitioner.class, userId)) : null;
     Appointment theirAppointment = ehrAppointment.map(id -> fromEhr(() -> ehr.read(iss, context.accessToken(), Appointment.class, id),
         "the appointment")).orElse(null);
 
     Opened opened = transaction.execute(status -> {
       String patient = mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
-      Practitioner me = new Practitioner();
-      me.setActive(true);
-      me.addName().setText(userType.equals("Practitioner") ? "Clinician" : userType); // the EHR's user record is not read
-      String practitioner = mirror(me, iss + "/" + userType, userId);
+      String practitioner = mirror(mirroredPractitioner(userRecord, userType), iss + "/" + userType, userId);
       String appointment = theirAppointment != null
           ? mirror(mirroredAppointment(theirAppointment, patient, practitioner), iss + "/Appointment", ehrAppointment.get())
           : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault()).orElseThrow(() -> new VisitWorkflow.VisitRefused(
@@ -164,6 +164,18 @@ public class EhrVisits {
     return p;
   }
 
+  private static Practitioner mirroredPractitioner(Practitioner theirs, String userType) {
+    Practitioner p = new Practitioner();
+    p.setActive(true);
+    if (theirs != null && theirs.hasName()) {
+      p.setName(theirs.getName());
+      theirs.getIdentifier().forEach(i -> p.addIdentifier(i.copy()));
+    } else {
+      p.addName().setText(userType.equals("Practitioner") ? "Clinician" : userType);
+    }
+    return p;
+  }
+
   private static Appointment mirroredAppointment(Appointment theirs, String patient, String practitioner) {
     Appointment a = new Appointment();
     a.setStatus(theirs.getStatus());
@@ -174,6 +186,14 @@ public class EhrVisits {
     a.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
     a.addParticipant().setActor(new Reference(practitioner)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
     return a;
+  }
+
+  private static <T> T readOrNull(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (EhrFhir.EhrCallFailed e) {
+      return null;
+    }
   }
 
   private static <T> T fromEhr(java.util.function.Supplier<T> call, String what) {

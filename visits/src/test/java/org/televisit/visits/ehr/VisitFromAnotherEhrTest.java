@@ -103,6 +103,11 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
     appointment.addParticipant().setActor(new Reference("Practitioner/d-" + suffix)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
     ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(path + "/Appointment/" + ehrAppointment).willReturn(aResponse().withHeader("Content-Type", "application/fhir+json")
         .withBody(json(appointment))));
+    org.hl7.fhir.r4.model.Practitioner doctor = new org.hl7.fhir.r4.model.Practitioner();
+    doctor.setId("d-" + suffix);
+    doctor.addName().setFamily("Faraway").addGiven("Dana").addPrefix("Dr");
+    ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(path + "/Practitioner/d-" + suffix).willReturn(aResponse()
+        .withHeader("Content-Type", "application/fhir+json").withBody(json(doctor))));
     Encounter planned = new Encounter();
     planned.setId(new org.hl7.fhir.r4.model.IdType("Encounter", ehrEncounter, "1"));
     planned.setStatus(Encounter.EncounterStatus.PLANNED);
@@ -148,6 +153,12 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
         .where(Appointment.IDENTIFIER.exactly().systemAndIdentifier(iss + "/Appointment", ehrAppointment)).returnBundle(Bundle.class).execute();
     assertThat(mirrored.getEntry()).hasSize(1);
     String local = "Appointment/" + mirrored.getEntryFirstRep().getResource().getIdElement().getIdPart();
+    // the clinician's name from the EHR's record of the user (fhirUser), shown to the patient
+    Bundle clinicians = fhir().search().forResource(org.hl7.fhir.r4.model.Practitioner.class)
+        .where(org.hl7.fhir.r4.model.Practitioner.IDENTIFIER.exactly().systemAndIdentifier(iss + "/Practitioner", "d-" + suffix))
+        .returnBundle(Bundle.class).execute();
+    assertThat(((org.hl7.fhir.r4.model.Practitioner) clinicians.getEntryFirstRep().getResource()).getNameFirstRep()
+        .getNameAsSingleString()).isEqualTo("Dr Dana Faraway");
 
     // start: Televisit's Encounter, and the EHR's Encounter in progress (after one 503)
     HttpResponse<String> started = postJson(clinician, "/api/console/visit/start", "{}");

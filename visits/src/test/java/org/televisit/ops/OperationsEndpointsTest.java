@@ -26,6 +26,9 @@ class OperationsEndpointsTest extends FhirTestSupport {
     HttpResponse<String> metrics = get("/actuator/prometheus", "text/plain");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+    // what the outbox holds back, per channel: a failing SMTP server or EHR shows here
+    assertThat(metrics.body()).containsPattern("televisit_outbox_waiting\\{.*channel=\"email\".*} [0-9.]+")
+        .containsPattern("televisit_outbox_oldest_waiting_seconds\\{.*channel=\"ehr-encounter\".*} [0-9.]+");
   }
 
   @Test

@@ -12,17 +12,27 @@ window.TelevisitVideo = (function () {
     return new Promise(resolve => Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies(), callback: resolve }));
   }
 
-  function join(data, els) {
+  // onDrop (optional) is called once when an established call is lost: the Janus session (server or
+  // network gone) or this browser's own media connection (ICE failed, Janus hung up on it).
+  let generation = 0; // a leave() ends the current call on purpose: no drop reported for it
+  function join(data, els, onDrop) {
+    const mine = ++generation;
+    let established = false, dropped = false;
+    const drop = reason => {
+      if (!established || dropped || mine !== generation) return;
+      dropped = true;
+      if (onDrop) onDrop(reason);
+    };
     return ready().then(() => new Promise((resolve, reject) => {
       janus = new Janus({
         server: data.janusUrl, token: data.token, iceServers: [],
-        success: () => attachPublisher(data, els, resolve, reject),
-        error: reject,
+        success: () => attachPublisher(data, els, () => { established = true; resolve(); }, reject, drop),
+        error: e => (established ? drop(e) : reject(e)),
       });
     }));
   }
 
-  function attachPublisher(data, els, resolve, reject) {
+  function attachPublisher(data, els, resolve, reject, drop) {
     janus.attach({
       plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
       success: handle => {
@@ -49,6 +59,8 @@ window.TelevisitVideo = (function () {
         }
         if (jsep) publisher.handleRemoteJsep({ jsep });
       },
+      iceState: state => { if (state === 'failed' || state === 'closed') drop('ice ' + state); },
+      webrtcState: on => { if (!on) drop('hangup'); },
       onlocaltrack: (track, on) => {
         if (on && track.kind === 'video' && els.local) els.local.srcObject = new MediaStream([track]);
       },
@@ -115,6 +127,7 @@ window.TelevisitVideo = (function () {
   function mute(on) { if (publisher) on ? publisher.muteAudio() : publisher.unmuteAudio(); }
   function camera(on) { if (publisher) on ? publisher.unmuteVideo() : publisher.muteVideo(); }
   function leave() {
+    generation++;
     if (janus) janus.destroy();
     janus = null;
     publisher = null;

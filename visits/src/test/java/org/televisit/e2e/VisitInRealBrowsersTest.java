@@ -175,6 +175,20 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     screenshot(clinician, "console-with-interpreter.png");
     screenshot(interpreter, "join-page-interpreter.png");
 
+    // the patient's connection drops (Janus hangs up on them): their page rejoins on its own with the same link
+    String roomKeyNow = VisitWorkflow.roomKey(appointment.getValue());
+    var roomNow = video.rooms().orElseThrow().room(roomKeyNow).orElseThrow();
+    long patientFeed = video.rooms().orElseThrow().admissions(roomKeyNow).stream()
+        .filter(a -> a.participant().startsWith("Patient/")).findFirst().orElseThrow().feedId();
+    video.pool().orElseThrow().client(roomNow.nodeId()).orElseThrow().kick(roomNow.janusRoom(), roomNow.secret(), patientFeed);
+    new WebDriverWait(patientBrowser, Duration.ofSeconds(20))
+        .until(d -> "1".equals(d.findElement(By.tagName("body")).getDomAttribute("data-rejoins")));
+    new WebDriverWait(patientBrowser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("status")).getText().contains("let you in")
+        && inbound(d) > 0);
+    long afterRejoin = inbound(patientBrowser);
+    Thread.sleep(1500);
+    assertThat(inbound(patientBrowser)).as("media flows again after the drop").isGreaterThan(afterRejoin);
+
     // hang up and rejoin: the visit stays open, the clinician comes back with a fresh token
     clinician.findElement(By.id("hangup")).click();
     wait.until(d -> d.findElement(By.id("start")).isDisplayed() && "Rejoin video".equals(d.findElement(By.id("start")).getText()));

@@ -139,11 +139,7 @@ public class JoinLinkIssuer {
         log.info("{} has no e-mail address: its join link was issued but not sent", ref(a));
         continue;
       }
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("email", email.get());
-      payload.put("link", link(token));
-      payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
-      payload.put("clinic", "your care team");
+      Map<String, Object> payload = invitation(a, email.get(), token);
       outbox.enqueue("email", ref(a), who, JSONObjectUtils.toJSONString(payload));
       emailed++;
     }
@@ -196,16 +192,22 @@ public class JoinLinkIssuer {
     String patient = patient(a).orElse(null);
     audit.record("link-issued", true, ref(a), patient, request, "guest invited (" + role.code() + ")");
     if (email != null) {
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("email", email);
-      payload.put("link", link(token));
-      payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
-      payload.put("clinic", "your care team");
+      Map<String, Object> payload = invitation(a, email, token);
       payload.put("guestRole", role.label());
       payload.put("guestName", name);
       outbox.enqueue("email", ref(a), patient, JSONObjectUtils.toJSONString(payload));
     }
     return link(token);
+  }
+
+  /** What the join-link e-mail says (OutboxSender writes it): to whom, the link, when, with whom. */
+  private Map<String, Object> invitation(Appointment a, String email, String token) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("email", email);
+    payload.put("link", link(token));
+    payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
+    payload.put("clinic", "your care team");
+    return payload;
   }
 
   public String link(String token) {

@@ -46,7 +46,12 @@ public class EhrVisits {
 
   /** What the write-back needs of a visit's EHR. */
   record Link(String appointment, String issuer, String ehrPatient, String ehrEncounter, String ehrAppointment, String ehrUser,
-      boolean writeBack, String accessToken, String refreshToken, Instant expiresAt) {}
+      boolean writeBack, String accessToken, String refreshToken, Instant expiresAt) {
+
+    Link withTokens(String access, String refresh, Instant expires) {
+      return new Link(appointment, issuer, ehrPatient, ehrEncounter, ehrAppointment, ehrUser, writeBack, access, refresh, expires);
+    }
+  }
 
   private final JdbcTemplate jdbc;
   private final DaoRegistry daos;
@@ -88,7 +93,7 @@ public class EhrVisits {
     Appointment theirAppointment = ehrAppointment.map(id -> fromEhr(() -> ehr.read(iss, context.accessToken(), Appointment.class, id),
         "the appointment")).orElse(null);
 
-    Opened opened = transaction.execute(status -> {
+    return transaction.execute(status -> {
       String patient = mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
       String practitioner = mirror(mirroredPractitioner(userRecord, userType), iss + "/" + userType, userId);
       String appointment = theirAppointment != null
@@ -101,7 +106,6 @@ public class EhrVisits {
           context.accessToken(), context.refreshToken(), context.accessTokenExpiresAt()));
       return new Opened(appointment, practitioner, patient);
     });
-    return opened;
   }
 
   Optional<Link> link(String appointment) {

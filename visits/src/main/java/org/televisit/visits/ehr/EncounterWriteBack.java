@@ -138,8 +138,7 @@ public class EncounterWriteBack implements OutboxChannel {
         link.ehrPatient(), link.ehrEncounter(), List.of(), false, null, null, null, null);
     LaunchContext fresh = flow.fresh(stored);
     if (!fresh.accessToken().equals(link.accessToken())) {
-      visits.remember(new EhrVisits.Link(link.appointment(), link.issuer(), link.ehrPatient(), link.ehrEncounter(), link.ehrAppointment(),
-          link.ehrUser(), link.writeBack(), fresh.accessToken(), fresh.refreshToken(), fresh.accessTokenExpiresAt()));
+      visits.remember(link.withTokens(fresh.accessToken(), fresh.refreshToken(), fresh.accessTokenExpiresAt()));
     }
     return fresh.accessToken();
   }

@@ -2,6 +2,7 @@ package org.televisit.fhir.rules;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -9,7 +10,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.common.hapi.validation.support.BaseValidationSupportWrapper;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -17,6 +20,7 @@ import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 
 /**
@@ -49,11 +53,36 @@ public class BaseValidationInterceptor {
             new CommonCodeSystemsTerminologyService(fhirContext),
             new InMemoryTerminologyServerValidationSupport(fhirContext),
             new SnapshotGeneratingValidationSupport(fhirContext));
-    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(definitions);
+    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(new BaseTypesListed(fhirContext, definitions));
     instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
     FhirValidator validator = fhirContext.newValidator();
     validator.registerValidatorModule(instanceValidator);
     return new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
+  }
+
+  /**
+   * Lists only the base types and resources when the validator asks for every StructureDefinition.
+   * FHIR core's FHIRPathEngine, built for each validation, asks for the whole list to learn the type
+   * names, and the validator converts and keeps an R5 copy of everything listed: with HAPI's ~650
+   * definitions that was ~70 MB of live heap and a walk over all of them per write. The ~440
+   * profiles and extension definitions left out of the list are still found by URL when an
+   * instance names one.
+   */
+  static final class BaseTypesListed extends BaseValidationSupportWrapper {
+    BaseTypesListed(FhirContext fhirContext, IValidationSupport definitions) {
+      super(fhirContext, definitions);
+    }
+
+    @Override
+    public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
+      List<T> all = super.fetchAllStructureDefinitions();
+      return all == null ? null : all.stream().filter(BaseTypesListed::isBaseType).toList();
+    }
+
+    static boolean isBaseType(IBaseResource definition) {
+      return definition instanceof StructureDefinition sd
+          && sd.getDerivation() == StructureDefinition.TypeDerivationRule.SPECIALIZATION;
+    }
   }
 
   // After Televisit's own rules (order 0), so a broken visit rule is named before generic R4 errors.

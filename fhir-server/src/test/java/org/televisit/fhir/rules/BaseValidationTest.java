@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.utilities.OIDUtilities;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,54 @@ class BaseValidationTest {
     Appointment a = booked();
     a.addIdentifier(new Identifier().setSystem("urn:oid:2.16.840.1.113883.4.1").setValue("123"));
     validation.validate(a);
+  }
+
+  @Test
+  void anEncounterOfAVirtualVisitPasses() {
+    validation.validate(VisitWriteRulesTest.virtualEncounter(Encounter.EncounterStatus.PLANNED));
+  }
+
+  /** Terminology still answers: a code its known code system does not have is an error. */
+  @Test
+  void aCodeUnknownToItsCodeSystemIsRefused() {
+    Encounter e = VisitWriteRulesTest.virtualEncounter(Encounter.EncounterStatus.PLANNED);
+    e.getClass_().setCode("NOT-A-CODE");
+    assertThatThrownBy(() -> validation.validate(e)).isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("NOT-A-CODE");
+  }
+
+  /**
+   * Only the base types are listed to the validator (see BaseTypesListed); a definition outside that
+   * list, here Patient's with its invariants, is still fetched when a contained resource needs it.
+   */
+  @Test
+  void aContainedResourceIsValidatedAgainstItsOwnDefinition() {
+    Appointment ok = booked();
+    Patient walkIn = new Patient();
+    walkIn.setId("walk-in");
+    walkIn.addName().setFamily("Doe");
+    ok.addContained(walkIn);
+    ok.getParticipantFirstRep().setActor(new Reference("#walk-in"));
+    validation.validate(ok);
+
+    Appointment broken = booked();
+    Patient empty = walkIn.copy();
+    empty.addContact().setGender(Enumerations.AdministrativeGender.FEMALE); // pat-1: details or an organization
+    broken.addContained(empty);
+    broken.getParticipantFirstRep().setActor(new Reference("#walk-in"));
+    assertThatThrownBy(() -> validation.validate(broken)).isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("pat-1");
+  }
+
+  @Test
+  void theValidatorIsListedBaseTypesOnly() {
+    FhirContext r4 = FhirContext.forR4Cached();
+    var listed = new BaseValidationInterceptor.BaseTypesListed(
+        r4, new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(r4)).fetchAllStructureDefinitions();
+    assertThat(listed).allMatch(BaseValidationInterceptor.BaseTypesListed::isBaseType);
+    assertThat(listed).extracting(sd -> ((StructureDefinition) sd).getType())
+        .contains("Appointment", "Encounter", "Reference", "CodeableConcept", "positiveInt")
+        .hasSizeLessThan(250);
   }
 
   @Test

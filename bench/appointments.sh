@@ -2,7 +2,7 @@
 # Appointment create rate (1 and 8 clients) and search latency with 10,000 appointments, on
 # PostgreSQL, against the runnable jar (the store, not its door: /fhir without tokens here; the token
 # check is measured by bench/smart.sh). Build first: mvn -DskipTests install.
-#   bench/appointments.sh [seconds-per-create-run]
+#   bench/appointments.sh [seconds-per-create-run] [creates-only]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
@@ -17,4 +17,4 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 240); do grep -q "Televisit ready in" "$LOG" && break; kill -0 $PID || { tail -30 "$LOG"; exit 1; }; sleep 0.25; done
 echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server and driver share the machine"
-java "$ROOT/bench/AppointmentLoad.java" "http://localhost:$PORT/fhir" "${1:-20}"
+java "$ROOT/bench/AppointmentLoad.java" "http://localhost:$PORT/fhir" "${1:-20}" ${2:-}

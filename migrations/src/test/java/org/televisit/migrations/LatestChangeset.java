@@ -7,22 +7,9 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 009 created ehr_visit; its rollback drops it and keeps 008's join_link.display. */
+  /** 010 created audit_queue; its rollback drops it and keeps 009's ehr_visit. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "ehr_visit") && columnExists(connection, "join_link", "display");
-  }
-
-  private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
-    for (String schema : new String[] {"televisit", "TELEVISIT"}) {
-      for (String[] names : new String[][] {{table, column}, {table.toUpperCase(), column.toUpperCase()}}) {
-        try (ResultSet rs = connection.getMetaData().getColumns(null, schema, names[0], names[1])) {
-          if (rs.next()) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
+    return !tableExists(connection, "audit_queue") && tableExists(connection, "ehr_visit");
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {

@@ -10,15 +10,23 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
 import org.televisit.visits.authorization.SecurityAudit;
 
-/** The batched audit writer: an event the FHIR store refuses is dropped, the ones around it are written. */
+/**
+ * The batched audit writer: events are durable in televisit.audit_queue before the caller goes on; an
+ * event the FHIR store refuses is dropped, the ones around it are written.
+ */
 @TelevisitIntegrationTest
 class AuditTrailTest extends FhirTestSupport {
 
   @Autowired SecurityAudit trail;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired PlatformTransactionManager transactions;
 
   static AuditEvent event(String detail, Reference entity) {
     AuditEvent e = new AuditEvent();
@@ -44,5 +52,33 @@ class AuditTrailTest extends FhirTestSupport {
     Bundle written = fhir().search().forResource(AuditEvent.class).where(AuditEvent.SUBTYPE.exactly().code("link-check"))
         .count(500).returnBundle(Bundle.class).execute();
     assertThat(written.getEntry()).map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).contains(before, after);
+  }
+
+  @Test
+  void anEventOutlivesARollbackOfTheCallersTransaction() {
+    String patient = createPatient().getValue();
+    new TransactionTemplate(transactions).executeWithoutResult(status -> {
+      trail.later(event("checked, then the caller failed", new Reference(patient)));
+      status.setRollbackOnly();
+    });
+    assertThat(trail.flush(15_000)).isTrue();
+    assertThat(eventsAbout(patient)).containsExactly("checked, then the caller failed");
+  }
+
+  /** A node that stopped (or crashed) before writing its queue: the next writer takes the rows. */
+  @Test
+  void eventsLeftInTheQueueAreWritten() {
+    String patient = createPatient().getValue();
+    String json = fhirContext.newJsonParser().encodeResourceToString(event("queued by a node that stopped", new Reference(patient)));
+    jdbc.update("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)", json, new java.sql.Timestamp(System.currentTimeMillis()));
+    assertThat(trail.flush(15_000)).isTrue();
+    assertThat(eventsAbout(patient)).containsExactly("queued by a node that stopped");
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class)).isZero();
+  }
+
+  private java.util.List<String> eventsAbout(String patient) {
+    Bundle found = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(patient))
+        .returnBundle(Bundle.class).execute();
+    return found.getEntry().stream().map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).toList();
   }
 }

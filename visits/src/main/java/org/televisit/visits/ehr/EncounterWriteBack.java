@@ -71,9 +71,31 @@ public class EncounterWriteBack implements OutboxChannel {
     });
   }
 
+  /**
+   * Delivers one change; a refusal no retry can change (the EHR's 4xx other than a conflict or a rate
+   * limit, or tokens that lapsed with no refresh token) makes the outbox give the message up instead of
+   * retrying it every hour for ever.
+   */
   @Override
   public void deliver(Outbox.Message message) throws Exception {
-    EhrVisits.Link link = visits.link(message.appointment()).orElseThrow(() -> new IllegalStateException("no EHR for this visit"));
+    try {
+      write(message);
+    } catch (EhrFhir.EhrCallFailed e) {
+      if (isFinal(e.status)) {
+        throw new Outbox.Undeliverable("the EHR refused the Encounter: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** 401 and 403 too: the token was checked just before (refreshed if about to lapse), so it is the grant. */
+  static boolean isFinal(int status) {
+    return status >= 400 && status < 500 && status != 408 && status != 409 && status != 412 && status != 429;
+  }
+
+  private void write(Outbox.Message message) throws Exception {
+    EhrVisits.Link link = visits.link(message.appointment())
+        .orElseThrow(() -> new Outbox.Undeliverable("the visit is no longer linked to an EHR", null));
     String token = freshToken(link);
     Map<String, Object> change = JSONObjectUtils.parse(message.payload());
     String ours = (String) change.get("encounter");
@@ -131,9 +153,17 @@ public class EncounterWriteBack implements OutboxChannel {
     return parts.length < 2 ? url : parts[parts.length - 2] + "/" + parts[parts.length - 1];
   }
 
-  /** The stored access token, refreshed (and the new tokens kept) when it is about to lapse. */
+  /** The stored access token, refreshed (and the new tokens kept) when it is about to lapse and can be. */
   private String freshToken(EhrVisits.Link link) {
-    var issuer = issuers.find(link.issuer()).orElseThrow(() -> new IllegalStateException("the EHR is no longer registered"));
+    var issuer = issuers.find(link.issuer())
+        .orElseThrow(() -> new Outbox.Undeliverable("the EHR is no longer registered with Televisit", null));
+    if (link.refreshToken() == null) {
+      // nothing to refresh with: the token serves until it lapses, and then nothing will
+      if (link.expiresAt() != null && !link.expiresAt().isAfter(Instant.now())) {
+        throw new Outbox.Undeliverable("the EHR's access token has lapsed and the EHR granted no refresh token", null);
+      }
+      return link.accessToken();
+    }
     LaunchContext stored = new LaunchContext(issuer, link.accessToken(), link.refreshToken(), link.expiresAt(), Scopes.parse(""),
         link.ehrPatient(), link.ehrEncounter(), List.of(), false, null, null, null, null);
     LaunchContext fresh = flow.fresh(stored);

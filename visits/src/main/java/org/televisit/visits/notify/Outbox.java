@@ -18,6 +18,16 @@ import org.televisit.video.rooms.SecretSeal;
 @Component
 public class Outbox {
 
+  /**
+   * Thrown by a channel for a message that no retry can deliver (the receiver refused it for good, or
+   * the credentials to send it are gone): the outbox records why and stops trying.
+   */
+  public static class Undeliverable extends RuntimeException {
+    public Undeliverable(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+
   /** One queued message, its payload opened. */
   public record Message(String id, String channel, String appointment, String recipient, String payload, int attempts) {}
 
@@ -50,7 +60,8 @@ public class Outbox {
     Timestamp now = Timestamp.from(clock.instant());
     List<Object> args = new java.util.ArrayList<>(List.of(now, now));
     args.addAll(channels);
-    List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
+    List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE sent_at IS NULL AND given_up_at IS NULL"
+        + " AND next_attempt_at <= ?"
         + " AND (claimed_until IS NULL OR claimed_until < ?) AND channel IN ("
         + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ORDER BY next_attempt_at",
         String.class, args.toArray());
@@ -67,6 +78,13 @@ public class Outbox {
   void sent(Message message) {
     jdbc.update("UPDATE televisit.outbox SET sent_at = ?, payload = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?",
         Timestamp.from(clock.instant()), message.id());
+  }
+
+  /** No more attempts: the payload is wiped as for a sent message, the reason kept. */
+  void gaveUp(Message message, String reason) {
+    jdbc.update("UPDATE televisit.outbox SET given_up_at = ?, payload = NULL, claimed_until = NULL, attempts = attempts + 1,"
+        + " last_error = ? WHERE id = ?", Timestamp.from(clock.instant()),
+        reason == null ? null : reason.substring(0, Math.min(500, reason.length())), message.id());
   }
 
   /** Backs off 2^attempts times {@code base}, at most an hour. */

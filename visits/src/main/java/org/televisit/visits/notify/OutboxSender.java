@@ -80,6 +80,11 @@ class OutboxSender {
           others.get(message.channel()).deliver(message);
           outbox.sent(message);
         }
+      } catch (Outbox.Undeliverable e) {
+        log.warn("{} message for {} cannot be delivered; given up: {}", message.channel(), message.appointment(), e.getMessage());
+        outbox.gaveUp(message, e.getMessage());
+        audit.record("notification-undeliverable", false, message.appointment(), null, null,
+            message.channel() + ": " + e.getMessage());
       } catch (Exception e) {
         log.warn("{} message for {} failed (attempt {}), will retry: {}", message.channel(), message.appointment(),
             message.attempts() + 1, e.getMessage());

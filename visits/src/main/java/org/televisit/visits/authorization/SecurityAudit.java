@@ -48,7 +48,8 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
   static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
   static final String SUBTYPES = "urn:televisit:audit";
   static final String CLIENTS = "urn:televisit:smart:client";
-  private static final int BATCH = 500;
+  // Small: Hibernate flushes the whole session before each of HAPI's lookups, so a big batch costs O(n²).
+  private static final int BATCH = 25;
 
   private static final Logger log = LoggerFactory.getLogger(SecurityAudit.class);
   private static final FhirContext R4 = FhirContext.forR4Cached();

@@ -14,6 +14,7 @@ start
 register_backend
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "Televisit (rules, link, outbox, audit)"
 run SchedulingBench links "$BASE" "$WORK/data" "${2:-10000}"
+audit_backlog
 stop
 start --televisit.rules.enabled=false
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "plain FHIR create, Televisit's rules off"

@@ -13,7 +13,9 @@ start
 register_backend
 run SmartBench launch "$BASE" 20 "${1:-400}"
 run SmartBench token "$BASE" "$WORK" 8 "${2:-5000}" RS384
+audit_backlog
 run SmartBench token "$BASE" "$WORK" 8 "${2:-5000}" ES384
+audit_backlog
 run SmartBench read "$BASE" 3000 "$WORK"
 stop
 start --televisit.fhir.require-token=false

@@ -162,7 +162,7 @@ public class VisitConsoleController {
       throw new BadInput("Only an invited guest can be removed; cancel the visit to stop the patient's link.");
     }
     links.revoke(v.appointment(), who.participant());
-    workflow.removeFromVideo(v.appointment(), who.participant(), v.practitioner());
+    workflow.removeGuest(v.appointment(), who.participant(), v.practitioner());
     return ResponseEntity.ok(Map.of("removed", who.participant()));
   }
 

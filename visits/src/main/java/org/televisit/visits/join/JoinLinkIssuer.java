@@ -161,13 +161,25 @@ public class JoinLinkIssuer {
   }
 
   /** Who may be invited to a visit besides its patient and clinician, with their own link. */
+  /**
+   * Who may be invited, and how each is typed as an Appointment participant (the R4
+   * encounter-participant-type value set: translator, participation, consultant).
+   */
   public enum GuestRole {
-    INTERPRETER("interpreter"), FAMILY("family member"), CLINICIAN("second clinician");
+    INTERPRETER("interpreter", "http://terminology.hl7.org/CodeSystem/participant-type", "translator", "Translator"),
+    FAMILY("family member", "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PART", "Participation"),
+    CLINICIAN("second clinician", "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "CON", "consultant");
 
     private final String label;
+    private final org.hl7.fhir.r4.model.Coding participantType;
 
-    GuestRole(String label) {
+    GuestRole(String label, String system, String code, String display) {
       this.label = label;
+      this.participantType = new org.hl7.fhir.r4.model.Coding(system, code, display);
+    }
+
+    public org.hl7.fhir.r4.model.CodeableConcept participantType() {
+      return new org.hl7.fhir.r4.model.CodeableConcept(participantType.copy()).setText(label);
     }
 
     public String label() {
@@ -183,7 +195,10 @@ public class JoinLinkIssuer {
    * Invites a guest: their own link (their own key, role and name, revocable on its own), e-mailed
    * through the outbox when an address is given; returns the link for the clinician to pass on.
    */
-  public String invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
+  /** A guest's opaque key (their participant id in Televisit and on the Appointment) and their link. */
+  public record Invited(String guest, String link) {}
+
+  public Invited invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
     if (!LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");
     }
@@ -197,7 +212,7 @@ public class JoinLinkIssuer {
       payload.put("guestName", name);
       outbox.enqueue("email", ref(a), patient, JSONObjectUtils.toJSONString(payload));
     }
-    return link(token);
+    return new Invited(guest, link(token));
   }
 
   /** What the join-link e-mail says (OutboxSender writes it): to whom, the link, when, with whom. */

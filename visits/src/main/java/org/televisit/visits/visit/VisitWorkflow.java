@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -251,10 +252,44 @@ public class VisitWorkflow {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
     return transaction.execute(status -> {
+      org.televisit.visits.join.JoinLinkIssuer.Invited invited;
       try {
-        return issuer.invite(a, role, name, email, null);
+        invited = issuer.invite(a, role, name, email, null);
       } catch (IllegalStateException e) {
         throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": nobody can be invited to it.");
+      }
+      // On the Appointment too, so the record says who took part; the actor is no FHIR resource of ours,
+      // so a name and the guest's opaque key.
+      Appointment visit = appointment(appointmentRef);
+      visit.addParticipant().addType(role.participantType())
+          .setActor(new Reference().setDisplay(name).setIdentifier(new Identifier().setSystem(GUESTS).setValue(invited.guest())))
+          .setRequired(Appointment.ParticipantRequired.INFORMATIONONLY)
+          .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+      write(Appointment.class, visit);
+      provenance(appointmentRef, practitionerRef, "guest invited (" + role.code() + ")");
+      return invited.link();
+    });
+  }
+
+  /** Identifies an invited guest among an Appointment's participants (an opaque key, no PHI). */
+  public static final String GUESTS = "urn:televisit:guest";
+
+  /** A removed guest stays on the Appointment as declined: the record keeps that they were invited. */
+  public void removeGuest(String appointmentRef, String guest, String practitionerRef) {
+    removeFromVideo(appointmentRef, guest, practitionerRef);
+    transaction.executeWithoutResult(status -> {
+      Appointment visit = appointment(appointmentRef);
+      boolean changed = false;
+      for (Appointment.AppointmentParticipantComponent p : visit.getParticipant()) {
+        if (GUESTS.equals(p.getActor().getIdentifier().getSystem()) && guest.equals(p.getActor().getIdentifier().getValue())
+            && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
+          p.setStatus(Appointment.ParticipationStatus.DECLINED);
+          changed = true;
+        }
+      }
+      if (changed) {
+        write(Appointment.class, visit);
+        provenance(appointmentRef, practitionerRef, "guest removed");
       }
     });
   }

@@ -83,6 +83,12 @@ class GuestsOverHttpTest extends FhirTestSupport {
     assertThat(ana).containsEntry("role", "interpreter").containsEntry("display", "Ana Intérprete");
     String guest = (String) ana.get("participant");
     assertThat(guest).startsWith("guest/").doesNotContain("Ana");
+    // and on the Appointment: typed as a translator, named, found by the guest's key
+    assertThat(guestOnTheAppointment(appointment, guest)).satisfies(g -> {
+      assertThat(g.getActor().getDisplay()).isEqualTo("Ana Intérprete");
+      assertThat(g.getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("translator");
+      assertThat(g.getStatus()).isEqualTo(org.hl7.fhir.r4.model.Appointment.ParticipationStatus.ACCEPTED);
+    });
 
     // the interpreter opens the link: no birth-date form (the patient's check), straight to the waiting room
     Browser interpreter = new Browser(base(), "10.30.0.2");
@@ -110,6 +116,8 @@ class GuestsOverHttpTest extends FhirTestSupport {
 
     // removed: the link stops working and the Janus token is gone
     assertThat(postJson(clinician, "/api/console/visit/remove", "{\"participant\":\"" + guest + "\"}").statusCode()).isEqualTo(200);
+    assertThat(guestOnTheAppointment(appointment, guest).getStatus())
+        .isEqualTo(org.hl7.fhir.r4.model.Appointment.ParticipationStatus.DECLINED);
     assertThat(new Browser(base(), "10.30.0.3").get(link).statusCode()).isEqualTo(404);
     assertThat(interpreter.get("/api/waiting-room").statusCode()).isEqualTo(401);
     assertThat(JanusByHand.call((String) join.get("janusUrl"), JanusByHand.body("create", (String) join.get("token")))
@@ -138,6 +146,14 @@ class GuestsOverHttpTest extends FhirTestSupport {
         .map(org.hl7.fhir.r4.model.Coding::getCode).toList())
         .contains("link-issued", "admit", "remove");
     postJson(clinician, "/api/console/visit/end", "{}");
+  }
+
+  org.hl7.fhir.r4.model.Appointment.AppointmentParticipantComponent guestOnTheAppointment(IdType appointment, String guest) {
+    return fhir().read().resource(org.hl7.fhir.r4.model.Appointment.class).withId(appointment.getIdPart()).execute()
+        .getParticipant().stream()
+        .filter(p -> VisitWorkflow.GUESTS.equals(p.getActor().getIdentifier().getSystem())
+            && guest.equals(p.getActor().getIdentifier().getValue()))
+        .findFirst().orElseThrow();
   }
 
   @Test

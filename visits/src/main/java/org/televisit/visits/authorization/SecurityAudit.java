@@ -22,6 +22,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -71,7 +73,14 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
     this.transactions = transactions;
     this.writer = new Thread(this::writeLoop, "security-audit");
     writer.setDaemon(true);
-    writer.start();
+  }
+
+  /** Once the application is up (events recorded before wait in the table), and rows left by an earlier run with them. */
+  @EventListener(ApplicationReadyEvent.class)
+  void startWriting() {
+    if (writer.getState() == Thread.State.NEW) {
+      writer.start();
+    }
   }
 
   @Override
@@ -149,7 +158,7 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
    * deleted, so one bad event cannot hold up the trail behind it. Returns how many rows were done, or
    * -1 when nothing could be written (they stay queued).
    */
-  int writeBatch() {
+  private int writeBatch() {
     DaoRegistry registry = daos.getIfAvailable();
     PlatformTransactionManager tx = transactions.getIfAvailable();
     if (registry == null || tx == null) {
@@ -253,7 +262,7 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
   @PreDestroy
   void stop() throws InterruptedException {
     running = false;
-    writer.interrupt();
+    queued.release(); // no interrupt: it would close H2's file channel under a running write
     writer.join(10_000);
   }
 }

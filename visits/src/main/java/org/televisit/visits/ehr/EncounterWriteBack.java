@@ -78,24 +78,28 @@ public class EncounterWriteBack implements OutboxChannel {
    */
   @Override
   public void deliver(Outbox.Message message) throws Exception {
+    EhrVisits.Link link = visits.link(message.appointment())
+        .orElseThrow(() -> new Outbox.Undeliverable("the visit is no longer linked to an EHR", null));
     try {
-      write(message);
+      write(message, link);
     } catch (EhrFhir.EhrCallFailed e) {
-      if (isFinal(e.status)) {
+      if (isFinal(e.status, link.refreshToken() != null)) {
         throw new Outbox.Undeliverable("the EHR refused the Encounter: " + e.getMessage(), e);
       }
       throw e;
     }
   }
 
-  /** 401 and 403 too: the token was checked just before (refreshed if about to lapse), so it is the grant. */
-  static boolean isFinal(int status) {
-    return status >= 400 && status < 500 && status != 408 && status != 409 && status != 412 && status != 429;
+  /**
+   * A 4xx but a timeout, a version conflict or a rate limit; a 401 only when there is no refresh token
+   * (with one, a later try refreshes the access token as it nears its end).
+   */
+  static boolean isFinal(int status, boolean canRefresh) {
+    return status >= 400 && status < 500 && status != 408 && status != 409 && status != 412 && status != 429
+        && !(status == 401 && canRefresh);
   }
 
-  private void write(Outbox.Message message) throws Exception {
-    EhrVisits.Link link = visits.link(message.appointment())
-        .orElseThrow(() -> new Outbox.Undeliverable("the visit is no longer linked to an EHR", null));
+  private void write(Outbox.Message message, EhrVisits.Link link) throws Exception {
     String token = freshToken(link);
     Map<String, Object> change = JSONObjectUtils.parse(message.payload());
     String ours = (String) change.get("encounter");

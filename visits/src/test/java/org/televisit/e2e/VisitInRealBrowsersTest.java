@@ -17,10 +17,8 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -105,11 +103,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     String schedulerToken = (String) JSONObjectUtils.parse(scheduler.exchange(new ClientCredentialsGrant(),
         Scope.parse("system/Appointment.cruds system/Patient.cruds")).getBody()).get("access_token");
     String email = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Patient p = new Patient();
-    p.addName().setFamily("Browser").addGiven("Bea");
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1982-11-05"));
-    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
-    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType patient = createPatient("Browser", "Bea", "1982-11-05", email);
     IdType practitioner = createPractitioner();
     Appointment visit = bookedVisit(patient, practitioner, Instant.now().plusSeconds(240));
     var booked = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/fhir/Appointment"))

@@ -100,6 +100,15 @@ public abstract class FhirTestSupport {
     return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
   }
 
+  /** A patient who can get join links: a name, a birth date (the link's identity check), an e-mail address. */
+  protected IdType createPatient(String family, String given, String birthDate, String email) {
+    Patient p = new Patient();
+    p.addName().setFamily(family).addGiven(given);
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+    p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+  }
+
   protected IdType createPractitioner() {
     Practitioner p = new Practitioner();
     p.addIdentifier().setSystem("urn:televisit:test:npi").setValue(UUID.randomUUID().toString());

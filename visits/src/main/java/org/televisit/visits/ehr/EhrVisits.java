@@ -108,6 +108,12 @@ public class EhrVisits {
     });
   }
 
+  /** The EHR's patient id, when the visit is written back to its EHR (no tokens opened for it). */
+  Optional<String> writtenBackFor(String appointment) {
+    return jdbc.queryForList("SELECT ehr_patient FROM televisit.ehr_visit WHERE appointment = ? AND write_back = ?",
+        String.class, appointment, true).stream().findFirst();
+  }
+
   Optional<Link> link(String appointment) {
     List<Link> found = jdbc.query("SELECT appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user, write_back, tokens"
         + " FROM televisit.ehr_visit WHERE appointment = ?", (rs, n) -> {

@@ -60,14 +60,14 @@ public class EncounterWriteBack implements OutboxChannel {
 
   @EventListener
   void encounterWritten(VisitWorkflow.EncounterWritten written) {
-    visits.link(written.appointment()).filter(EhrVisits.Link::writeBack).ifPresent(link -> {
+    visits.writtenBackFor(written.appointment()).ifPresent(ehrPatient -> {
       Encounter e = written.encounter();
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("encounter", written.encounterRef());
       payload.put("status", e.getStatus().toCode());
       payload.put("start", e.getPeriod().hasStart() ? e.getPeriod().getStart().toInstant().toString() : null);
       payload.put("end", e.getPeriod().hasEnd() ? e.getPeriod().getEnd().toInstant().toString() : null);
-      outbox.enqueue(CHANNEL, written.appointment(), "Patient/" + link.ehrPatient(), JSONObjectUtils.toJSONString(payload));
+      outbox.enqueue(CHANNEL, written.appointment(), "Patient/" + ehrPatient, JSONObjectUtils.toJSONString(payload));
     });
   }
 

@@ -17,9 +17,7 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,11 +48,7 @@ class JoinLinksTest extends FhirTestSupport {
   void people() {
     practitioner = createPractitioner();
     email = "pat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Patient p = new Patient();
-    p.addName().setFamily("Linkson").addGiven("Pat");
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1980-04-12"));
-    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
-    patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    patient = createPatient("Linkson", "Pat", "1980-04-12", email);
     browser = new Browser(base(), "10.9." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
   }
 

@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.televisit.support.Browser;
@@ -41,11 +39,7 @@ class PresenceTest extends FhirTestSupport {
   @Test
   void theConsoleSeesWaitingConnectedAndChangesFromAnotherNode() throws Exception {
     String email = "presence-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Patient p = new Patient();
-    p.addName().setFamily("Present").addGiven("Paula");
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1990-01-15"));
-    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
-    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType patient = createPatient("Present", "Paula", "1990-01-15", email);
     IdType practitioner = createPractitioner();
     IdType appointment = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(120)))
         .execute().getId().toUnqualifiedVersionless();

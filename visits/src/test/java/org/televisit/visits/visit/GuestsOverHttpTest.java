@@ -15,9 +15,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.televisit.support.Browser;
@@ -47,11 +45,7 @@ class GuestsOverHttpTest extends FhirTestSupport {
   void anInvitedInterpreterWaitsIsAdmittedJoinsTheRoomAndCanBeRemoved() throws Exception {
     String patientEmail = "guest-visit-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
     String interpreterEmail = "interpreter-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Patient p = new Patient();
-    p.addName().setFamily("Guestly").addGiven("Gil");
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1960-01-02"));
-    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(patientEmail);
-    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType patient = createPatient("Guestly", "Gil", "1960-01-02", patientEmail);
     IdType practitioner = createPractitioner();
     IdType appointment = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(300)))
         .execute().getId().toUnqualifiedVersionless();

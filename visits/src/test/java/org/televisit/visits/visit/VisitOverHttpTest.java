@@ -14,10 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -112,11 +110,7 @@ class VisitOverHttpTest extends FhirTestSupport {
   @Test
   void aWholeVisitFromBookingToTheFinishedEncounter() throws Exception {
     String email = "visit-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    Patient p = new Patient();
-    p.addName().setFamily("Visitor").addGiven("Vera");
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1975-06-30"));
-    p.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
-    IdType patient = (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
+    IdType patient = createPatient("Visitor", "Vera", "1975-06-30", email);
     IdType practitioner = createPractitioner();
     IdType appointment = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().plusSeconds(120)))
         .execute().getId().toUnqualifiedVersionless();

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Start-up to ready and peak RSS of the runnable jar: first start (empty database, sandbox loaded)
 # and second start (sandbox already there), on the embedded H2 default and on PostgreSQL.
-#   bench/startup.sh [runs-per-case]        (build first: mvn -DskipTests install)
+#   bench/startup.sh [runs-per-case]
+# Starts what ./televisit run starts: the extracted jar with its class-data sharing archive (made by
+# `./televisit prepare` once per build); PLAIN=1 measures the runnable jar as it is instead.
 # JAVA_OPTS defaults to what ./televisit run uses.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-JAR="$ROOT/visits/target/televisit.jar"
+if [ "${PLAIN:-}" = 1 ]; then
+  JAR="$ROOT/visits/target/televisit.jar" CDS=
+else
+  read -r JAR CDS < <("$ROOT/televisit" prepare)
+fi
 RUNS="${1:-1}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
@@ -16,7 +22,7 @@ trap 'pkill -f "televisit.jar --server.port=$PORT" 2>/dev/null || true; rm -rf "
 one_start() { # label, extra env...
   local label="$1"; shift
   local log="$WORK/start.log"
-  env "$@" java $JAVA_OPTS -jar "$JAR" --server.port=$PORT --televisit.data-dir="$WORK/data" >"$log" 2>&1 &
+  env "$@" java $JAVA_OPTS ${CDS:+-XX:SharedArchiveFile=$CDS} -jar "$JAR" --server.port=$PORT --televisit.data-dir="$WORK/data" >"$log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 240); do
     grep -q "Televisit ready in" "$log" && break
@@ -34,7 +40,7 @@ one_start() { # label, extra env...
   printf "%-26s ready %6d ms   sandbox loaded %6d ms later   peak RSS %5d MiB\n" "$label" "$ready" "$seeded" "$rss"
 }
 
-echo "JAVA_OPTS=$JAVA_OPTS  cores=$(nproc)"
+echo "JAVA_OPTS=$JAVA_OPTS  cores=$(nproc)  jar=$JAR  ${CDS:+class-data sharing archive=$CDS}"
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data"
   one_start "H2 first start"

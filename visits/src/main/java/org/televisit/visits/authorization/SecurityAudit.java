@@ -38,7 +38,8 @@ import org.televisit.smart.server.SecurityEvent;
  * ids only, never tokens or PHI.
  *
  * <p>An event is durable before the caller goes on: one row in {@code televisit.audit_queue},
- * committed on a connection of its own (so a caller's rollback cannot take it along). One thread
+ * committed on a connection of its own (so a caller's rollback cannot take it along; every caller
+ * records outside a transaction, so no thread ever holds two of the pool's connections). One thread
  * writes the rows to the FHIR store in batches and deletes them in the same transaction (a token
  * endpoint answering hundreds of requests a second must not wait for a FHIR write each). Rows left by
  * a node that stopped or crashed are written by the next one that runs; several nodes share the queue

@@ -3,6 +3,7 @@ package org.televisit.visits.notify;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.Date;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -70,7 +72,14 @@ class OutboxSender {
       try {
         if ("email".equals(message.channel())) {
           Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
-          sender.send(compose(sender, payload));
+          try {
+            sender.send(compose(sender, payload));
+          } catch (MailSendException e) {
+            if (recipientRefused(e)) {
+              throw new Outbox.Undeliverable("the mail server refused the recipient's address: " + e.getMessage(), e);
+            }
+            throw e;
+          }
           transaction.executeWithoutResult(status -> {
             outbox.sent(message);
             recordSent(message, payload);
@@ -91,6 +100,28 @@ class OutboxSender {
         outbox.failed(message, e.getMessage(), backoff);
       }
     }
+  }
+
+  /**
+   * The SMTP server rejected the address itself (a 5xx to RCPT TO: JavaMail's invalid addresses), which
+   * no retry changes; a server that is down or answers 4xx leaves the message to the retries.
+   */
+  static boolean recipientRefused(MailSendException e) {
+    java.util.Deque<Throwable> causes = new java.util.ArrayDeque<>(java.util.Arrays.asList(e.getMessageExceptions()));
+    if (e.getCause() != null) {
+      causes.add(e.getCause());
+    }
+    for (int seen = 0; !causes.isEmpty() && seen < 20; seen++) {
+      Throwable cause = causes.poll();
+      if (cause instanceof SendFailedException failed && failed.getInvalidAddresses() != null
+          && failed.getInvalidAddresses().length > 0) {
+        return true;
+      }
+      if (cause.getCause() != null && cause.getCause() != cause) {
+        causes.add(cause.getCause());
+      }
+    }
+    return false;
   }
 
   private MimeMessage compose(JavaMailSender sender, Map<String, Object> payload) throws Exception {

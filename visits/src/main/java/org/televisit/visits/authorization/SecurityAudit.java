@@ -64,7 +64,7 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
   private final Semaphore queued = new Semaphore(0);
   private final Thread writer;
   private volatile boolean running = true;
-  private volatile String claim;
+  private volatile String lockClause;
 
   SecurityAudit(DataSource dataSource, JdbcTemplate jdbc, ObjectProvider<DaoRegistry> daos,
       ObjectProvider<PlatformTransactionManager> transactions) {
@@ -209,17 +209,17 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
   }
 
   private List<Queued> claimRows(int limit) {
-    return jdbc.query("SELECT id, event FROM televisit.audit_queue ORDER BY id LIMIT " + limit + claim(),
+    return jdbc.query("SELECT id, event FROM televisit.audit_queue ORDER BY id LIMIT " + limit + lockClause(),
         (rs, n) -> new Queued(rs.getLong(1), rs.getString(2)));
   }
 
   /** FOR UPDATE everywhere; SKIP LOCKED where several nodes may write at once (PostgreSQL). */
-  private String claim() {
-    if (claim == null) {
-      claim = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()).equals("PostgreSQL")
+  private String lockClause() {
+    if (lockClause == null) {
+      lockClause = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()).equals("PostgreSQL")
           ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
     }
-    return claim;
+    return lockClause;
   }
 
   private static AuditEvent parse(Queued row) {

@@ -96,6 +96,9 @@ public class FhirEndpointConfig {
     server.setServerConformanceProvider(capabilities);
 
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
+    if (!properties.deleteEnabled()) {
+      server.registerInterceptor(new org.televisit.fhir.rules.RecordsAreKept());
+    }
     moduleInterceptors.orderedStream().forEach(server::registerInterceptor);
 
     ServletRegistrationBean<RestfulServer> registration =

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.gclient.ReferenceClientParam;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import org.hl7.fhir.r4.model.Appointment;
@@ -29,7 +32,7 @@ class AppointmentStoreTest extends FhirTestSupport {
   }
 
   @Test
-  void createReadUpdateDeleteWithVersions() throws Exception {
+  void createReadUpdateWithVersionsAndNoDelete() throws Exception {
     IdType id =
         (IdType) fhir().create().resource(bookedVisit(patient, practitioner, DAY.plusSeconds(9 * 3600)))
             .execute().getId();
@@ -46,8 +49,18 @@ class AppointmentStoreTest extends FhirTestSupport {
     Bundle history = fhir().history().onInstance(id.toVersionless()).returnBundle(Bundle.class).execute();
     assertThat(history.getEntry()).hasSize(2);
 
-    fhir().delete().resourceById(id.toUnqualifiedVersionless()).execute();
-    assertThat(get("/fhir/Appointment/" + id.getIdPart()).statusCode()).isEqualTo(410);
+    // records are corrected by status, never removed: DELETE is refused and the visit stays
+    HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(base() + "/fhir/Appointment/" + id.getIdPart()))
+        .header("Authorization", "Bearer " + systemToken()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(delete.statusCode()).as(delete.body()).isEqualTo(405);
+    assertThat(delete.body()).contains("OperationOutcome").contains("corrected by its status");
+    assertThat(delete.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET").doesNotContain("DELETE"));
+    assertThat(get("/fhir/Appointment/" + id.getIdPart()).statusCode()).isEqualTo(200);
+    org.hl7.fhir.r4.model.CapabilityStatement metadata = fhir().capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+    assertThat(metadata.getRestFirstRep().getResource()).isNotEmpty().allSatisfy(r -> assertThat(r.getInteraction())
+        .extracting(i -> i.getCode().toCode()).doesNotContain("delete"));
+    assertThat(metadata.getRestFirstRep().getResource()).filteredOn(r -> r.getType().equals("Appointment")).singleElement()
+        .satisfies(r -> assertThat(r.getInteraction()).extracting(i -> i.getCode().toCode()).contains("read", "update", "create"));
   }
 
   @Test

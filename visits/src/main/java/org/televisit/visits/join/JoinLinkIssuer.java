@@ -160,10 +160,10 @@ public class JoinLinkIssuer {
     return link(token);
   }
 
-  /** Who may be invited to a visit besides its patient and clinician, with their own link. */
   /**
-   * Who may be invited, and how each is typed as an Appointment participant (the R4
-   * encounter-participant-type value set: translator, participation, consultant).
+   * Who may be invited to a visit besides its patient and clinician, and how each is typed as an
+   * Appointment participant (the R4 encounter-participant-type value set: translator, participation,
+   * consultant).
    */
   public enum GuestRole {
     INTERPRETER("interpreter", "http://terminology.hl7.org/CodeSystem/participant-type", "translator", "Translator"),
@@ -191,13 +191,13 @@ public class JoinLinkIssuer {
     }
   }
 
-  /**
-   * Invites a guest: their own link (their own key, role and name, revocable on its own), e-mailed
-   * through the outbox when an address is given; returns the link for the clinician to pass on.
-   */
   /** A guest's opaque key (their participant id in Televisit and on the Appointment) and their link. */
   public record Invited(String guest, String link) {}
 
+  /**
+   * Invites a guest: their own link (their own key, role and name, revocable on its own), e-mailed
+   * through the outbox when an address is given; returns their key and the link for the clinician.
+   */
   public Invited invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
     if (!LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");

@@ -28,6 +28,9 @@ public class Outbox {
     }
   }
 
+  /** A message still to deliver: neither sent nor given up (the sender and the metrics agree on it). */
+  static final String WAITING = "sent_at IS NULL AND given_up_at IS NULL";
+
   /** One queued message, its payload opened. */
   public record Message(String id, String channel, String appointment, String recipient, String payload, int attempts) {}
 
@@ -60,8 +63,7 @@ public class Outbox {
     Timestamp now = Timestamp.from(clock.instant());
     List<Object> args = new java.util.ArrayList<>(List.of(now, now));
     args.addAll(channels);
-    List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE sent_at IS NULL AND given_up_at IS NULL"
-        + " AND next_attempt_at <= ?"
+    List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE " + WAITING + " AND next_attempt_at <= ?"
         + " AND (claimed_until IS NULL OR claimed_until < ?) AND channel IN ("
         + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ORDER BY next_attempt_at",
         String.class, args.toArray());

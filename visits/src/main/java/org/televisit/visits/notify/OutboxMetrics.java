@@ -23,10 +23,10 @@ class OutboxMetrics {
     others.forEach(c -> channels.add(c.name()));
     for (String channel : channels) {
       Gauge.builder("televisit.outbox.waiting", () -> jdbc.queryForObject(
-              "SELECT count(*) FROM televisit.outbox WHERE sent_at IS NULL AND given_up_at IS NULL AND channel = ?", Long.class, channel))
+              "SELECT count(*) FROM televisit.outbox WHERE " + Outbox.WAITING + " AND channel = ?", Long.class, channel))
           .tag("channel", channel).description("outbox messages not yet delivered").register(registry);
       Gauge.builder("televisit.outbox.oldest.waiting", () -> {
-            Timestamp oldest = jdbc.queryForObject("SELECT min(created_at) FROM televisit.outbox WHERE sent_at IS NULL AND given_up_at IS NULL AND channel = ?",
+            Timestamp oldest = jdbc.queryForObject("SELECT min(created_at) FROM televisit.outbox WHERE " + Outbox.WAITING + " AND channel = ?",
                 Timestamp.class, channel);
             return oldest == null ? 0 : Duration.between(oldest.toInstant(), Instant.now()).toSeconds();
           })

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *           against the same jar with its rules switched off
  *   links — GET /join/{token} with 8 clients; the tokens are read back from the server's sealed outbox
  *           with its key (the bench owns the data folder)
+ *   link-paths — writes those links' paths to a file, one per line, for wrk (bench/join-links.lua)
  */
 public class SchedulingBench {
 
@@ -50,6 +51,7 @@ public class SchedulingBench {
     switch (args[0]) {
       case "book" -> book(token(Path.of(args[2])), Integer.parseInt(args[3]), args[4]);
       case "links" -> links(Path.of(args[2]), Integer.parseInt(args[3]));
+      case "link-paths" -> Files.write(Path.of(args[3]), linksFromOutbox(Path.of(args[2])).stream().map(l -> URI.create(l).getPath()).toList());
       case "token" -> System.out.println(token(Path.of(args[2])));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -120,10 +122,17 @@ public class SchedulingBench {
   }
 
   static void links(Path dataDir, int total) throws Exception {
+    List<String> links = linksFromOutbox(dataDir);
+    System.out.printf("%d join links read from the outbox%n", links.size());
+    for (int i = 0; i < 500; i++) check(links.get(i % links.size()), i); // warm-up
+    linksLoop(links, total);
+  }
+
+  /** The links of the booked visits, read back from the server's sealed outbox with its key. */
+  static List<String> linksFromOutbox(Path dataDir) throws Exception {
     String key = Files.readString(dataDir.resolve("outbox-secret.key")).trim();
     org.televisit.video.rooms.SecretSeal seal = new org.televisit.video.rooms.SecretSeal(key);
     List<String> links = new ArrayList<>();
-    // only links whose visit is open now: book a few visits starting in 5 minutes
     try (Connection c = DriverManager.getConnection(System.getenv("TELEVISIT_DB_URL"), System.getenv("TELEVISIT_DB_USER"), "");
         ResultSet rs = c.createStatement().executeQuery("SELECT payload FROM televisit.outbox WHERE payload IS NOT NULL")) {
       while (rs.next()) {
@@ -131,8 +140,10 @@ public class SchedulingBench {
         links.add(link);
       }
     }
-    System.out.printf("%d join links read from the outbox%n", links.size());
-    for (int i = 0; i < 500; i++) check(links.get(i % links.size()), i); // warm-up
+    return links;
+  }
+
+  static void linksLoop(List<String> links, int total) throws Exception {
     AtomicInteger next = new AtomicInteger();
     ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);

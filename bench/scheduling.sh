@@ -2,7 +2,9 @@
 # Scheduling figures on PostgreSQL against the runnable jar: booking through Televisit (rules,
 # virtual service, join link, outbox, audit) against a plain FHIR create of the same Appointment with
 # Televisit's rules switched off (same database, second start), and the join-link check rate.
-# Build first: mvn -DskipTests install.   bench/scheduling.sh [seconds] [checks]
+# The link checks are driven by wrk (Debian's package; installed here when missing), a C load
+# generator that leaves the two cores to the server.
+# Build first: mvn -DskipTests install.   bench/scheduling.sh [booking-seconds] [check-seconds]
 set -euo pipefail
 PORT=18994
 SANDBOX=false
@@ -13,7 +15,11 @@ echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server and driver share the machine; 
 start
 register_backend
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "Televisit (rules, link, outbox, audit)"
-run SchedulingBench links "$BASE" "$WORK/data" "${2:-10000}"
+command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+run SchedulingBench link-paths "$BASE" "$WORK/data" "$WORK/links"
+echo "join link check (GET /join/{token}), wrk, 2 threads, 8 connections, $(wc -l <"$WORK/links") links"
+LINKS="$WORK/links" wrk -t2 -c8 -d5s -s "$ROOT/bench/join-links.lua" "$BASE" >/dev/null # warm-up
+LINKS="$WORK/links" wrk -t2 -c8 -d"${2:-10}s" --latency -s "$ROOT/bench/join-links.lua" "$BASE" | grep -E "Latency|50%|90%|99%|requests in|Requests/sec|Non-2xx"
 audit_backlog
 stop
 start --televisit.rules.enabled=false

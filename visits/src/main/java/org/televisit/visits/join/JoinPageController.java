@@ -59,11 +59,11 @@ class JoinPageController {
 
   @GetMapping(value = "/join/{token}", produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> open(@PathVariable String token, HttpServletRequest request) {
-    Optional<ResponseEntity<String>> refused = limitOrRefuse(token, request);
-    if (refused.isPresent()) {
-      return refused.get();
+    Checked checked = limitOrRefuse(token, request);
+    if (checked.refusal() != null) {
+      return checked.refusal();
     }
-    JoinLink link = links.find(token).orElseThrow();
+    JoinLink link = checked.link();
     if (checksBirthDate(link)) {
       return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, null, request));
     }
@@ -74,11 +74,11 @@ class JoinPageController {
   @PostMapping(value = "/join/{token}", produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> check(@PathVariable String token, @RequestParam(name = "birth_date", required = false) String birthDate,
       @RequestParam(name = "form_token", required = false) String formToken, HttpServletRequest request) {
-    Optional<ResponseEntity<String>> refused = limitOrRefuse(token, request);
-    if (refused.isPresent()) {
-      return refused.get();
+    Checked checked = limitOrRefuse(token, request);
+    if (checked.refusal() != null) {
+      return checked.refusal();
     }
-    JoinLink link = links.find(token).orElseThrow();
+    JoinLink link = checked.link();
     if (!checksBirthDate(link)) {
       return admitted(link, request);
     }
@@ -115,11 +115,18 @@ class JoinPageController {
     return properties.birthDateCheck() && !link.guest();
   }
 
-  /** Limits, then the link's state: an empty answer means the link is open. */
-  private Optional<ResponseEntity<String>> limitOrRefuse(String token, HttpServletRequest request) {
+  /** An open link, or the page that says why it cannot be used now. */
+  private record Checked(JoinLink link, ResponseEntity<String> refusal) {
+    static Checked refused(ResponseEntity<String> page) {
+      return new Checked(null, page);
+    }
+  }
+
+  /** Limits, then the link's state. */
+  private Checked limitOrRefuse(String token, HttpServletRequest request) {
     if (!limiter.allow("addr:" + request.getRemoteAddr(), properties.perAddressPerMinute())
         || !limiter.allow("link:" + token, properties.perLinkPerMinute())) {
-      return Optional.of(Pages.html(HttpStatus.TOO_MANY_REQUESTS, "Please wait a minute",
+      return Checked.refused(Pages.html(HttpStatus.TOO_MANY_REQUESTS, "Please wait a minute",
           "<p>There were too many tries from here. Please wait a minute, then open your link again.</p>"));
     }
     Optional<JoinLink> found = links.find(token);
@@ -130,15 +137,15 @@ class JoinPageController {
           opened(l, "link " + state.name().toLowerCase())));
     }
     return switch (state) {
-      case OPEN -> Optional.empty();
-      case UNKNOWN, REVOKED -> Optional.of(Pages.html(HttpStatus.NOT_FOUND, "This link does not work any more",
+      case OPEN -> new Checked(found.get(), null);
+      case UNKNOWN, REVOKED -> Checked.refused(Pages.html(HttpStatus.NOT_FOUND, "This link does not work any more",
           "<p>This visit link is not valid any more. If your visit was moved, a new link was sent to you. Please check your"
               + " latest e-mail or call the clinic.</p>"));
-      case LOCKED -> Optional.of(lockedPage());
-      case NOT_YET_OPEN -> Optional.of(Pages.html(HttpStatus.OK, "Your visit has not opened yet",
+      case LOCKED -> Checked.refused(lockedPage());
+      case NOT_YET_OPEN -> Checked.refused(Pages.html(HttpStatus.OK, "Your visit has not opened yet",
           "<p>Your link opens on <strong>" + HtmlUtils.htmlEscape(TIME.format(found.get().notBefore().atZone(zone)))
               + "</strong>. Please come back then; you can keep this page.</p>"));
-      case ENDED -> Optional.of(Pages.html(HttpStatus.GONE, "This visit is over",
+      case ENDED -> Checked.refused(Pages.html(HttpStatus.GONE, "This visit is over",
           "<p>This visit has ended. If you still need to talk to your clinician, please call the clinic.</p>"));
     };
   }

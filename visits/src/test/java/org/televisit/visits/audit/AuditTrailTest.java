@@ -15,7 +15,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
-import org.televisit.visits.authorization.SecurityAudit;
 
 /**
  * The batched audit writer: events are durable in televisit.audit_queue before the caller goes on; an
@@ -24,30 +23,22 @@ import org.televisit.visits.authorization.SecurityAudit;
 @TelevisitIntegrationTest
 class AuditTrailTest extends FhirTestSupport {
 
-  @Autowired SecurityAudit trail;
+  @Autowired AuditTrail trail;
   @Autowired JdbcTemplate jdbc;
   @Autowired PlatformTransactionManager transactions;
 
-  static AuditEvent event(String detail, Reference entity) {
-    AuditEvent e = new AuditEvent();
-    e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
-    e.addSubtype(new Coding(VisitAudit.SUBTYPES, "link-check", null));
-    e.setRecorded(new Date());
-    e.setOutcome(AuditEvent.AuditEventOutcome._0);
-    e.setOutcomeDesc(detail);
-    e.addAgent().setRequestor(true).setWho(new Reference().setDisplay("test"));
-    e.getSource().setObserver(new Reference().setDisplay("Televisit"));
-    e.addEntity().setWhat(entity);
-    return e;
+  static AuditRecord event(String detail, String patient) {
+    return new AuditRecord(AuditRecord.Type.REST, java.util.List.of("link-check"), "E", true, detail, null, null, "test", "Televisit",
+        null, patient, System.currentTimeMillis());
   }
 
   @Test
   void aRefusedEventDoesNotHoldUpTheTrail() {
     String before = "before-" + UUID.randomUUID();
     String after = "after-" + UUID.randomUUID();
-    trail.later(event(before, new Reference(createPatient().getValue())));
-    trail.later(event("refused", new Reference("NoSuchType/1"))); // the store answers 400
-    trail.later(event(after, new Reference(createPatient().getValue())));
+    trail.later(event(before, createPatient().getValue()));
+    trail.later(event("refused", "NoSuchType/1")); // the store answers 400
+    trail.later(event(after, createPatient().getValue()));
     assertThat(trail.flush(15_000)).isTrue();
     Bundle written = fhir().search().forResource(AuditEvent.class).where(AuditEvent.SUBTYPE.exactly().code("link-check"))
         .count(500).returnBundle(Bundle.class).execute();
@@ -58,7 +49,7 @@ class AuditTrailTest extends FhirTestSupport {
   void anEventOutlivesARollbackOfTheCallersTransaction() {
     String patient = createPatient().getValue();
     new TransactionTemplate(transactions).executeWithoutResult(status -> {
-      trail.later(event("checked, then the caller failed", new Reference(patient)));
+      trail.later(event("checked, then the caller failed", patient));
       status.setRollbackOnly();
     });
     assertThat(trail.flush(15_000)).isTrue();
@@ -67,13 +58,23 @@ class AuditTrailTest extends FhirTestSupport {
 
   /** A node that stopped (or crashed) before writing its queue: the next writer takes the rows. */
   @Test
-  void eventsLeftInTheQueueAreWritten() {
+  void eventsLeftInTheQueueAreWritten() throws Exception {
     String patient = createPatient().getValue();
-    String json = fhirContext.newJsonParser().encodeResourceToString(event("queued by a node that stopped", new Reference(patient)));
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(event("queued by a node that stopped", patient));
     jdbc.update("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)", json, new java.sql.Timestamp(System.currentTimeMillis()));
     assertThat(trail.flush(15_000)).isTrue();
     assertThat(eventsAbout(patient)).containsExactly("queued by a node that stopped");
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class)).isZero();
+  }
+
+  /** Rows queued by a version that stored the AuditEvent itself (before an upgrade) are written too. */
+  @Test
+  void rowsQueuedAsAuditEventsAreWritten() {
+    String patient = createPatient().getValue();
+    String json = fhirContext.newJsonParser().encodeResourceToString(event("queued as an AuditEvent", patient).toAuditEvent());
+    jdbc.update("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)", json, new java.sql.Timestamp(System.currentTimeMillis()));
+    assertThat(trail.flush(15_000)).isTrue();
+    assertThat(eventsAbout(patient)).containsExactly("queued as an AuditEvent");
   }
 
   private java.util.List<String> eventsAbout(String patient) {

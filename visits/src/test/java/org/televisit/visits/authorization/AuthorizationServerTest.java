@@ -454,7 +454,7 @@ class AuthorizationServerTest extends FhirTestSupport {
     app.exchange(new RefreshTokenGrant(new RefreshToken("never-issued")));
     assertThat(applicationAudit.flush(10_000)).isTrue();
     org.hl7.fhir.r4.model.Bundle refusals = fhir().search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
-        .where(org.hl7.fhir.r4.model.AuditEvent.SUBTYPE.exactly().systemAndCode(SecurityAudit.SUBTYPES, "refresh"))
+        .where(org.hl7.fhir.r4.model.AuditEvent.SUBTYPE.exactly().systemAndCode(org.televisit.visits.audit.AuditRecord.SUBTYPES, "refresh"))
         .and(org.hl7.fhir.r4.model.AuditEvent.OUTCOME.exactly().code("4"))
         .count(200).returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
     assertThat(refusals.getEntry()).map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
@@ -464,5 +464,5 @@ class AuthorizationServerTest extends FhirTestSupport {
         });
   }
 
-  @Autowired SecurityAudit applicationAudit;
+  @Autowired org.televisit.visits.audit.AuditTrail applicationAudit;
 }

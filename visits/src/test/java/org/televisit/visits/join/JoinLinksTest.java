@@ -38,7 +38,7 @@ class JoinLinksTest extends FhirTestSupport {
 
 
   @Autowired JdbcTemplate jdbc;
-  @Autowired org.televisit.visits.authorization.SecurityAudit audit;
+  @Autowired org.televisit.visits.audit.AuditTrail audit;
   IdType practitioner;
   IdType patient;
   String email;

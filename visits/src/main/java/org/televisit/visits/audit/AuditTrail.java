@@ -1,0 +1,262 @@
+package org.televisit.visits.audit;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The audit trail of what does not change a FHIR resource (sign-ins, tokens issued and refused,
+ * revocations, introspections, refusals on /fhir, join-link checks): {@link AuditRecord}s that become
+ * FHIR AuditEvents in the store.
+ *
+ * <p>A record is durable before the caller goes on: one row in {@code televisit.audit_queue},
+ * committed on a connection of its own (so a caller's rollback cannot take it along; every caller
+ * records outside a transaction, so no thread ever holds two of the pool's connections). One thread
+ * writes the rows to the FHIR store in batches and deletes them in the same transaction (a token
+ * endpoint answering hundreds of requests a second must not wait for a FHIR write each). Rows left by
+ * a node that stopped or crashed are written by the next one that runs; several nodes share the queue
+ * (PostgreSQL's SKIP LOCKED).
+ *
+ * <p>The writer yields to requests: while records keep arriving behind a backlog (a burst of link
+ * checks or token requests), it pauses five times as long as each batch took, so a burst is served
+ * at the rate of its own work and the FHIR store catches up once it has passed. The queue is durable,
+ * so this only delays when an event shows in the store; televisit_audit_queue_waiting shows the lag.
+ */
+@Component
+public class AuditTrail {
+
+  // Small: Hibernate flushes the whole session before each of HAPI's lookups, so a big batch costs O(n²).
+  private static final int BATCH = 25;
+  // Under a burst the writer takes one time slot in six; bounded so the trail never stalls for long.
+  private static final int YIELD_FACTOR = 5;
+  private static final long MAX_PAUSE_MILLIS = 500;
+
+  private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+  private static final FhirContext R4 = FhirContext.forR4Cached();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DataSource dataSource;
+  private final JdbcTemplate jdbc;
+  private final ObjectProvider<DaoRegistry> daos;
+  private final ObjectProvider<PlatformTransactionManager> transactions;
+  private final Semaphore queued = new Semaphore(0);
+  private final AtomicLong arrived = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean running = true;
+  private volatile String lockClause;
+
+  AuditTrail(DataSource dataSource, JdbcTemplate jdbc, ObjectProvider<DaoRegistry> daos,
+      ObjectProvider<PlatformTransactionManager> transactions, ObjectProvider<MeterRegistry> meters) {
+    this.dataSource = dataSource;
+    this.jdbc = jdbc;
+    this.daos = daos;
+    this.transactions = transactions;
+    this.writer = new Thread(this::writeLoop, "audit-trail");
+    writer.setDaemon(true);
+    meters.ifAvailable(registry -> Gauge.builder("televisit.audit.queue.waiting",
+            () -> jdbc.queryForObject("SELECT count(*) FROM televisit.audit_queue", Long.class))
+        .description("AuditEvents recorded but not yet in the FHIR store").register(registry));
+  }
+
+  /** Once the application is up (events recorded before wait in the table), and rows left by an earlier run with them. */
+  @EventListener(ApplicationReadyEvent.class)
+  void startWriting() {
+    if (writer.getState() == Thread.State.NEW) {
+      writer.start();
+    }
+  }
+
+  /** Records an event that changed nothing (so has no transaction to join): durable when this returns. */
+  public void later(AuditRecord record) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit record could not be written as JSON", e);
+    }
+    // A connection of its own, outside any transaction of the caller's thread.
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)")) {
+      c.setAutoCommit(true);
+      st.setString(1, json);
+      st.setTimestamp(2, Timestamp.from(Instant.now()));
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("the audit trail could not record an event: " + e.getMessage(), e);
+    }
+    arrived.incrementAndGet();
+    queued.release();
+  }
+
+  private void writeLoop() {
+    while (running) {
+      try {
+        long before = arrived.get();
+        long started = System.nanoTime();
+        int written = writeBatch();
+        if (written < 0) {
+          Thread.sleep(1000); // the database or the FHIR store is not there yet: the rows wait
+        } else if (written < BATCH) {
+          queued.tryAcquire(200, TimeUnit.MILLISECONDS);
+          queued.drainPermits();
+        } else if (arrived.get() > before) {
+          // a backlog and still more arriving: requests are busy, let them have the CPU
+          Thread.sleep(Math.min(MAX_PAUSE_MILLIS, (System.nanoTime() - started) * YIELD_FACTOR / 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        running = false;
+      }
+    }
+  }
+
+  private record Queued(long id, String json) {}
+
+  /**
+   * Writes up to one batch: the AuditEvents created and their rows deleted in one transaction, plain
+   * creates (no bundle processing: nothing to match or resolve). A batch the FHIR store refused (a
+   * 4xx: an event it will never accept) is written one by one and the refused events are logged and
+   * deleted, so one bad event cannot hold up the trail behind it. Returns how many rows were done, or
+   * -1 when nothing could be written (they stay queued).
+   */
+  private int writeBatch() {
+    DaoRegistry registry = daos.getIfAvailable();
+    PlatformTransactionManager tx = transactions.getIfAvailable();
+    if (registry == null || tx == null) {
+      return -1;
+    }
+    TransactionTemplate template = new TransactionTemplate(tx);
+    try {
+      Integer done = template.execute(status -> {
+        List<Queued> rows = claimRows(BATCH);
+        createAll(registry, rows);
+        delete(rows);
+        return rows.size();
+      });
+      return done == null ? 0 : done;
+    } catch (BaseServerResponseException refused) {
+      return writeOneByOne(registry, template);
+    } catch (RuntimeException e) {
+      log.warn("security audit write failed (the events stay queued): {}", e.getMessage());
+      return -1;
+    }
+  }
+
+  private int writeOneByOne(DaoRegistry registry, TransactionTemplate template) {
+    int done = 0;
+    while (done < BATCH) {
+      Queued[] head = new Queued[1];
+      try {
+        Integer n = template.execute(status -> {
+          List<Queued> rows = claimRows(1);
+          head[0] = rows.isEmpty() ? null : rows.get(0);
+          createAll(registry, rows);
+          delete(rows);
+          return rows.size();
+        });
+        if (n == null || n == 0) {
+          break;
+        }
+      } catch (BaseServerResponseException e) {
+        // HAPI marked that transaction rollback-only: the refused row goes in one of its own
+        log.error("an AuditEvent ({}) was refused by the FHIR store and dropped: {}",
+            parse(head[0]).getSubtypeFirstRep().getCode(), e.getMessage());
+        template.executeWithoutResult(status -> delete(List.of(head[0])));
+      }
+      done++;
+    }
+    return done;
+  }
+
+  private List<Queued> claimRows(int limit) {
+    return jdbc.query("SELECT id, event FROM televisit.audit_queue ORDER BY id LIMIT " + limit + lockClause(),
+        (rs, n) -> new Queued(rs.getLong(1), rs.getString(2)));
+  }
+
+  /** FOR UPDATE everywhere; SKIP LOCKED where several nodes may write at once (PostgreSQL). */
+  private String lockClause() {
+    if (lockClause == null) {
+      lockClause = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()).equals("PostgreSQL")
+          ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+    }
+    return lockClause;
+  }
+
+  /** A row holds an AuditRecord; rows queued before the record form (an upgrade) hold the AuditEvent itself. */
+  private static AuditEvent parse(Queued row) {
+    if (row.json().startsWith("{\"resourceType\"")) {
+      return R4.newJsonParser().parseResource(AuditEvent.class, row.json());
+    }
+    try {
+      return JSON.readValue(row.json(), AuditRecord.class).toAuditEvent();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit queue row is not an audit record: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void createAll(DaoRegistry registry, List<Queued> rows) {
+    SystemRequestDetails request = new SystemRequestDetails();
+    for (Queued row : rows) {
+      registry.getResourceDao(AuditEvent.class).create(parse(row), request);
+    }
+  }
+
+  private void delete(List<Queued> rows) {
+    if (!rows.isEmpty()) {
+      jdbc.batchUpdate("DELETE FROM televisit.audit_queue WHERE id = ?", rows, rows.size(),
+          (st, row) -> st.setLong(1, row.id()));
+    }
+  }
+
+  /** Waits until the queue is empty: every event recorded so far is in the FHIR store (tests). */
+  public boolean flush(long timeoutMillis) {
+    long until = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < until) {
+      Integer waiting = jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class);
+      if (waiting != null && waiting == 0) {
+        return true;
+      }
+      queued.release();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Stops the writer; what is still queued stays in the table for the next start (or another node). */
+  @PreDestroy
+  void stop() throws InterruptedException {
+    running = false;
+    queued.release(); // no interrupt: it would close H2's file channel under a running write
+    writer.join(10_000);
+  }
+}

@@ -15,6 +15,7 @@ echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server and driver share the machine; 
 start
 register_backend
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "Televisit (rules, link, outbox, audit)"
+audit_backlog
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 run SchedulingBench link-paths "$BASE" "$WORK/data" "$WORK/links"
 echo "join link check (GET /join/{token}), wrk, 2 threads, 8 connections, $(wc -l <"$WORK/links") links"

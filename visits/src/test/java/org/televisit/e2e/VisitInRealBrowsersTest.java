@@ -215,10 +215,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     assertThat(video.rooms().orElseThrow().admissions(roomKey)).isEmpty();
     assertThat(janus.roomExists(room.janusRoom())).as("Janus no longer has the room").isFalse();
     assertThat(janus.listTokens()).as("Janus no longer accepts the visit's tokens").doesNotContainAnyElementsOf(tokens);
-    Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(appointment))
-        .count(100).returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry().stream().flatMap(e -> ((AuditEvent) e.getResource()).getSubtype().stream())
-        .map(org.hl7.fhir.r4.model.Coding::getCode).toList())
+    assertThat(auditSubtypesAbout(appointment.getValue()))
         .contains("book", "link-issued", "arrived", "visit-start", "admit", "visit-end");
   }
 

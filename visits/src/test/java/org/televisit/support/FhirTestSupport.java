@@ -93,6 +93,23 @@ public abstract class FhirTestSupport {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  @Autowired protected org.televisit.visits.audit.AuditTrail auditTrail;
+
+  /** The AuditEvents that name a resource, once everything recorded so far is in the FHIR store. */
+  protected java.util.List<org.hl7.fhir.r4.model.AuditEvent> auditEventsAbout(String reference) {
+    org.assertj.core.api.Assertions.assertThat(auditTrail.flush(15_000)).as("the audit trail is written").isTrue();
+    org.hl7.fhir.r4.model.Bundle found = fhir().search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+        .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(reference)).count(200)
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+    return found.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource()).toList();
+  }
+
+  /** The subtype codes of the AuditEvents that name a resource. */
+  protected java.util.List<String> auditSubtypesAbout(String reference) {
+    return auditEventsAbout(reference).stream().flatMap(e -> e.getSubtype().stream())
+        .map(org.hl7.fhir.r4.model.Coding::getCode).toList();
+  }
+
   protected IdType createPatient() {
     Patient p = new Patient();
     p.addIdentifier().setSystem("urn:televisit:test:mrn").setValue(UUID.randomUUID().toString());
@@ -100,12 +117,14 @@ public abstract class FhirTestSupport {
     return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
   }
 
-  /** A patient who can get join links: a name, a birth date (the link's identity check), an e-mail address. */
+  /** A patient who can get join links: a name, a birth date (the link's identity check), an e-mail address (or none). */
   protected IdType createPatient(String family, String given, String birthDate, String email) {
     Patient p = new Patient();
     p.addName().setFamily(family).addGiven(given);
     p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
-    p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    if (email != null) {
+      p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+    }
     return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
   }
 

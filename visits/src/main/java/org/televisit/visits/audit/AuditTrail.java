@@ -31,15 +31,16 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The audit trail of what does not change a FHIR resource (sign-ins, tokens issued and refused,
- * revocations, introspections, refusals on /fhir, join-link checks): {@link AuditRecord}s that become
- * FHIR AuditEvents in the store.
+ * Televisit's audit trail: {@link AuditRecord}s that become FHIR AuditEvents in the store.
  *
- * <p>A record is durable before the caller goes on: one row in {@code televisit.audit_queue},
- * committed on a connection of its own (so a caller's rollback cannot take it along; every caller
- * records outside a transaction, so no thread ever holds two of the pool's connections). One thread
- * writes the rows to the FHIR store in batches and deletes them in the same transaction (a token
- * endpoint answering hundreds of requests a second must not wait for a FHIR write each). Rows left by
+ * <p>A record is durable before the caller goes on: one row in {@code televisit.audit_queue}. The
+ * record of a change (a booking, a cancel, a visit's steps) is inserted in the change's transaction,
+ * so it commits or rolls back with it ({@link #withChange}); a decision that changed nothing (a
+ * sign-in, a token, a refusal, a join-link check) is committed on a connection of its own, so a
+ * caller's rollback cannot take it along ({@link #later}; every such caller records outside a
+ * transaction, so no thread ever holds two of the pool's connections). One thread writes the rows to
+ * the FHIR store in batches and deletes them in the same transaction: a booking or a token endpoint
+ * answering hundreds of requests a second must not wait for a FHIR write of its AuditEvent. Rows left by
  * a node that stopped or crashed are written by the next one that runs; several nodes share the queue
  * (PostgreSQL's SKIP LOCKED).
  *
@@ -60,6 +61,7 @@ public class AuditTrail {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   private static final FhirContext R4 = FhirContext.forR4Cached();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INSERT = "INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)";
 
   private final DataSource dataSource;
   private final JdbcTemplate jdbc;
@@ -94,15 +96,10 @@ public class AuditTrail {
 
   /** Records an event that changed nothing (so has no transaction to join): durable when this returns. */
   public void later(AuditRecord record) {
-    String json;
-    try {
-      json = JSON.writeValueAsString(record);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an audit record could not be written as JSON", e);
-    }
+    String json = json(record);
     // A connection of its own, outside any transaction of the caller's thread.
     try (Connection c = dataSource.getConnection();
-        PreparedStatement st = c.prepareStatement("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)")) {
+        PreparedStatement st = c.prepareStatement(INSERT)) {
       c.setAutoCommit(true);
       st.setString(1, json);
       st.setTimestamp(2, Timestamp.from(Instant.now()));
@@ -110,6 +107,27 @@ public class AuditTrail {
     } catch (SQLException e) {
       throw new IllegalStateException("the audit trail could not record an event: " + e.getMessage(), e);
     }
+    arrived();
+  }
+
+  /**
+   * Records the event of a change in the change's own transaction (the caller's, when there is one):
+   * the record commits or rolls back with what it records, and becomes an AuditEvent soon after.
+   */
+  public void withChange(AuditRecord record) {
+    jdbc.update(INSERT, json(record), Timestamp.from(Instant.now()));
+    arrived();
+  }
+
+  private static String json(AuditRecord record) {
+    try {
+      return JSON.writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit record could not be written as JSON", e);
+    }
+  }
+
+  private void arrived() {
     arrived.incrementAndGet();
     queued.release();
   }

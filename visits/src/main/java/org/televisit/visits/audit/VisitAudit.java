@@ -1,30 +1,26 @@
 package org.televisit.visits.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.List;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.stereotype.Component;
 import org.televisit.fhir.access.SmartAccessInterceptor;
 import org.televisit.smart.server.VerifiedToken;
 
 /**
  * AuditEvents of the visit's business actions (IHE BALP style): booking, hold, cancel, reschedule,
- * join links issued and checked, notifications sent. A change is recorded through the DAO, so inside a
- * FHIR write's transaction it commits or rolls back with the change it records; a check that changed
- * nothing goes through the durable {@link AuditTrail}. Never a secret, never PHI beyond the references.
+ * join links issued and checked, notifications sent, the visit's steps. A change is recorded in its own
+ * transaction (it commits or rolls back with the change); a check that changed nothing is recorded on
+ * its own. Both go through the durable {@link AuditTrail}, which writes the AuditEvents to the FHIR
+ * store. Never a secret, never PHI beyond the references.
  */
 @Component
 public class VisitAudit {
 
   public static final String SUBTYPES = AuditRecord.SUBTYPES;
 
-  private final DaoRegistry daos;
   private final AuditTrail trail;
 
-  VisitAudit(DaoRegistry daos, AuditTrail trail) {
-    this.daos = daos;
+  VisitAudit(AuditTrail trail) {
     this.trail = trail;
   }
 
@@ -41,11 +37,13 @@ public class VisitAudit {
     record(List.of(action), success, appointment, patient, request, detail);
   }
 
-  /** Records one action that did several things (a booking that issued links): one event, a subtype each. */
+  /**
+   * Records one action that did several things (a booking that issued links): one event, a subtype
+   * each, in the caller's transaction if there is one.
+   */
   public void record(List<String> actions, boolean success, String appointment, String patient, RequestDetails request,
       String detail) {
-    daos.getResourceDao(AuditEvent.class).create(build(actions, success, appointment, patient, request, detail).toAuditEvent(),
-        new SystemRequestDetails());
+    trail.withChange(build(actions, success, appointment, patient, request, detail));
   }
 
   private static AuditRecord build(List<String> actions, boolean success, String appointment, String patient, RequestDetails request,

@@ -9,7 +9,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
@@ -31,6 +34,7 @@ import org.springframework.stereotype.Component;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.visits.audit.VisitAudit;
 import org.televisit.visits.notify.Outbox;
+import org.televisit.visits.notify.PatientEmail;
 
 /**
  * What booking a visit sets in motion, inside the Appointment's own transaction: one join link per
@@ -55,6 +59,10 @@ public class JoinLinkIssuer {
   private final DaoRegistry daos;
   private final ServerUrls urls;
   private final ZoneId zone = ZoneId.systemDefault();
+  // A clinician's name for e-mails and the join page: read once per practitioner and kept a few
+  // minutes (a booking burst books the same clinicians over and over); a rename here drops it at once.
+  private final Cache<String, Optional<String>> clinicianNames = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
 
   JoinLinkIssuer(JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls,
       IInterceptorService interceptors) {
@@ -81,6 +89,9 @@ public class JoinLinkIssuer {
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 20)
   public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+    if (resource instanceof Practitioner p) {
+      clinicianNames.invalidate("Practitioner/" + p.getIdElement().getIdPart());
+    }
     if (!(resource instanceof Appointment a) || !(previous instanceof Appointment before) || isSandboxSeed(request)) {
       return;
     }
@@ -111,8 +122,9 @@ public class JoinLinkIssuer {
   }
 
   /**
-   * Issues a link for every patient participant (on demand too: the console's "send again"), each
-   * with its own AuditEvent; returns how many were queued for e-mail.
+   * Issues a link for every patient participant on demand (the console's "send again"), each with its
+   * own AuditEvent; returns how many were queued for e-mail (the address on file is read now, so the
+   * clinician hears at once when there is none).
    */
   public int issueLinks(Appointment a, RequestDetails request) {
     return issue(a, request, true).emailed();
@@ -120,7 +132,12 @@ public class JoinLinkIssuer {
 
   private record Issued(int links, int emailed) {}
 
-  private Issued issue(Appointment a, RequestDetails request, boolean auditEach) {
+  /**
+   * A booking's links are queued for e-mail without reading the patient: the outbox sender looks the
+   * address on file up when it sends (the freshest one, off the booking's path; none on file gives
+   * the message up, audited). On demand, the address is read here.
+   */
+  private Issued issue(Appointment a, RequestDetails request, boolean onDemand) {
     int issued = 0;
     int emailed = 0;
     String clinician = clinician(a);
@@ -131,15 +148,15 @@ public class JoinLinkIssuer {
       }
       String token = links.issue(ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());
       issued++;
-      if (auditEach) {
+      if (onDemand) {
         audit.record("link-issued", true, ref(a), who, request, null);
       }
-      Optional<String> email = email(who);
-      if (email.isEmpty()) {
+      Optional<String> email = onDemand ? PatientEmail.onFile(daos, who) : Optional.empty();
+      if (onDemand && email.isEmpty()) {
         log.info("{} has no e-mail address: its join link was issued but not sent", ref(a));
         continue;
       }
-      Map<String, Object> payload = invitation(a, email.get(), token);
+      Map<String, Object> payload = invitation(a, email.orElse(null), token);
       outbox.enqueue("email", ref(a), who, JSONObjectUtils.toJSONString(payload));
       emailed++;
     }
@@ -215,10 +232,15 @@ public class JoinLinkIssuer {
     return new Invited(guest, link(token));
   }
 
-  /** What the join-link e-mail says (OutboxSender writes it): to whom, the link, when, with whom. */
+  /**
+   * What the join-link e-mail says (OutboxSender writes it): to whom (no address: the patient's on
+   * file when it is sent), the link, when, with whom.
+   */
   private Map<String, Object> invitation(Appointment a, String email, String token) {
     Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("email", email);
+    if (email != null) {
+      payload.put("email", email);
+    }
     payload.put("link", link(token));
     payload.put("when", WHEN.format(a.getStart().toInstant().atZone(zone)));
     payload.put("clinic", "your care team");
@@ -229,16 +251,6 @@ public class JoinLinkIssuer {
     return urls.fhirBase().toString().replaceAll("/fhir$", "") + "/join/" + token;
   }
 
-  private Optional<String> email(String patient) {
-    try {
-      Patient p = (Patient) daos.getResourceDao("Patient").read(new IdType(patient), new SystemRequestDetails());
-      return p.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.EMAIL && t.hasValue())
-          .map(ContactPoint::getValue).findFirst();
-    } catch (ResourceNotFoundException | ResourceGoneException e) {
-      return Optional.empty();
-    }
-  }
-
   private String clinician(Appointment a) {
     for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
       String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
@@ -246,15 +258,19 @@ public class JoinLinkIssuer {
         if (p.getActor().hasDisplay()) {
           return p.getActor().getDisplay();
         }
-        try {
-          Practitioner practitioner = (Practitioner) daos.getResourceDao("Practitioner").read(new IdType(who), new SystemRequestDetails());
-          return practitioner.getNameFirstRep().getNameAsSingleString();
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
-          return null;
-        }
+        return clinicianNames.get(who, this::practitionerName).orElse(null);
       }
     }
     return null;
+  }
+
+  private Optional<String> practitionerName(String practitioner) {
+    try {
+      Practitioner p = (Practitioner) daos.getResourceDao("Practitioner").read(new IdType(practitioner), new SystemRequestDetails());
+      return Optional.of(p.getNameFirstRep().getNameAsSingleString());
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
   }
 
   /** The Appointment's patient participant, if any. */

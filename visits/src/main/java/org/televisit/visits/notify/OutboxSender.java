@@ -72,6 +72,10 @@ class OutboxSender {
       try {
         if ("email".equals(message.channel())) {
           Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
+          if (!payload.containsKey("email")) { // a booking's link: to the address on file now
+            payload.put("email", PatientEmail.onFile(daos, message.recipient())
+                .orElseThrow(() -> new Outbox.Undeliverable("the patient has no e-mail address on file", null)));
+          }
           try {
             sender.send(compose(sender, payload));
           } catch (MailSendException e) {

@@ -176,9 +176,7 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> ehr.verify(1, putRequestedFor(urlEqualTo(path + "/Encounter/" + ehrEncounter))
         .withRequestBody(matchingJsonPath("$.status", equalTo("finished")))
         .withRequestBody(matchingJsonPath("$.period.end"))));
-    Bundle audits = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(local)).count(100)
-        .returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry()).map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc())
+    assertThat(auditEventsAbout(local)).map(AuditEvent::getOutcomeDesc)
         .contains("Encounter in-progress written to the EHR", "Encounter finished written to the EHR");
   }
 

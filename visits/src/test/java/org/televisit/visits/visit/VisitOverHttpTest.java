@@ -172,10 +172,7 @@ class VisitOverHttpTest extends FhirTestSupport {
         .where(Provenance.TARGET.hasId(encounterRef)).returnBundle(Bundle.class).execute().getEntry().stream()
         .map(e -> (Provenance) e.getResource()).toList();
     assertThat(provenance).extracting(pr -> pr.getAgentFirstRep().getWho().getReference()).contains(practitioner.getValue());
-    Bundle audits = fhir().search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
-        .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(appointment)).count(100).returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry().stream().flatMap(e -> ((org.hl7.fhir.r4.model.AuditEvent) e.getResource()).getSubtype().stream())
-        .map(org.hl7.fhir.r4.model.Coding::getCode).toList())
+    assertThat(auditSubtypesAbout(appointment.getValue()))
         .contains("book", "arrived", "visit-start", "admit", "visit-end");
   }
 }

@@ -16,6 +16,6 @@ end
 local n = 0
 function request()
   n = n + 1
-  local path = paths[(n * 7 + tid * 131) % #paths + 1]
+  local path = paths[(n + tid * 7919) % #paths + 1] -- each thread walks all links, from its own start
   return wrk.format("GET", path, { ["X-Forwarded-For"] = "10." .. tid .. "." .. (math.floor(n / 250) % 250) .. "." .. (n % 250) })
 end

@@ -38,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * so it commits or rolls back with it ({@link #withChange}); a decision that changed nothing (a
  * sign-in, a token, a refusal, a join-link check) is committed on a connection of its own, so a
  * caller's rollback cannot take it along ({@link #later}; every such caller records outside a
- * transaction, so no thread ever holds two of the pool's connections). One thread writes the rows to
+ * transaction, so no thread ever holds two of the pool's connections). A writer thread (two on
+ * PostgreSQL, the second only once a burst has passed) writes the rows to
  * the FHIR store in batches and deletes them in the same transaction: a booking or a token endpoint
  * answering hundreds of requests a second must not wait for a FHIR write of its AuditEvent. Rows left by
  * a node that stopped or crashed are written by the next one that runs; several nodes share the queue
@@ -57,6 +58,8 @@ public class AuditTrail {
   // Under a burst the writer takes one time slot in six; bounded so the trail never stalls for long.
   private static final int YIELD_FACTOR = 5;
   private static final long MAX_PAUSE_MILLIS = 500;
+  // A second writer joins in once nothing has arrived for this long.
+  private static final long QUIET_NANOS = 200_000_000;
 
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   private static final FhirContext R4 = FhirContext.forR4Cached();
@@ -69,7 +72,8 @@ public class AuditTrail {
   private final ObjectProvider<PlatformTransactionManager> transactions;
   private final Semaphore queued = new Semaphore(0);
   private final AtomicLong arrived = new AtomicLong();
-  private final Thread writer;
+  private volatile long lastArrival = System.nanoTime();
+  private final List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean running = true;
   private volatile String lockClause;
 
@@ -79,8 +83,6 @@ public class AuditTrail {
     this.jdbc = jdbc;
     this.daos = daos;
     this.transactions = transactions;
-    this.writer = new Thread(this::writeLoop, "audit-trail");
-    writer.setDaemon(true);
     meters.ifAvailable(registry -> Gauge.builder("televisit.audit.queue.waiting",
             () -> jdbc.queryForObject("SELECT count(*) FROM televisit.audit_queue", Long.class))
         .description("AuditEvents recorded but not yet in the FHIR store").register(registry));
@@ -89,7 +91,17 @@ public class AuditTrail {
   /** Once the application is up (events recorded before wait in the table), and rows left by an earlier run with them. */
   @EventListener(ApplicationReadyEvent.class)
   void startWriting() {
-    if (writer.getState() == Thread.State.NEW) {
+    if (!writers.isEmpty()) {
+      return;
+    }
+    // Two writers where they can share the queue (PostgreSQL's SKIP LOCKED): a backlog left by a
+    // burst drains on both cores; elsewhere (H2) one, as the second would only wait on the first's locks.
+    int count = lockClause().contains("SKIP LOCKED") ? 2 : 1;
+    for (int i = 1; i <= count; i++) {
+      boolean first = i == 1;
+      Thread writer = new Thread(() -> writeLoop(first), "audit-trail-" + i);
+      writer.setDaemon(true);
+      writers.add(writer);
       writer.start();
     }
   }
@@ -129,12 +141,18 @@ public class AuditTrail {
 
   private void arrived() {
     arrived.incrementAndGet();
+    lastArrival = System.nanoTime();
     queued.release();
   }
 
-  private void writeLoop() {
+  /** The first writer always writes (yielding under a burst); the others only help once a burst is over. */
+  private void writeLoop(boolean first) {
     while (running) {
       try {
+        if (!first && System.nanoTime() - lastArrival < QUIET_NANOS) {
+          Thread.sleep(QUIET_NANOS / 1_000_000); // records still arriving: requests are busy
+          continue;
+        }
         long before = arrived.get();
         long started = System.nanoTime();
         int written = writeBatch();
@@ -274,7 +292,9 @@ public class AuditTrail {
   @PreDestroy
   void stop() throws InterruptedException {
     running = false;
-    queued.release(); // no interrupt: it would close H2's file channel under a running write
-    writer.join(10_000);
+    queued.release(writers.size()); // no interrupt: it would close H2's file channel under a running write
+    for (Thread writer : writers) {
+      writer.join(10_000);
+    }
   }
 }

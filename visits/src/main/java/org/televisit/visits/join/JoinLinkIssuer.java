@@ -38,8 +38,8 @@ import org.televisit.visits.notify.PatientEmail;
 
 /**
  * What booking a visit sets in motion, inside the Appointment's own transaction: one join link per
- * patient participant, its e-mail queued in the outbox, and the AuditEvents (book, hold, cancel,
- * reschedule, link issued). A cancel revokes the links; a new time revokes them and issues new ones.
+ * patient participant, its e-mail queued in the outbox, and the audit records (book, hold, cancel,
+ * reschedule, link issued) that become AuditEvents. A cancel revokes the links; a new time revokes them and issues new ones.
  * If the Appointment's write rolls back, none of this happened.
  */
 @Component

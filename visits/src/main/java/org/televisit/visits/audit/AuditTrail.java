@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
@@ -71,7 +70,6 @@ public class AuditTrail {
   private final ObjectProvider<DaoRegistry> daos;
   private final ObjectProvider<PlatformTransactionManager> transactions;
   private final Semaphore queued = new Semaphore(0);
-  private final AtomicLong arrived = new AtomicLong();
   private volatile long lastArrival = System.nanoTime();
   private final List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean running = true;
@@ -140,7 +138,6 @@ public class AuditTrail {
   }
 
   private void arrived() {
-    arrived.incrementAndGet();
     lastArrival = System.nanoTime();
     queued.release();
   }
@@ -153,7 +150,6 @@ public class AuditTrail {
           Thread.sleep(QUIET_NANOS / 1_000_000); // records still arriving: requests are busy
           continue;
         }
-        long before = arrived.get();
         long started = System.nanoTime();
         int written = writeBatch();
         if (written < 0) {
@@ -161,7 +157,7 @@ public class AuditTrail {
         } else if (written < BATCH) {
           queued.tryAcquire(200, TimeUnit.MILLISECONDS);
           queued.drainPermits();
-        } else if (arrived.get() > before) {
+        } else if (lastArrival > started) {
           // a backlog and still more arriving: requests are busy, let them have the CPU
           Thread.sleep(Math.min(MAX_PAUSE_MILLIS, (System.nanoTime() - started) * YIELD_FACTOR / 1_000_000));
         }
@@ -198,7 +194,7 @@ public class AuditTrail {
     } catch (BaseServerResponseException refused) {
       return writeOneByOne(registry, template);
     } catch (RuntimeException e) {
-      log.warn("security audit write failed (the events stay queued): {}", e.getMessage());
+      log.warn("audit trail write failed (the records stay queued): {}", e.getMessage());
       return -1;
     }
   }

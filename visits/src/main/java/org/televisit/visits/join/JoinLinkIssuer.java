@@ -24,9 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,8 @@ import org.televisit.visits.notify.PatientEmail;
 /**
  * What booking a visit sets in motion, inside the Appointment's own transaction: one join link per
  * patient participant, its e-mail queued in the outbox, and the audit records (book, hold, cancel,
- * reschedule, link issued) that become AuditEvents. A cancel revokes the links; a new time revokes them and issues new ones.
+ * reschedule, link issued) that become AuditEvents. A cancel revokes the links; a new time revokes
+ * them and issues new ones.
  * If the Appointment's write rolls back, none of this happened.
  */
 @Component

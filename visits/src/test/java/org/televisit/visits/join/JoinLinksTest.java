@@ -119,6 +119,23 @@ class JoinLinksTest extends FhirTestSupport {
     assertThat(subtypes(audits(visit))).contains("book", "link-issued", "notification", "link-check");
   }
 
+  /** The clinician's name a link shows is read once per practitioner, and again once they are renamed. */
+  @Test
+  void aRenamedClinicianIsNamedOnTheNextLink() {
+    IdType first = book(Instant.now().plus(20, ChronoUnit.MINUTES));
+    org.hl7.fhir.r4.model.Practitioner renamed = fhir().read().resource(org.hl7.fhir.r4.model.Practitioner.class)
+        .withId(practitioner).execute();
+    renamed.getNameFirstRep().setFamily("Newname");
+    fhir().update().resource(renamed).execute();
+    IdType second = book(Instant.now().plus(80, ChronoUnit.MINUTES));
+    assertThat(clinicianOnLinks(first)).containsExactly("Casey Clinician");
+    assertThat(clinicianOnLinks(second)).containsExactly("Casey Newname");
+  }
+
+  List<String> clinicianOnLinks(IdType visit) {
+    return jdbc.queryForList("SELECT clinician FROM televisit.join_link WHERE appointment = ?", String.class, visit.getValue());
+  }
+
   /** A booking's link goes to the address on file when it is sent; with none on file it is given up, audited. */
   @Test
   void aBookingsLinkGoesToTheAddressOnFileAndWithoutOneIsGivenUp() {

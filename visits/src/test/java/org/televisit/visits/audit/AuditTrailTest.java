@@ -2,12 +2,9 @@ package org.televisit.visits.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Date;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -78,8 +75,6 @@ class AuditTrailTest extends FhirTestSupport {
   }
 
   private java.util.List<String> eventsAbout(String patient) {
-    Bundle found = fhir().search().forResource(AuditEvent.class).where(AuditEvent.ENTITY.hasId(patient))
-        .returnBundle(Bundle.class).execute();
-    return found.getEntry().stream().map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).toList();
+    return auditEventsAbout(patient).stream().map(AuditEvent::getOutcomeDesc).toList();
   }
 }

@@ -1,13 +1,6 @@
 package org.televisit.smart.server;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -15,37 +8,26 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.JWTAuthenticationClaimsSet;
 import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
 import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.auth.verifier.ClientAuthenticationVerifier;
-import com.nimbusds.oauth2.sdk.auth.verifier.ClientCredentialsSelector;
-import com.nimbusds.oauth2.sdk.auth.verifier.Context;
-import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
-import com.nimbusds.oauth2.sdk.auth.verifier.JWTAudienceCheck;
-import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is calling the token, introspection or revocation endpoint. Public apps name themselves;
  * symmetric apps send their secret (compared as a hash, in constant time); asymmetric apps send a
- * private_key_jwt assertion, checked by oauth2-oidc-sdk against the app's registered JWKS (iss = sub =
- * client id, aud = token endpoint, signature, exp), then held to SMART's rules: at most five minutes
- * of life and a jti that was never seen before (remembered in the database, so replays fail on every
- * node).
+ * private_key_jwt assertion (parsed by oauth2-oidc-sdk, checked by {@link ClientAssertions} against the
+ * app's registered JWKS: signature, iss = sub = client id, aud = token endpoint, exp), then held to
+ * SMART's rules: at most five minutes of life and a jti that was never seen before (remembered in the
+ * database, so replays fail on every node).
  */
 final class ClientAuthenticator {
 
@@ -56,8 +38,12 @@ final class ClientAuthenticator {
   private final Clock clock;
   private final Duration connectTimeout;
   private final Duration readTimeout;
-  private final ClientAuthenticationVerifier<SmartClient> verifier;
+  private final ClientAssertions assertions;
   private final Map<String, JWKSource<SecurityContext>> remoteKeys = new ConcurrentHashMap<>();
+  /** Parsed inline JWKS by client id, kept while the registered text is the same. */
+  private final Map<String, InlineKeys> inlineKeys = new ConcurrentHashMap<>();
+
+  private record InlineKeys(String text, JWKSource<SecurityContext> source) {}
 
   ClientAuthenticator(ClientRegistry clients, javax.sql.DataSource dataSource, URI tokenEndpoint, Clock clock,
       Duration connectTimeout, Duration readTimeout) {
@@ -66,8 +52,7 @@ final class ClientAuthenticator {
     this.clock = clock;
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
-    this.verifier = new ClientAuthenticationVerifier<>(new KeysOfClient(), Set.of(new Audience(tokenEndpoint)),
-        JWTAudienceCheck.LEGACY);
+    this.assertions = new ClientAssertions(tokenEndpoint.toString(), this::source);
   }
 
   /**
@@ -94,15 +79,7 @@ final class ClientAuthenticator {
       if (client.type() != ClientType.CONFIDENTIAL_ASYMMETRIC) {
         throw refused("this app is not registered for private_key_jwt");
       }
-      try {
-        Context<SmartClient> context = new Context<>();
-        context.set(client);
-        verifier.verify(assertion, null, context);
-      } catch (InvalidClientException e) {
-        throw refused("client assertion refused: " + e.getMessage());
-      } catch (JOSEException e) {
-        throw refused("client assertion could not be checked");
-      }
+      assertions.check(assertion.getClientAssertion(), client);
       JWTAuthenticationClaimsSet claims = assertion.getJWTAuthenticationClaimsSet();
       Instant now = clock.instant();
       Instant exp = claims.getExpirationTime().toInstant();
@@ -138,42 +115,23 @@ final class ClientAuthenticator {
     return new ClientRefused(OAuth2Error.INVALID_CLIENT, why);
   }
 
-  /** The registered public keys of the app named in the assertion (inline JWKS, or its JWKS URL). */
-  private final class KeysOfClient implements ClientCredentialsSelector<SmartClient> {
-
-    @Override
-    public List<Secret> selectClientSecrets(ClientID id, ClientAuthenticationMethod method, Context<SmartClient> ctx)
-        throws InvalidClientException {
-      throw new InvalidClientException("client secrets are not used for assertions here");
-    }
-
-    @Override
-    public List<? extends PublicKey> selectPublicKeys(ClientID id, ClientAuthenticationMethod method,
-        JWSHeader header, boolean forceRefresh, Context<SmartClient> ctx) throws InvalidClientException {
-      SmartClient client = ctx.get();
-      if (!client.clientId().equals(id.getValue())) {
-        throw new InvalidClientException("assertion issuer is not the client");
-      }
-      try {
-        List<JWK> matches = source(client).get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
-        return KeyConverter.toJavaKeys(matches).stream()
-            .filter(PublicKey.class::isInstance).map(PublicKey.class::cast).toList();
-      } catch (KeySourceException e) {
-        throw new InvalidClientException("the client's keys could not be fetched");
-      }
-    }
-  }
-
-  private JWKSource<SecurityContext> source(SmartClient client) throws InvalidClientException {
+  /** The registered public keys of the app (inline JWKS, or its JWKS URL). */
+  private JWKSource<SecurityContext> source(SmartClient client) throws ClientRefused {
     if (client.jwks() != null && !client.jwks().isBlank()) {
+      InlineKeys known = inlineKeys.get(client.clientId());
+      if (known != null && known.text().equals(client.jwks())) {
+        return known.source();
+      }
       try {
-        return new ImmutableJWKSet<>(JWKSet.parse(client.jwks()));
+        JWKSource<SecurityContext> parsed = new ImmutableJWKSet<>(JWKSet.parse(client.jwks()));
+        inlineKeys.put(client.clientId(), new InlineKeys(client.jwks(), parsed));
+        return parsed;
       } catch (ParseException e) {
-        throw new InvalidClientException("the client's registered JWKS is unreadable");
+        throw refused("the client's registered JWKS is unreadable");
       }
     }
     if (client.jwksUrl() == null) {
-      throw new InvalidClientException("the client has no keys");
+      throw refused("the client has no keys");
     }
     return remoteKeys.computeIfAbsent(client.clientId() + " " + client.jwksUrl(), k -> {
       try {

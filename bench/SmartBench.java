@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  *   launch  — full EHR launches from the sandbox launcher with C concurrent clinicians: the timed part is
  *             GET /launch -> authorize -> /callback (token exchange + id_token check inside) -> console data
  *   token   — client_credentials with private_key_jwt (ES384), assertions signed before the clock starts
+ *   token-bodies — writes N such token requests (form bodies, one per line) for wrk (bench/tokens.lua)
  *   read    — GET /fhir/Patient/{id} latency with a token (or without, when the server does not ask for one)
  * Talks only to the local Televisit given.
  */
@@ -55,6 +56,7 @@ public class SmartBench {
       case "register" -> register(Path.of(args[2]));
       case "launch" -> launches(Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "token" -> tokens(Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args.length > 5 ? args[5] : "ES384");
+      case "token-bodies" -> Files.write(Path.of(args[5]), tokenBodies(Path.of(args[2]), Integer.parseInt(args[3]), args[4]));
       case "read" -> reads(args.length > 3 ? args[3] : null, Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -153,14 +155,27 @@ public class SmartBench {
   }
 
   static void tokens(Path dir, int threads, int total, String alg) throws Exception {
-    ECKey key = ECKey.parse(Files.readString(dir.resolve("bench-key.json")));
-    com.nimbusds.jose.jwk.RSAKey rsa = com.nimbusds.jose.jwk.RSAKey.parse(Files.readString(dir.resolve("bench-rsa-key.json")));
     URI tokenUrl = URI.create(base + "/oauth/token");
     // the warm-up is a burst like the measured one: the JIT reaches its steady state under load, not after 200 calls
     int warmUp = 2000;
     System.out.printf("signing %d client assertions (%s) before the clock starts, %d of them for the warm-up%n", total + warmUp, alg, warmUp);
+    List<String> bodies = tokenBodies(dir, total + warmUp, alg);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    tokenBurst(http, tokenUrl, bodies.subList(0, warmUp), threads);
+    long start = System.nanoTime();
+    List<Long> times = tokenBurst(http, tokenUrl, bodies.subList(warmUp, bodies.size()), threads);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    report(String.format("token endpoint, private_key_jwt %s, %d clients", alg, threads),
+        times.stream().mapToLong(Long::longValue).toArray(), total / seconds);
+  }
+
+  /** Token request bodies, each with a fresh client assertion (its own jti: every one is single-use). */
+  static List<String> tokenBodies(Path dir, int count, String alg) throws Exception {
+    ECKey key = ECKey.parse(Files.readString(dir.resolve("bench-key.json")));
+    com.nimbusds.jose.jwk.RSAKey rsa = com.nimbusds.jose.jwk.RSAKey.parse(Files.readString(dir.resolve("bench-rsa-key.json")));
+    URI tokenUrl = URI.create(base + "/oauth/token");
     List<String> bodies = new ArrayList<>();
-    for (int i = 0; i < total + warmUp; i++) {
+    for (int i = 0; i < count; i++) {
       JWTAuthenticationClaimsSet claims = new JWTAuthenticationClaimsSet(new ClientID("bench-backend"),
           new Audience(tokenUrl).toSingleAudienceList(), new Date(System.currentTimeMillis() + 280_000), null, new Date(), new JWTID());
       PrivateKeyJWT assertion = "RS384".equals(alg)
@@ -169,13 +184,7 @@ public class SmartBench {
       bodies.add(new TokenRequest(tokenUrl, assertion, new ClientCredentialsGrant(), Scope.parse("system/Appointment.rs system/Patient.rs"))
           .toHTTPRequest().getBody());
     }
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    tokenBurst(http, tokenUrl, bodies.subList(0, warmUp), threads);
-    long start = System.nanoTime();
-    List<Long> times = tokenBurst(http, tokenUrl, bodies.subList(warmUp, bodies.size()), threads);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    report(String.format("token endpoint, private_key_jwt %s, %d clients", alg, threads),
-        times.stream().mapToLong(Long::longValue).toArray(), total / seconds);
+    return bodies;
   }
 
   static List<Long> tokenBurst(HttpClient http, URI tokenUrl, List<String> bodies, int threads) throws Exception {

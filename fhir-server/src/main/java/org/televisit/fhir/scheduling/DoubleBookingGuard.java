@@ -40,14 +40,14 @@ public class DoubleBookingGuard {
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 10)
   public void created(IBaseResource resource) {
     if (resource instanceof Appointment appointment) {
-      reserve(appointment);
+      reserve(appointment, false); // a new Appointment holds nothing yet (a deleted one released its time)
     }
   }
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 10)
   public void updated(IBaseResource previous, IBaseResource resource) {
     if (resource instanceof Appointment appointment) {
-      reserve(appointment);
+      reserve(appointment, true);
     }
   }
 
@@ -58,9 +58,11 @@ public class DoubleBookingGuard {
     }
   }
 
-  void reserve(Appointment appointment) {
+  void reserve(Appointment appointment, boolean heldBefore) {
     String id = reference(appointment);
-    release(id);
+    if (heldBefore) {
+      release(id);
+    }
     if (!HOLDS_TIME.contains(appointment.getStatus()) || !appointment.hasStart() || !appointment.hasEnd()) {
       return;
     }
@@ -99,11 +101,13 @@ public class DoubleBookingGuard {
 
   private void lockCalendar(String actor) {
     if (postgres) {
-      jdbc.update("INSERT INTO televisit.booking_calendar (actor) VALUES (?) ON CONFLICT DO NOTHING", actor);
+      // one statement: the row is created if missing and locked either way (DO UPDATE takes the row lock)
+      jdbc.update("INSERT INTO televisit.booking_calendar (actor) VALUES (?) ON CONFLICT (actor) DO UPDATE SET actor = EXCLUDED.actor",
+          actor);
     } else {
       jdbc.update("MERGE INTO televisit.booking_calendar KEY (actor) VALUES (?)", actor);
+      jdbc.queryForList("SELECT actor FROM televisit.booking_calendar WHERE actor = ? FOR UPDATE", String.class, actor);
     }
-    jdbc.queryForList("SELECT actor FROM televisit.booking_calendar WHERE actor = ? FOR UPDATE", String.class, actor);
   }
 
   private void release(String appointment) {

@@ -1,6 +1,7 @@
 package org.televisit.smart.server;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -9,6 +10,7 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -38,6 +40,10 @@ final class ClientAssertions {
   static final Set<JWSAlgorithm> ALGORITHMS = asymmetric();
 
   private static final JWSVerifierFactory VERIFIERS = new EcdsaByBouncyCastle();
+  // No typ, "JWT" (RFC 7523), or the explicit type of draft-ietf-oauth-rfc7523bis; anything else (an
+  // access token's "at+jwt", say) is not a client assertion.
+  private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
+      null, JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"));
 
   private final String audience;
   private final Keys keys;
@@ -51,6 +57,7 @@ final class ClientAssertions {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys.of(client)));
     processor.setJWSVerifierFactory(VERIFIERS);
+    processor.setJWSTypeVerifier(TYPES);
     JWTClaimsSet self = new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build();
     processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(audience), self, Set.of("exp", "jti"), null));
     try {

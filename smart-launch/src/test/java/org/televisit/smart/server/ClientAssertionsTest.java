@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -55,6 +56,19 @@ class ClientAssertionsTest {
         .doesNotThrowAnyException();
     assertThatCode(() -> assertions.check(signed(JWSAlgorithm.RS384, new RSASSASigner(rs384), "rsa", claims()), APP))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void onlyTheTypesOfAClientAssertionPass() throws Exception {
+    SignedJWT typed = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384")
+        .type(new JOSEObjectType("client-authentication+jwt")).build(), new ECDSASigner(es384), claims());
+    assertThatCode(() -> assertions.check(typed, APP)).doesNotThrowAnyException();
+    SignedJWT jwt = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384").type(JOSEObjectType.JWT).build(),
+        new ECDSASigner(es384), claims());
+    assertThatCode(() -> assertions.check(jwt, APP)).doesNotThrowAnyException();
+    SignedJWT accessToken = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384")
+        .type(new JOSEObjectType("at+jwt")).build(), new ECDSASigner(es384), claims());
+    assertRefused(accessToken, "type");
   }
 
   @Test
@@ -116,7 +130,11 @@ class ClientAssertionsTest {
   }
 
   private static SignedJWT signed(JWSAlgorithm alg, JWSSigner signer, String kid, JWTClaimsSet claims) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).build(), claims);
+    return signed(new JWSHeader.Builder(alg).keyID(kid).build(), signer, claims);
+  }
+
+  private static SignedJWT signed(JWSHeader header, JWSSigner signer, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(header, claims);
     jwt.sign(signer);
     return SignedJWT.parse(jwt.serialize()); // as it arrives on the wire
   }

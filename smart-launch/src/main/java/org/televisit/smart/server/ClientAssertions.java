@@ -37,7 +37,7 @@ final class ClientAssertions {
     JWKSource<SecurityContext> of(SmartClient client) throws ClientRefused;
   }
 
-  static final Set<JWSAlgorithm> ALGORITHMS = asymmetric();
+  private static final Set<JWSAlgorithm> ALGORITHMS = asymmetric();
 
   private static final JWSVerifierFactory VERIFIERS = new EcdsaByBouncyCastle();
   // No typ, "JWT" (RFC 7523), or the explicit type of draft-ietf-oauth-rfc7523bis; anything else (an

@@ -79,15 +79,12 @@ final class ClientAuthenticator {
       if (client.type() != ClientType.CONFIDENTIAL_ASYMMETRIC) {
         throw refused("this app is not registered for private_key_jwt");
       }
-      assertions.check(assertion.getClientAssertion(), client);
+      assertions.check(assertion.getClientAssertion(), client); // signature, iss, sub, aud, exp, jti present
       JWTAuthenticationClaimsSet claims = assertion.getJWTAuthenticationClaimsSet();
       Instant now = clock.instant();
       Instant exp = claims.getExpirationTime().toInstant();
       if (exp.isAfter(now.plus(MAX_ASSERTION_LIFE).plusSeconds(30))) {
         throw refused("client assertion lives longer than five minutes");
-      }
-      if (claims.getJWTID() == null) {
-        throw refused("client assertion has no jti");
       }
       boolean fresh = sql.insertUnique(
           "INSERT INTO televisit.smart_spent_assertion (client_id, jti, expires_at) VALUES (?, ?, ?)",

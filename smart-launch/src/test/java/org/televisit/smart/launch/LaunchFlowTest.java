@@ -71,8 +71,8 @@ class LaunchFlowTest {
         auth == RegisteredIssuer.ClientAuth.PRIVATE_KEY_JWT ? clientKey.toJSONString() : null,
         "openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs", true);
     return new LaunchFlow(new IssuerRegistry(List.of(issuer)),
-        new SmartDiscovery(Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofMillis(800), Clock.systemUTC()),
-        Clock.systemUTC(), Duration.ofMillis(500), Duration.ofMillis(800));
+        new SmartDiscovery(Duration.ofMinutes(5), Duration.ofMillis(2_000), Duration.ofMillis(2_000), Clock.systemUTC()),
+        Clock.systemUTC(), Duration.ofMillis(2_000), Duration.ofMillis(2_000));
   }
 
   @AfterEach
@@ -220,7 +220,7 @@ class LaunchFlowTest {
     ehr.stubFor(post("/token").willReturn(aResponse().withStatus(500).withBody("oops")));
     assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("HTTP 500");
-    ehr.stubFor(post("/token").willReturn(aResponse().withFixedDelay(2_000).withBody("{}")));
+    ehr.stubFor(post("/token").willReturn(aResponse().withFixedDelay(5_000).withBody("{}")));
     assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("did not answer in time");
   }

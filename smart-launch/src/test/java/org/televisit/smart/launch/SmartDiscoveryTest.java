@@ -39,7 +39,9 @@ class SmartDiscoveryTest {
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
       @Override public Instant instant() { return now.get(); }
     };
-    discovery = new SmartDiscovery(Duration.ofMinutes(10), Duration.ofMillis(500), Duration.ofMillis(500), clock);
+    // timeouts well above a cold WireMock answer on a loaded two-core machine (at 500 ms a refusal test
+    // failed once there, its cause not kept), well below the delayed answer of the timeout case
+    discovery = new SmartDiscovery(Duration.ofMinutes(10), Duration.ofMillis(2_000), Duration.ofMillis(2_000), clock);
   }
 
   @AfterEach
@@ -81,7 +83,7 @@ class SmartDiscoveryTest {
     ehr.stubFor(get(PATH).willReturn(aResponse().withStatus(503)));
     assertThatThrownBy(() -> discovery.discover(iss)).isInstanceOf(SmartDiscovery.DiscoveryFailed.class)
         .hasMessageContaining("HTTP 503");
-    ehr.stubFor(get(PATH).willReturn(aResponse().withFixedDelay(2_000).withBody(document(""))));
+    ehr.stubFor(get(PATH).willReturn(aResponse().withFixedDelay(5_000).withBody(document(""))));
     assertThatThrownBy(() -> discovery.discover(iss)).isInstanceOf(SmartDiscovery.DiscoveryFailed.class)
         .hasMessageContaining("could not be fetched");
     ehr.stubFor(get(PATH).willReturn(aResponse().withBody("<html>login</html>")));

@@ -31,6 +31,12 @@ public class FhirEndpointConfig {
    */
   public interface FhirServerInterceptor {}
 
+  /**
+   * A resource type another module serves from its own tables instead of HAPI's JPA store (the audit
+   * trail serves AuditEvent). The endpoint registers it in place of the JPA provider of that type.
+   */
+  public interface ModuleResourceProvider extends IResourceProvider {}
+
   /** Storage rules go to HAPI's global interceptor service so they also guard writes made in-process. */
   @Bean
   public org.televisit.fhir.rules.RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(IInterceptorService interceptors) {
@@ -72,18 +78,25 @@ public class FhirEndpointConfig {
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
       ObjectProvider<FhirServerInterceptor> moduleInterceptors,
+      ObjectProvider<ModuleResourceProvider> moduleProviders,
       ObjectProvider<org.televisit.fhir.scheduling.SchedulingOperations> schedulingOperations) {
     RestfulServer server = new RestfulServer(fhirContext);
     server.setServerName("Televisit FHIR");
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     server.setDefaultPrettyPrint(false);
+    java.util.List<ModuleResourceProvider> ownProviders = moduleProviders.orderedStream().toList();
+    java.util.Set<String> ownTypes = new java.util.HashSet<>();
+    ownProviders.forEach(p -> ownTypes.add(fhirContext.getResourceType(p.getResourceType())));
     // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are served.
     for (Object provider : resourceProviders.createProviders()) {
-      if (provider instanceof IResourceProvider typed
-          && ServedResourceTypes.ALL.contains(fhirContext.getResourceType(typed.getResourceType()))) {
-        server.registerProvider(provider);
+      if (provider instanceof IResourceProvider typed) {
+        String type = fhirContext.getResourceType(typed.getResourceType());
+        if (ServedResourceTypes.ALL.contains(type) && !ownTypes.contains(type)) {
+          server.registerProvider(provider);
+        }
       }
     }
+    ownProviders.forEach(server::registerProvider);
     server.registerProvider(systemProvider);
     schedulingOperations.ifAvailable(server::registerProvider);
     pagingProvider.setDefaultPageSize(properties.defaultPageSize());
@@ -96,6 +109,9 @@ public class FhirEndpointConfig {
     server.setServerConformanceProvider(capabilities);
 
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
+    if (!ownTypes.isEmpty()) {
+      server.registerInterceptor(new org.televisit.fhir.rules.ServedOnTheirOwn(ownTypes));
+    }
     if (!properties.deleteEnabled()) {
       server.registerInterceptor(new org.televisit.fhir.rules.RecordsAreKept());
     }

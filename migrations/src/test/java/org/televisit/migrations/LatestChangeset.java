@@ -7,9 +7,11 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 011 added outbox.given_up_at; its rollback drops the column and keeps 010's audit_queue. */
+  /** 012 added the audit trail's tables; its rollback drops them and keeps 011's outbox.given_up_at. */
   static boolean undone(Connection connection) throws SQLException {
-    return !columnExists(connection, "outbox", "given_up_at") && tableExists(connection, "audit_queue");
+    return !tableExists(connection, "audit_event") && !tableExists(connection, "audit_event_index")
+        && !tableExists(connection, "upgrade_step")
+        && columnExists(connection, "outbox", "given_up_at");
   }
 
   private static boolean columnExists(Connection connection, String table, String column) throws SQLException {

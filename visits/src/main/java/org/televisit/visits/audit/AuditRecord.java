@@ -9,8 +9,9 @@ import org.hl7.fhir.r4.model.Reference;
 
 /**
  * What one of Televisit's audit events says (IHE BALP style): the few fields Televisit fills in, from
- * which {@link #toAuditEvent()} builds the FHIR AuditEvent. Queued events are stored in this form
- * (a small JSON object, cheap to write on a request's path); the writer builds the AuditEvent.
+ * which {@link #toAuditEvent()} builds the FHIR AuditEvent. The audit trail stores Televisit's events
+ * in this form (a small JSON object, cheap to write on a request's path) and builds the AuditEvent
+ * when one is read.
  * Ids and references only, never a token, a secret or PHI beyond the references.
  *
  * @param type        the event type

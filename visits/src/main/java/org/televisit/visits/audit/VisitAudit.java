@@ -10,8 +10,8 @@ import org.televisit.smart.server.VerifiedToken;
  * AuditEvents of the visit's business actions (IHE BALP style): booking, hold, cancel, reschedule,
  * join links issued and checked, notifications sent, the visit's steps. A change is recorded in its own
  * transaction (it commits or rolls back with the change); a check that changed nothing is recorded on
- * its own. Both go through the durable {@link AuditTrail}, which writes the AuditEvents to the FHIR
- * store. Never a secret, never PHI beyond the references.
+ * its own, before the caller answers. Both go to the {@link AuditTrail}, served as /fhir/AuditEvent.
+ * Never a secret, never PHI beyond the references.
  */
 @Component
 public class VisitAudit {
@@ -25,8 +25,8 @@ public class VisitAudit {
   }
 
   /**
-   * Records an action that changed nothing (a join link opened, a check passed) through the audit
-   * trail: a busy waiting room must not wait for one FHIR write per page view.
+   * Records an action that changed nothing (a join link opened, a check passed), committed on its
+   * own so it outlives whatever the caller does next.
    */
   public void recordLater(String action, boolean success, String appointment, String patient, String detail) {
     trail.later(build(List.of(action), success, appointment, patient, null, detail));

@@ -32,8 +32,8 @@ import org.televisit.visits.video.VideoBackend;
  * The visit itself, in Televisit's FHIR store: start (find-or-create the VR Encounter in progress, the
  * room, the clinician admitted), the patient's arrival in the waiting room, the admission of a
  * participant, and the end (Encounter finished, Appointment fulfilled, every Janus token revoked, the
- * room closed). Every FHIR write carries a Provenance naming who did it and an audit record (an
- * AuditEvent soon after), in the same transaction. Room names carry no PHI: a visit's room key is a hash of its Appointment id.
+ * room closed). Every FHIR write carries a Provenance naming who did it and an AuditEvent, in the
+ * same transaction. Room names carry no PHI: a visit's room key is a hash of its Appointment id.
  */
 @Component
 public class VisitWorkflow {

@@ -15,7 +15,7 @@ echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server and driver share the machine; 
 start
 register_backend
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "Televisit (rules, link, outbox, audit)"
-audit_backlog
+audit_events
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 run SchedulingBench link-paths "$BASE" "$WORK/data" "$WORK/links"
 LINKS="$WORK/links" wrk -t2 -c8 -d5s -s "$ROOT/bench/join-links.lua" "$BASE" >/dev/null # warm-up
@@ -25,7 +25,7 @@ for connections in 8 16; do
   LINKS="$WORK/links" wrk -t2 -c$connections -d"${2:-10}s" --latency -s "$ROOT/bench/join-links.lua" "$BASE" \
     | grep -E "Latency|50%|90%|99%|requests in|Requests/sec|Non-2xx"
 done
-audit_backlog
+audit_events
 stop
 start --televisit.rules.enabled=false
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "plain FHIR create, Televisit's rules off"

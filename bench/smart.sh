@@ -20,11 +20,10 @@ for alg in RS384 ES384; do
   run SmartBench token-bodies "$BASE" "$WORK" 4000 $alg "$WORK/warm-up-bodies"
   run SmartBench token-bodies "$BASE" "$WORK" "${2:-12000}" $alg "$WORK/bodies"
   THREADS=2 BODIES="$WORK/warm-up-bodies" wrk -t2 -c8 -d5s -s "$ROOT/bench/tokens.lua" "$BASE" >/dev/null
-  audit_backlog >/dev/null
   echo "token endpoint, private_key_jwt $alg, wrk, 2 threads, 8 connections, 10 s"
   THREADS=2 BODIES="$WORK/bodies" wrk -t2 -c8 -d"${3:-10}s" --latency -s "$ROOT/bench/tokens.lua" "$BASE" \
     | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
-  audit_backlog
+  audit_events
 done
 run SmartBench read "$BASE" 3000 "$WORK"
 stop

@@ -10,7 +10,7 @@ final class LatestChangeset {
   /** 012 added the audit trail's tables; its rollback drops them and keeps 011's outbox.given_up_at. */
   static boolean undone(Connection connection) throws SQLException {
     return !tableExists(connection, "audit_event") && !tableExists(connection, "audit_event_index")
-        && !tableExists(connection, "upgrade_step")
+        && !tableExists(connection, "upgrade_step") && !tableExists(connection, "audit_event_moved")
         && columnExists(connection, "outbox", "given_up_at");
   }
 

@@ -13,8 +13,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * What the audit trail's searches filter on, taken from one AuditEvent: the single-valued fields
  * (recorded, type, action, outcome) become columns of {@code audit_event}, the repeating ones
- * (subtype, agent, entity, and patient: an agent or entity that is a Patient, as R4's search
- * parameter defines it) rows of {@code audit_event_index}.
+ * (subtype, agent, entity) rows of {@code audit_event_index}. R4's patient parameter (an agent or
+ * entity that is a Patient) is answered from the agent and entity rows.
  */
 record AuditEventEntries(Instant recorded, String typeSystem, String typeCode, String action, String outcome, List<Entry> index) {
 
@@ -49,11 +49,7 @@ record AuditEventEntries(Instant recorded, String typeSystem, String typeCode, S
     if (!who.hasReference()) {
       return;
     }
-    String reference = normalized(who.getReference());
-    index.add(new Entry(param, null, reference));
-    if (reference.startsWith("Patient/")) {
-      index.add(new Entry("patient", null, reference));
-    }
+    index.add(new Entry(param, null, normalized(who.getReference())));
   }
 
   /** Type/id for any form of a resource reference (relative, absolute, versioned); anything else as it is. */

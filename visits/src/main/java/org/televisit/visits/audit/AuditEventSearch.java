@@ -56,7 +56,7 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
         List<String> or = new ArrayList<>();
         List<Object> orArgs = new ArrayList<>();
         for (TokenParam t : any.getValuesAsQueryTokens()) {
-          or.add(token(t, "i.system", "i.value", orArgs));
+          or.add(token(t, "i.value_system", "i.value_code", orArgs));
         }
         conditions.add(indexed("subtype", or, orArgs, args));
       }
@@ -151,10 +151,10 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
         }
         String resourceType = r.getResourceType() != null ? r.getResourceType() : "patient".equals(param) ? "Patient" : null;
         if (resourceType == null) {
-          or.add("i.value LIKE ?"); // an id without a type matches that id of any type
+          or.add("i.value_code LIKE ?"); // an id without a type matches that id of any type
           orArgs.add("%/" + idPart);
         } else {
-          or.add("i.value = ?");
+          or.add("i.value_code = ?");
           orArgs.add(resourceType + "/" + idPart);
         }
       }
@@ -164,9 +164,15 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
 
   /** One AND-group over the index rows of one parameter: some row of the event matches any of {@code or}. */
   private static String indexed(String param, List<String> or, List<Object> orArgs, List<Object> args) {
-    args.add(param);
+    String params;
+    if ("patient".equals(param)) {
+      params = "i.param IN ('agent', 'entity')"; // a Patient among the agents or entities, as R4 defines it
+    } else {
+      params = "i.param = ?";
+      args.add(param);
+    }
     args.addAll(orArgs);
-    return "EXISTS (SELECT 1 FROM televisit.audit_event_index i WHERE i.event_id = e.id AND i.param = ? AND ("
+    return "EXISTS (SELECT 1 FROM televisit.audit_event_index i WHERE i.event_id = e.id AND " + params + " AND ("
         + String.join(" OR ", or) + "))";
   }
 }

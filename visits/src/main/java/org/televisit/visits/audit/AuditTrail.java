@@ -3,6 +3,8 @@ package org.televisit.visits.audit;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,13 +36,16 @@ public class AuditTrail {
 
   private static final FhirContext R4 = FhirContext.forR4Cached();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectWriter RECORD_WRITER = JSON.writerFor(AuditRecord.class);
+  private static final ObjectReader RECORD_READER = JSON.readerFor(AuditRecord.class);
   private static final String INSERT_EVENT = "INSERT INTO televisit.audit_event"
-      + " (recorded, type_system, type_code, action, outcome, event, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?)";
+      + " (recorded, type_system, type_code, action, outcome, event) VALUES (?, ?, ?, ?, ?, ?)";
   private static final String INSERT_ENTRY =
-      "INSERT INTO televisit.audit_event_index (event_id, param, system, value) VALUES (?, ?, ?, ?)";
+      "INSERT INTO televisit.audit_event_index (event_id, param, value_system, value_code) VALUES (?, ?, ?, ?)";
 
   private final DataSource dataSource;
   private final JdbcTemplate jdbc;
+  private volatile Boolean postgres;
 
   AuditTrail(DataSource dataSource, JdbcTemplate jdbc) {
     this.dataSource = dataSource;
@@ -49,7 +54,7 @@ public class AuditTrail {
 
   /** Records an event that changed nothing (so has no transaction to join): durable when this returns. */
   public void later(AuditRecord record) {
-    onItsOwn(AuditEventEntries.of(record.toAuditEvent()), json(record), null);
+    onItsOwn(AuditEventEntries.of(record.toAuditEvent()), json(record), null, false);
   }
 
   /**
@@ -60,14 +65,14 @@ public class AuditTrail {
     AuditEventEntries entries = AuditEventEntries.of(record.toAuditEvent());
     String json = json(record);
     jdbc.execute((Connection c) -> {
-      if (!c.getAutoCommit()) {
-        insert(c, entries, json, null);
+      if (!c.getAutoCommit() || isPostgres(c)) {
+        insert(c, entries, json); // on PostgreSQL one statement, atomic by itself
         return null;
       }
       // no transaction to join: the event and its search entries still commit together
       c.setAutoCommit(false);
       try {
-        insert(c, entries, json, null);
+        insert(c, entries, json);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -84,7 +89,7 @@ public class AuditTrail {
     AuditEvent stored = event.copy();
     stored.setIdElement(null);
     stored.setMeta(null);
-    return onItsOwn(AuditEventEntries.of(stored), R4.newJsonParser().encodeResourceToString(stored), null);
+    return onItsOwn(AuditEventEntries.of(stored), R4.newJsonParser().encodeResourceToString(stored), null, true);
   }
 
   /**
@@ -92,19 +97,32 @@ public class AuditTrail {
    * names it, so a copy interrupted and run again adds nothing twice. Returns false if it was there.
    */
   boolean moveIn(AuditEvent event, String json, String from) {
-    Integer there = jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_event WHERE moved_from = ?", Integer.class, from);
+    Integer there = jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_event_moved WHERE source = ?", Integer.class, from);
     if (there != null && there > 0) {
       return false;
     }
-    onItsOwn(AuditEventEntries.of(event), json, from);
+    onItsOwn(AuditEventEntries.of(event), json, from, true);
     return true;
   }
 
-  private long onItsOwn(AuditEventEntries entries, String json, String from) {
+  /** Commits an event on a connection of its own; returns its id when asked to (else 0). */
+  private long onItsOwn(AuditEventEntries entries, String json, String from, boolean needId) {
     try (Connection c = dataSource.getConnection()) {
+      if (!needId && isPostgres(c)) {
+        c.setAutoCommit(true);
+        insert(c, entries, json);
+        return 0;
+      }
       c.setAutoCommit(false);
       try {
-        long id = insert(c, entries, json, from);
+        long id = insertReturningId(c, entries, json);
+        if (from != null) {
+          try (PreparedStatement st = c.prepareStatement("INSERT INTO televisit.audit_event_moved (source, event_id) VALUES (?, ?)")) {
+            st.setString(1, from);
+            st.setLong(2, id);
+            st.executeUpdate();
+          }
+        }
         c.commit();
         return id;
       } catch (SQLException | RuntimeException e) {
@@ -118,16 +136,51 @@ public class AuditTrail {
     }
   }
 
-  private static long insert(Connection c, AuditEventEntries entries, String json, String from) throws SQLException {
+  private boolean isPostgres(Connection c) throws SQLException {
+    if (postgres == null) {
+      postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+    }
+    return postgres;
+  }
+
+  /** Inserts an event whose id nobody needs: on PostgreSQL the event and its search entries in one statement. */
+  private void insert(Connection c, AuditEventEntries entries, String json) throws SQLException {
+    if (!isPostgres(c) || entries.index().isEmpty()) {
+      insertReturningId(c, entries, json);
+      return;
+    }
+    StringBuilder sql = new StringBuilder("WITH e AS (").append(INSERT_EVENT).append(" RETURNING id)"
+        + " INSERT INTO televisit.audit_event_index (event_id, param, value_system, value_code)"
+        + " SELECT e.id, v.param, v.value_system, v.value_code FROM e, (VALUES ");
+    for (int i = 0; i < entries.index().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar))");
+    }
+    sql.append(") AS v (param, value_system, value_code)");
+    try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+      int n = eventParameters(st, entries, json);
+      for (AuditEventEntries.Entry e : entries.index()) {
+        st.setString(++n, e.param());
+        st.setString(++n, e.system());
+        st.setString(++n, e.value());
+      }
+      st.executeUpdate();
+    }
+  }
+
+  private static int eventParameters(PreparedStatement st, AuditEventEntries entries, String json) throws SQLException {
+    st.setTimestamp(1, Timestamp.from(entries.recorded()));
+    st.setString(2, entries.typeSystem());
+    st.setString(3, entries.typeCode());
+    st.setString(4, entries.action());
+    st.setString(5, entries.outcome());
+    st.setString(6, json);
+    return 6;
+  }
+
+  private static long insertReturningId(Connection c, AuditEventEntries entries, String json) throws SQLException {
     long id;
     try (PreparedStatement st = c.prepareStatement(INSERT_EVENT, new String[] {"id"})) {
-      st.setTimestamp(1, Timestamp.from(entries.recorded()));
-      st.setString(2, entries.typeSystem());
-      st.setString(3, entries.typeCode());
-      st.setString(4, entries.action());
-      st.setString(5, entries.outcome());
-      st.setString(6, json);
-      st.setString(7, from);
+      eventParameters(st, entries, json);
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();
@@ -151,7 +204,7 @@ public class AuditTrail {
 
   private static String json(AuditRecord record) {
     try {
-      return JSON.writeValueAsString(record);
+      return RECORD_WRITER.writeValueAsString(record);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit record could not be written as JSON", e);
     }
@@ -192,7 +245,7 @@ public class AuditTrail {
       return R4.newJsonParser().parseResource(AuditEvent.class, json);
     }
     try {
-      return JSON.readValue(json, AuditRecord.class).toAuditEvent();
+      return RECORD_READER.<AuditRecord>readValue(json).toAuditEvent();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit trail row is not an audit record: " + e.getOriginalMessage(), e);
     }

@@ -21,8 +21,9 @@ import org.springframework.stereotype.Component;
  * Brings an earlier version's audit trail into {@code televisit.audit_event}, once, in the background
  * after start-up: the AuditEvents it wrote to HAPI's JPA store (which /fhir no longer serves for that
  * type) and the records still waiting in its queue table ({@code televisit.audit_queue}). Each copy is
- * named after its source, so an upgrade interrupted half-way is simply run again; the JPA copy is marked
- * done in {@code televisit.upgrade_step}, the queue empties as it goes.
+ * named after its source in {@code televisit.audit_event_moved}, so an upgrade interrupted half-way is
+ * simply run again; the JPA copy is marked done in {@code televisit.upgrade_step}, the queue empties
+ * as it goes.
  */
 @Component
 class AuditTrailUpgrade {

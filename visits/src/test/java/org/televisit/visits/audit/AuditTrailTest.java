@@ -179,7 +179,7 @@ class AuditTrailTest extends FhirTestSupport {
 
     assertThat(eventsAbout(patient)).containsExactlyInAnyOrder("queued as a record", "queued as an AuditEvent", "in the FHIR store");
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class)).isZero();
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_event WHERE moved_from = ?", Integer.class,
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_event_moved WHERE source = ?", Integer.class,
         stored.toUnqualifiedVersionless().getValue())).isEqualTo(1);
   }
 

@@ -35,7 +35,10 @@ public class FhirEndpointConfig {
    * A resource type another module serves from its own tables instead of HAPI's JPA store (the audit
    * trail serves AuditEvent). The endpoint registers it in place of the JPA provider of that type.
    */
-  public interface ModuleResourceProvider extends IResourceProvider {}
+  public interface ModuleResourceProvider extends IResourceProvider {
+    /** The search parameters it answers: the CapabilityStatement lists these, not the JPA store's. */
+    java.util.Set<String> searchParameters();
+  }
 
   /** Storage rules go to HAPI's global interceptor service so they also guard writes made in-process. */
   @Bean
@@ -85,13 +88,13 @@ public class FhirEndpointConfig {
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     server.setDefaultPrettyPrint(false);
     java.util.List<ModuleResourceProvider> ownProviders = moduleProviders.orderedStream().toList();
-    java.util.Set<String> ownTypes = new java.util.HashSet<>();
-    ownProviders.forEach(p -> ownTypes.add(fhirContext.getResourceType(p.getResourceType())));
+    java.util.Map<String, java.util.Set<String>> ownTypes = new java.util.HashMap<>();
+    ownProviders.forEach(p -> ownTypes.put(fhirContext.getResourceType(p.getResourceType()), p.searchParameters()));
     // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are served.
     for (Object provider : resourceProviders.createProviders()) {
       if (provider instanceof IResourceProvider typed) {
         String type = fhirContext.getResourceType(typed.getResourceType());
-        if (ServedResourceTypes.ALL.contains(type) && !ownTypes.contains(type)) {
+        if (ServedResourceTypes.ALL.contains(type) && !ownTypes.containsKey(type)) {
           server.registerProvider(provider);
         }
       }

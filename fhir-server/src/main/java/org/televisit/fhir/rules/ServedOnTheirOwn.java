@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.Bundle;
@@ -19,15 +20,19 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  * Types a module serves from its own tables (AuditEvent) are not in HAPI's JPA store, so a transaction
  * or batch, which HAPI runs against that store, must not touch them: such a bundle is refused whole
  * (400) instead of writing to a store nobody reads. The CapabilityStatement describes them as their
- * providers serve them: read, search and create; an update or delete is refused with 405.
+ * providers serve them: read, search (with their own parameters) and create; an update or delete is
+ * refused with 405.
  */
 @Interceptor
 public class ServedOnTheirOwn {
 
+  private final Map<String, Set<String>> searchParameters;
   private final Set<String> types;
 
-  public ServedOnTheirOwn(Set<String> types) {
-    this.types = Set.copyOf(types);
+  /** The types served on their own, each with the search parameters its provider answers. */
+  public ServedOnTheirOwn(Map<String, Set<String>> searchParameters) {
+    this.searchParameters = Map.copyOf(searchParameters);
+    this.types = this.searchParameters.keySet();
   }
 
   @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 0)
@@ -73,6 +78,7 @@ public class ServedOnTheirOwn {
           resource.setReadHistory(false).setUpdateCreate(false).setConditionalCreate(false)
               .setConditionalUpdate(false).setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED).getSearchRevInclude().clear();
           resource.getSearchInclude().clear();
+          resource.getSearchParam().removeIf(p -> !searchParameters.get(resource.getType()).contains(p.getName()));
         }));
   }
 }

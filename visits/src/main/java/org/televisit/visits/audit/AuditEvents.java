@@ -21,6 +21,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -49,6 +50,12 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
   @Override
   public Class<AuditEvent> getResourceType() {
     return AuditEvent.class;
+  }
+
+  @Override
+  public Set<String> searchParameters() {
+    return Set.of("_id", AuditEvent.SP_DATE, AuditEvent.SP_TYPE, AuditEvent.SP_SUBTYPE, AuditEvent.SP_ACTION,
+        AuditEvent.SP_OUTCOME, AuditEvent.SP_AGENT, AuditEvent.SP_ENTITY, AuditEvent.SP_PATIENT);
   }
 
   @Read

@@ -156,7 +156,7 @@ class AuditTrailTest extends FhirTestSupport {
         .filter(r -> r.getType().equals("AuditEvent")).findFirst().orElseThrow();
     assertThat(audit.getInteraction()).map(i -> i.getCode().toCode()).containsExactlyInAnyOrder("read", "search-type", "create");
     assertThat(audit.getSearchParam()).map(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
-        .contains("date", "subtype", "patient", "entity", "agent", "outcome");
+        .containsExactlyInAnyOrder("_id", "date", "type", "subtype", "action", "outcome", "agent", "entity", "patient");
   }
 
   /** What an earlier version left: records in the old queue (both of its forms) and AuditEvents in HAPI's store. */

@@ -67,18 +67,11 @@ public class AuditTrail {
     jdbc.execute((Connection c) -> {
       if (!c.getAutoCommit() || isPostgres(c)) {
         insert(c, entries, json); // on PostgreSQL one statement, atomic by itself
-        return null;
-      }
-      // no transaction to join: the event and its search entries still commit together
-      c.setAutoCommit(false);
-      try {
-        insert(c, entries, json);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      } else {
+        committed(c, () -> { // no transaction to join: the event and its entries still commit together
+          insert(c, entries, json);
+          return null;
+        });
       }
       return null;
     });
@@ -113,8 +106,7 @@ public class AuditTrail {
         insert(c, entries, json);
         return 0;
       }
-      c.setAutoCommit(false);
-      try {
+      return committed(c, () -> {
         long id = insertReturningId(c, entries, json);
         if (from != null) {
           try (PreparedStatement st = c.prepareStatement("INSERT INTO televisit.audit_event_moved (source, event_id) VALUES (?, ?)")) {
@@ -123,16 +115,29 @@ public class AuditTrail {
             st.executeUpdate();
           }
         }
-        c.commit();
         return id;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      });
     } catch (SQLException e) {
       throw new IllegalStateException("the audit trail could not record an event: " + e.getMessage(), e);
+    }
+  }
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs work on an auto-commit connection as one transaction. */
+  private static <T> T committed(Connection c, SqlWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run();
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 

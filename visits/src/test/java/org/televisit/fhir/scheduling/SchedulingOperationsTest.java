@@ -101,6 +101,9 @@ class SchedulingOperationsTest extends FhirTestSupport {
     booked.setStatus(Appointment.AppointmentStatus.CANCELLED);
     fhir().update().resource(booked).execute();
     assertThat(slotStatus(0)).as("cancelling frees the slot").isEqualTo(Slot.SlotStatus.FREE);
+    // each step of the scheduler's leaves its AuditEvent about the Appointment
+    assertThat(auditSubtypesAbout("Appointment/" + booked.getIdElement().getIdPart()))
+        .contains("hold", "book", "link-issued", "cancel");
   }
 
   @Test

@@ -35,7 +35,7 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
           or.add("e.id = ?");
           args.add(eventId(t.getValue()));
         }
-        conditions.add(or.size() == 1 ? or.get(0) : "(" + String.join(" OR ", or) + ")");
+        conditions.add(anyOf(or));
       }
     }
     if (date != null) {
@@ -107,7 +107,7 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
               systemColumn, codeColumn, args));
         }
       }
-      conditions.add(or.size() == 1 ? or.get(0) : "(" + String.join(" OR ", or) + ")");
+      conditions.add(anyOf(or));
     }
   }
 
@@ -162,6 +162,10 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
     }
   }
 
+  private static String anyOf(List<String> or) {
+    return or.size() == 1 ? or.get(0) : "(" + String.join(" OR ", or) + ")";
+  }
+
   /** One AND-group over the index rows of one parameter: some row of the event matches any of {@code or}. */
   private static String indexed(String param, List<String> or, List<Object> orArgs, List<Object> args) {
     String params;
@@ -172,7 +176,7 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
       args.add(param);
     }
     args.addAll(orArgs);
-    return "EXISTS (SELECT 1 FROM televisit.audit_event_index i WHERE i.event_id = e.id AND " + params + " AND ("
-        + String.join(" OR ", or) + "))";
+    return "EXISTS (SELECT 1 FROM televisit.audit_event_index i WHERE i.event_id = e.id AND " + params + " AND "
+        + anyOf(or) + ")";
   }
 }

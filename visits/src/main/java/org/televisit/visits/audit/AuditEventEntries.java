@@ -13,7 +13,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * What the audit trail's searches filter on, taken from one AuditEvent: the single-valued fields
  * (recorded, type, action, outcome) become columns of {@code audit_event}, the repeating ones
- * (subtype, agent, entity) rows of {@code audit_event_index}. R4's patient parameter (an agent or
+ * (subtype, agent, entity; agent-id and entity-id for identifiers, such as the SMART client that
+ * asked) rows of {@code audit_event_index}. R4's patient parameter (an agent or
  * entity that is a Patient) is answered from the agent and entity rows.
  */
 record AuditEventEntries(Instant recorded, String typeSystem, String typeCode, String action, String outcome, List<Entry> index) {
@@ -45,11 +46,14 @@ record AuditEventEntries(Instant recorded, String typeSystem, String typeCode, S
         List.copyOf(new ArrayList<>(index)));
   }
 
+  /** A reference as Type/id under {@code param}; an identifier (a SMART client's id) under {@code param-id}. */
   private static void references(String param, Reference who, Set<Entry> index) {
-    if (!who.hasReference()) {
-      return;
+    if (who.hasReference()) {
+      index.add(new Entry(param, null, normalized(who.getReference())));
     }
-    index.add(new Entry(param, null, normalized(who.getReference())));
+    if (who.hasIdentifier() && who.getIdentifier().hasValue()) {
+      index.add(new Entry(param + "-id", who.getIdentifier().getSystem(), who.getIdentifier().getValue()));
+    }
   }
 
   /** Type/id for any form of a resource reference (relative, absolute, versioned); anything else as it is. */

@@ -17,14 +17,17 @@ import java.util.regex.Pattern;
 
 /**
  * An AuditEvent search as SQL over the audit trail's tables: each parameter given is one condition
- * (repeated parameters AND, comma-separated values OR), as FHIR's search rules say. What the trail
- * cannot answer exactly (modifiers, chains) is refused with a 400 rather than answered loosely.
+ * (repeated parameters AND, comma-separated values OR), as FHIR's search rules say. agent and entity
+ * also take the :identifier modifier (agent:identifier=urn:televisit:smart:client|my-app: what an app
+ * did). What the trail cannot answer exactly (other modifiers, chains) is refused with a 400 rather
+ * than answered loosely.
  */
 record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListParam type, TokenAndListParam subtype,
     TokenAndListParam action, TokenAndListParam outcome, ReferenceAndListParam agent, ReferenceAndListParam entity,
     ReferenceAndListParam patient, SortSpec sort) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final String IDENTIFIER = "identifier";
 
   String where(List<Object> args) {
     List<String> conditions = new ArrayList<>();
@@ -141,6 +144,19 @@ record AuditEventSearch(TokenAndListParam id, DateRangeParam date, TokenAndListP
     for (ReferenceOrListParam any : and.getValuesAsQueryTokens()) {
       List<String> or = new ArrayList<>();
       List<Object> orArgs = new ArrayList<>();
+      if (!any.getValuesAsQueryTokens().isEmpty() && IDENTIFIER.equals(any.getValuesAsQueryTokens().get(0).getResourceType())) {
+        if ("patient".equals(param)) {
+          throw new InvalidRequestException("patient:identifier is not supported: search by patient=Patient/id");
+        }
+        for (ReferenceParam r : any.getValuesAsQueryTokens()) {
+          // HAPI reads agent:identifier=system|value as a reference of type "identifier"
+          TokenParam t = new TokenParam();
+          t.setValueAsQueryToken(null, param, null, r.getValue());
+          or.add(token(t, "i.value_system", "i.value_code", orArgs));
+        }
+        conditions.add(indexed(param + "-id", or, orArgs, args));
+        continue;
+      }
       for (ReferenceParam r : any.getValuesAsQueryTokens()) {
         if (r.getChain() != null) {
           throw new InvalidRequestException("AuditEvent searches take no chained parameters (" + param + "." + r.getChain() + ")");

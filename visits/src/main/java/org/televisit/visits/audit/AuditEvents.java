@@ -31,8 +31,8 @@ import org.televisit.fhir.FhirServerProperties;
 
 /**
  * /fhir/AuditEvent, served from Televisit's audit trail instead of HAPI's JPA store: read, search
- * (date, type, subtype, action, outcome, agent, entity, patient, _id; _sort by date or _id; _count and
- * _offset pages) and create, so apps can record their own events (IHE BALP). There is no update and
+ * (date, type, subtype, action, outcome, agent, entity, patient, _id, agent:identifier for an app's
+ * client id; _sort by date or _id; _count and _offset pages) and create, so apps can record their own events (IHE BALP). There is no update and
  * no delete: the trail is append-only. Scopes and the patient compartment are checked by the same
  * interceptors as every other type.
  */

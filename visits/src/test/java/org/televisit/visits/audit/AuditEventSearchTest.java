@@ -32,6 +32,7 @@ class AuditEventSearchTest {
     assertThat(entries.index()).containsExactly(
         new AuditEventEntries.Entry("subtype", AuditRecord.SUBTYPES, "book"),
         new AuditEventEntries.Entry("subtype", AuditRecord.SUBTYPES, "link-issued"),
+        new AuditEventEntries.Entry("agent-id", AuditRecord.CLIENTS, "scheduler"),
         new AuditEventEntries.Entry("agent", null, "Practitioner/7"),
         new AuditEventEntries.Entry("entity", null, "Appointment/5"),
         new AuditEventEntries.Entry("entity", null, "Patient/9"));

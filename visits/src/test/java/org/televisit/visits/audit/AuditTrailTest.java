@@ -136,6 +136,20 @@ class AuditTrailTest extends FhirTestSupport {
     assertThat(details("patient=" + patient + "&agent=Practitioner/pr-1&subtype=urn:app|print")).containsExactly("the app printed a summary");
   }
 
+  /** What one app did: its client id is the requesting agent's identifier. */
+  @Test
+  void eventsAreFoundByTheAppThatAsked() throws Exception {
+    String client = "app-" + java.util.UUID.randomUUID();
+    String patient = createPatient().getValue();
+    trail.later(new AuditRecord(AuditRecord.Type.REST, List.of("book"), "C", true, "booked by the app", client, null, null,
+        "Televisit", null, patient, System.currentTimeMillis()));
+    trail.later(event("someone else's", patient));
+    assertThat(details("agent:identifier=" + AuditRecord.CLIENTS + "|" + client)).containsExactly("booked by the app");
+    assertThat(details("agent:identifier=" + client)).containsExactly("booked by the app");
+    assertThat(details("agent:identifier=urn:other|" + client)).isEmpty();
+    assertThat(status("GET", "/fhir/AuditEvent?patient:identifier=urn:mrn%7C1", null)).isEqualTo(400);
+  }
+
   @Test
   void aPatientScopeSeesItsOwnPatientsEventsOnly() throws Exception {
     String mine = createPatient().getValue();

@@ -35,8 +35,11 @@ import java.util.regex.Pattern;
 /**
  * Load driver for the scheduling figures (bench/scheduling.sh):
  *   book  — POST /fhir/Appointment (booked, a practitioner and a patient with an e-mail address) with
- *           8 clients for N seconds, no two bookings overlapping; run against Televisit as it is and
+ *           8 clients for N seconds after 8 s of the same load (BOOK_WARMUP), no two bookings overlapping; run against Televisit as it is and
  *           against the same jar with its rules switched off
+ *   book-ab — the same load against two servers on one database (Televisit, and the same jar with
+ *           its rules off), alternating in short rounds (A B B A A B ...) so that the machine's
+ *           drift falls on both alike; prints each side's rate and their ratio
  *   links — GET /join/{token} with 8 clients; the tokens are read back from the server's sealed outbox
  *           with its key (the bench owns the data folder)
  *   link-paths — writes those links' paths to a file, one per line, for wrk (bench/join-links.lua)
@@ -50,6 +53,7 @@ public class SchedulingBench {
     base = args[1];
     switch (args[0]) {
       case "book" -> book(token(Path.of(args[2])), Integer.parseInt(args[3]), args[4]);
+      case "book-ab" -> bookAb(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
       case "links" -> links(Path.of(args[2]), Integer.parseInt(args[3]));
       case "link-paths" -> Files.write(Path.of(args[3]), linksFromOutbox(Path.of(args[2])).stream().map(l -> URI.create(l).getPath()).toList());
       case "token" -> System.out.println(token(Path.of(args[2])));
@@ -90,11 +94,79 @@ public class SchedulingBench {
     }
     Instant origin = Instant.parse("2032-01-01T00:00:00Z").plusSeconds((long) (Math.random() * 1e8) * 60);
     AtomicInteger slot = new AtomicInteger();
-    for (int i = 0; i < 100; i++) book(token, practitioners.get(i % 8), patients.get(i % 8), origin, slot.getAndIncrement()); // warm-up
+    // Warm-up under the measured load (8 clients, BOOK_WARMUP seconds, default 8): 100 sequential
+    // bookings (under a second) left the JIT compiling the path during the measured seconds.
+    load(token, practitioners, patients, origin, slot, Integer.parseInt(System.getenv().getOrDefault("BOOK_WARMUP", "8")),
+        new ConcurrentLinkedQueue<>());
     ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+    long start = System.nanoTime();
+    load(token, practitioners, patients, origin, slot, seconds, times);
+    report("booking, 8 clients, " + label, times.stream().mapToLong(Long::longValue).toArray(),
+        times.size() / ((System.nanoTime() - start) / 1e9));
+  }
+
+  /** One server's side of an interleaved comparison: its token, its clinicians and patients, its counts. */
+  static final class Side {
+    final String server;
+    final String token;
+    final List<String> practitioners = new ArrayList<>();
+    final List<String> patients = new ArrayList<>();
+    final Instant origin = Instant.parse("2032-01-01T00:00:00Z").plusSeconds((long) (Math.random() * 1e8) * 60);
+    final AtomicInteger slot = new AtomicInteger();
+    final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+    long nanos;
+
+    Side(String serverBase, Path dir) throws Exception {
+      SchedulingBench.base = serverBase; // create() and token() talk to the static base
+      server = serverBase;
+      token = token(dir);
+      for (int i = 0; i < 8; i++) {
+        practitioners.add(create(token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench" + i + "\"}]}"));
+        patients.add(create(token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Load" + i + "\"}],"
+            + "\"telecom\":[{\"system\":\"email\",\"value\":\"load" + i + "@example.org\"}]}"));
+      }
+    }
+
+    void run(int seconds, boolean counted) throws Exception {
+      SchedulingBench.base = server;
+      long start = System.nanoTime();
+      ConcurrentLinkedQueue<Long> these = new ConcurrentLinkedQueue<>();
+      load(token, practitioners, patients, origin, slot, seconds, these);
+      System.out.printf("  %s %s: %d bookings in %.1f s%n", counted ? "round" : "warm-up", server, these.size(), (System.nanoTime() - start) / 1e9);
+      if (counted) {
+        nanos += System.nanoTime() - start;
+        times.addAll(these);
+      }
+    }
+  }
+
+  static void bookAb(String televisit, String plain, Path dir, int rounds, int seconds) throws Exception {
+    Side a = new Side(televisit, dir);
+    Side b = new Side(plain, dir);
+    // A fresh server books ~12/s in its first seconds (validator set-up, JIT): two warm-up turns each.
+    int warmup = Integer.parseInt(System.getenv().getOrDefault("BOOK_WARMUP", "10"));
+    for (int i = 0; i < 2; i++) {
+      a.run(warmup, false);
+      b.run(warmup, false);
+    }
+    for (int r = 0; r < rounds; r++) {
+      Side first = r % 2 == 0 ? a : b;
+      Side second = first == a ? b : a;
+      first.run(seconds, true);
+      second.run(seconds, true);
+    }
+    double rateA = a.times.size() / (a.nanos / 1e9);
+    double rateB = b.times.size() / (b.nanos / 1e9);
+    report("booking, 8 clients, Televisit (rules, link, outbox, audit)", a.times.stream().mapToLong(Long::longValue).toArray(), rateA);
+    report("booking, 8 clients, plain FHIR create, Televisit's rules off", b.times.stream().mapToLong(Long::longValue).toArray(), rateB);
+    System.out.printf("ratio %.2f (%d rounds of %d s each, alternating A B B A ...)%n", rateA / rateB, rounds, seconds);
+  }
+
+  /** 8 clients booking for the given seconds, each booking's time added to {@code times}. */
+  static void load(String token, List<String> practitioners, List<String> patients, Instant origin, AtomicInteger slot,
+      int seconds, ConcurrentLinkedQueue<Long> times) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
-    long start = System.nanoTime();
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       final int client = t;
@@ -109,8 +181,6 @@ public class SchedulingBench {
     }
     for (Future<?> f : fs) f.get();
     pool.shutdown();
-    report("booking, 8 clients, " + label, times.stream().mapToLong(Long::longValue).toArray(),
-        times.size() / ((System.nanoTime() - start) / 1e9));
   }
 
   /** Each booking its own 20 minutes: no conflicts, so every request does the full work. */

@@ -25,13 +25,15 @@ fresh_database() {
 [ -f "$WORK/televisit.jar" ] || cp "${TELEVISIT_JAR:-$ROOT/visits/target/televisit.jar}" "$WORK/televisit.jar"
 
 # Starts the jar with extra arguments; waits for ready and, with the sandbox on, for its clinic.
+# A second server beside the first: PORT, DATA_DIR and LOG of its own (the PID of the last one is $PID).
 start() {
+  local data="${DATA_DIR:-$WORK/data}" log="${LOG:-$WORK/log}"
   java $JAVA_OPTS -jar "$WORK/televisit.jar" --server.port=$PORT \
-    --televisit.data-dir="$WORK/data" --televisit.sandbox.enabled="${SANDBOX:-true}" "$@" >"$WORK/log" 2>&1 &
+    --televisit.data-dir="$data" --televisit.sandbox.enabled="${SANDBOX:-true}" "$@" >"$log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 240); do grep -q "Televisit ready in" "$WORK/log" && break; kill -0 $PID || { tail -30 "$WORK/log"; exit 1; }; sleep 0.25; done
+  for _ in $(seq 1 240); do grep -q "Televisit ready in" "$log" && break; kill -0 $PID || { tail -30 "$log"; exit 1; }; sleep 0.25; done
   if [ "${SANDBOX:-true}" = true ]; then
-    for _ in $(seq 1 240); do grep -q "Sandbox data set ready" "$WORK/log" && break; sleep 0.5; done
+    for _ in $(seq 1 240); do grep -q "Sandbox data set ready" "$log" && break; sleep 0.5; done
   fi
 }
 stop() { kill $PID; wait $PID 2>/dev/null || true; PID=; }

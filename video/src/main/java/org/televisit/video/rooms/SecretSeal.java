@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectDecrypter;
 import com.nimbusds.jose.crypto.DirectEncrypter;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.Base64;
 import javax.crypto.spec.SecretKeySpec;
@@ -31,6 +32,8 @@ public final class SecretSeal {
     try {
       SecretKeySpec spec = new SecretKeySpec(key, "AES");
       this.encrypter = new DirectEncrypter(spec);
+      // one shared generator for the IVs: without it Nimbus builds a new SecureRandom per seal
+      this.encrypter.getJCAContext().setSecureRandom(new SecureRandom());
       this.decrypter = new DirectDecrypter(spec);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("Unusable video secret key: " + e.getMessage(), e);

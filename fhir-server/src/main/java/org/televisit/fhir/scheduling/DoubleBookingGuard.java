@@ -58,6 +58,9 @@ public class DoubleBookingGuard {
     }
   }
 
+  private static final String OVERLAP = "SELECT 1 FROM televisit.booked_time WHERE actor = ? AND starts_at < ? AND ends_at > ?"
+      + " AND appointment <> ?";
+
   void reserve(Appointment appointment, boolean heldBefore) {
     String id = reference(appointment);
     if (heldBefore) {
@@ -71,14 +74,16 @@ public class DoubleBookingGuard {
     // sorted, so two bookings that share practitioners lock them in the same order (no deadlock)
     for (String actor : actors(appointment)) {
       lockCalendar(actor);
-      List<String> clash = jdbc.queryForList("SELECT appointment FROM televisit.booked_time WHERE actor = ?"
-          + " AND starts_at < ? AND ends_at > ? AND appointment <> ?", String.class, actor, end, start, id);
-      if (!clash.isEmpty()) {
-        throw new ResourceVersionConflictException("Double booking refused: " + actor + " already has " + clash.get(0)
-            + " at an overlapping time");
+      // Checked and booked in one statement, after the lock: under READ COMMITTED it sees every booking
+      // committed before the lock was granted (in the lock's statement, as a CTE, it would not).
+      int booked = jdbc.update("INSERT INTO televisit.booked_time (appointment, actor, starts_at, ends_at)"
+          + " SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone)"
+          + " WHERE NOT EXISTS (" + OVERLAP + ")", id, actor, start, end, actor, end, start, id);
+      if (booked == 0) {
+        List<String> clash = jdbc.queryForList(OVERLAP.replace("SELECT 1", "SELECT appointment"), String.class, actor, end, start, id);
+        throw new ResourceVersionConflictException("Double booking refused: " + actor + " already has "
+            + (clash.isEmpty() ? "a visit" : clash.get(0)) + " at an overlapping time");
       }
-      jdbc.update("INSERT INTO televisit.booked_time (appointment, actor, starts_at, ends_at) VALUES (?, ?, ?, ?)",
-          id, actor, start, end);
     }
     for (Reference slot : appointment.getSlot()) {
       String ref = slot.getReferenceElement().toUnqualifiedVersionless().getValue();

@@ -7,19 +7,20 @@ import java.sql.SQLException;
 /** What rolling back the latest changeset must leave behind; update it with every new changeset. */
 final class LatestChangeset {
 
-  /** 012 added the audit trail's tables; its rollback drops them and keeps 011's outbox.given_up_at. */
+  /** 013 replaced booked_time's (actor, starts_at) index by (actor, ends_at, starts_at); its rollback restores it. */
   static boolean undone(Connection connection) throws SQLException {
-    return !tableExists(connection, "audit_event") && !tableExists(connection, "audit_event_index")
-        && !tableExists(connection, "upgrade_step") && !tableExists(connection, "audit_event_moved")
-        && columnExists(connection, "outbox", "given_up_at");
+    return indexExists(connection, "booked_time", "ix_booked_time_actor") && !indexExists(connection, "booked_time", "ix_booked_time_actor_end")
+        && tableExists(connection, "audit_event");
   }
 
-  private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+  private static boolean indexExists(Connection connection, String table, String index) throws SQLException {
     for (String schema : new String[] {"televisit", "TELEVISIT"}) {
-      for (String[] names : new String[][] {{table, column}, {table.toUpperCase(), column.toUpperCase()}}) {
-        try (ResultSet rs = connection.getMetaData().getColumns(null, schema, names[0], names[1])) {
-          if (rs.next()) {
-            return true;
+      for (String name : new String[] {table, table.toUpperCase()}) {
+        try (ResultSet rs = connection.getMetaData().getIndexInfo(null, schema, name, false, false)) {
+          while (rs.next()) {
+            if (index.equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
+              return true;
+            }
           }
         }
       }

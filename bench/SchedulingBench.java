@@ -52,7 +52,7 @@ public class SchedulingBench {
   public static void main(String[] args) throws Exception {
     base = args[1];
     switch (args[0]) {
-      case "book" -> book(token(Path.of(args[2])), Integer.parseInt(args[3]), args[4]);
+      case "book" -> book(Path.of(args[2]), Integer.parseInt(args[3]), args[4]);
       case "book-ab" -> bookAb(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
       case "links" -> links(Path.of(args[2]), Integer.parseInt(args[3]));
       case "link-paths" -> Files.write(Path.of(args[3]), linksFromOutbox(Path.of(args[2])).stream().map(l -> URI.create(l).getPath()).toList());
@@ -83,26 +83,14 @@ public class SchedulingBench {
     return m.group(1);
   }
 
-  static void book(String token, int seconds, String label) throws Exception {
+  static void book(Path dir, int seconds, String label) throws Exception {
     // the token lives 300 s; the run stays well under that
-    List<String> practitioners = new ArrayList<>();
-    List<String> patients = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      practitioners.add(create(token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench" + i + "\"}]}"));
-      patients.add(create(token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Load" + i + "\"}],"
-          + "\"telecom\":[{\"system\":\"email\",\"value\":\"load" + i + "@example.org\"}]}"));
-    }
-    Instant origin = Instant.parse("2032-01-01T00:00:00Z").plusSeconds((long) (Math.random() * 1e8) * 60);
-    AtomicInteger slot = new AtomicInteger();
+    Side side = new Side(base, dir);
     // Warm-up under the measured load (8 clients, BOOK_WARMUP seconds, default 8): 100 sequential
     // bookings (under a second) left the JIT compiling the path during the measured seconds.
-    load(token, practitioners, patients, origin, slot, Integer.parseInt(System.getenv().getOrDefault("BOOK_WARMUP", "8")),
-        new ConcurrentLinkedQueue<>());
-    ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
-    long start = System.nanoTime();
-    load(token, practitioners, patients, origin, slot, seconds, times);
-    report("booking, 8 clients, " + label, times.stream().mapToLong(Long::longValue).toArray(),
-        times.size() / ((System.nanoTime() - start) / 1e9));
+    side.run(Integer.parseInt(System.getenv().getOrDefault("BOOK_WARMUP", "8")), false);
+    side.run(seconds, true);
+    report("booking, 8 clients, " + label, side.times.stream().mapToLong(Long::longValue).toArray(), side.rate());
   }
 
   /** One server's side of an interleaved comparison: its token, its clinicians and patients, its counts. */
@@ -131,12 +119,36 @@ public class SchedulingBench {
       SchedulingBench.base = server;
       long start = System.nanoTime();
       ConcurrentLinkedQueue<Long> these = new ConcurrentLinkedQueue<>();
-      load(token, practitioners, patients, origin, slot, seconds, these);
+      load(seconds, these);
       System.out.printf("  %s %s: %d bookings in %.1f s%n", counted ? "round" : "warm-up", server, these.size(), (System.nanoTime() - start) / 1e9);
       if (counted) {
         nanos += System.nanoTime() - start;
         times.addAll(these);
       }
+    }
+
+    double rate() {
+      return times.size() / (nanos / 1e9);
+    }
+
+    /** 8 clients booking for the given seconds, each booking's time added to {@code into}. */
+    private void load(int seconds, ConcurrentLinkedQueue<Long> into) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        final int client = t;
+        fs.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            book(token, practitioners.get(client), patients.get(client), origin, slot.getAndIncrement());
+            into.add(System.nanoTime() - t0);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) f.get();
+      pool.shutdown();
     }
   }
 
@@ -155,32 +167,9 @@ public class SchedulingBench {
       first.run(seconds, true);
       second.run(seconds, true);
     }
-    double rateA = a.times.size() / (a.nanos / 1e9);
-    double rateB = b.times.size() / (b.nanos / 1e9);
-    report("booking, 8 clients, Televisit (rules, link, outbox, audit)", a.times.stream().mapToLong(Long::longValue).toArray(), rateA);
-    report("booking, 8 clients, plain FHIR create, Televisit's rules off", b.times.stream().mapToLong(Long::longValue).toArray(), rateB);
-    System.out.printf("ratio %.2f (%d rounds of %d s each, alternating A B B A ...)%n", rateA / rateB, rounds, seconds);
-  }
-
-  /** 8 clients booking for the given seconds, each booking's time added to {@code times}. */
-  static void load(String token, List<String> practitioners, List<String> patients, Instant origin, AtomicInteger slot,
-      int seconds, ConcurrentLinkedQueue<Long> times) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    List<Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      final int client = t;
-      fs.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          long t0 = System.nanoTime();
-          book(token, practitioners.get(client), patients.get(client), origin, slot.getAndIncrement());
-          times.add(System.nanoTime() - t0);
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : fs) f.get();
-    pool.shutdown();
+    report("booking, 8 clients, Televisit (rules, link, outbox, audit)", a.times.stream().mapToLong(Long::longValue).toArray(), a.rate());
+    report("booking, 8 clients, plain FHIR create, Televisit's rules off", b.times.stream().mapToLong(Long::longValue).toArray(), b.rate());
+    System.out.printf("ratio %.2f (%d rounds of %d s each, alternating A B B A ...)%n", a.rate() / b.rate(), rounds, seconds);
   }
 
   /** Each booking its own 20 minutes: no conflicts, so every request does the full work. */

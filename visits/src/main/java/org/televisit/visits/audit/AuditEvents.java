@@ -121,7 +121,7 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
         .anyMatch(e -> tooLong(e.value(), AuditEventEntries.MAX_VALUE) || tooLong(e.system(), 200))) {
       throw new UnprocessableEntityException("An AuditEvent's codes and references are kept to 300 characters (systems 200).");
     }
-    long id = trail.posted(event);
+    long id = trail.posted(event, entries);
     MethodOutcome outcome = new MethodOutcome(new IdType("AuditEvent", String.valueOf(id), "1"), true);
     trail.read(id).ifPresent(outcome::setResource);
     return outcome;

@@ -77,12 +77,12 @@ public class AuditTrail {
     });
   }
 
-  /** Records an AuditEvent an app posted; returns its id. */
-  long posted(AuditEvent event) {
+  /** Records an AuditEvent an app posted, with the entries taken from it when it was checked; returns its id. */
+  long posted(AuditEvent event, AuditEventEntries entries) {
     AuditEvent stored = event.copy();
-    stored.setIdElement(null);
+    stored.setIdElement(null); // the trail gives it its id; id and meta are not among the entries
     stored.setMeta(null);
-    return onItsOwn(AuditEventEntries.of(stored), R4.newJsonParser().encodeResourceToString(stored), null, true);
+    return onItsOwn(entries, R4.newJsonParser().encodeResourceToString(stored), null, true);
   }
 
   /**

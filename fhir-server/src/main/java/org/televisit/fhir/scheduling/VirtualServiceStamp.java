@@ -8,13 +8,13 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PositiveIntType;
-import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UrlType;
 
 /**
- * Marks a booked visit as virtual with the R5 virtualService cross-version extension: channel type
- * Televisit, a generic address (the visit page; each participant's own link is sent to them alone and
- * never stored in a resource others can read), and the room's size. Added when missing.
+ * Marks a booked visit as virtual with the R5 virtualService cross-version extension, its parts named
+ * and typed as R5's VirtualServiceDetail: channelType (Coding: Televisit), address (url: a generic
+ * visit page; each participant's own link is sent to them alone and never stored in a resource others
+ * can read) and maxParticipants (positiveInt: the room's size). Added when missing.
  */
 @Interceptor
 public class VirtualServiceStamp {
@@ -47,7 +47,6 @@ public class VirtualServiceStamp {
     Extension service = a.addExtension().setUrl(URL);
     service.addExtension("channelType", new Coding(CHANNEL_SYSTEM, "televisit", "Televisit video visit"));
     service.addExtension("address", new UrlType(visitAddress));
-    service.addExtension("additionalInfo", new StringType("Each participant receives a personal join link."));
     service.addExtension("maxParticipants", new PositiveIntType(maxParticipants));
   }
 }

@@ -119,6 +119,28 @@ class BaseValidationTest {
         .hasSizeLessThan(250);
   }
 
+  /**
+   * The R5 virtualService extension is set aside while the R4 validator runs (it has no 5.0 package)
+   * and is back in its place afterwards, also when the validator refuses the resource.
+   */
+  @Test
+  void crossVersionExtensionsAreSetAsideAndPutBack() {
+    Appointment a = booked();
+    a.addExtension("http://example.org/first", new org.hl7.fhir.r4.model.StringType("kept"));
+    new org.televisit.fhir.scheduling.VirtualServiceStamp("https://televisit.example.org/visit", 4).created(a);
+    a.addExtension("http://example.org/last", new org.hl7.fhir.r4.model.StringType("kept"));
+    var before = a.getExtension().stream().map(e -> e.getUrl()).toList();
+    assertThat(before).hasSize(3).contains(org.televisit.fhir.scheduling.VirtualServiceStamp.URL);
+
+    validation.validate(a);
+    assertThat(a.getExtension()).extracting(e -> e.getUrl()).containsExactlyElementsOf(before);
+
+    a.getParticipantFirstRep().setStatus(null);
+    assertThatThrownBy(() -> validation.validate(a)).isInstanceOf(UnprocessableEntityException.class);
+    assertThat(a.getExtension()).extracting(e -> e.getUrl()).containsExactlyElementsOf(before);
+    assertThat(a.getExtensionByUrl(org.televisit.fhir.scheduling.VirtualServiceStamp.URL).getExtension()).isNotEmpty();
+  }
+
   @Test
   void otherTypesAreLeftAlone() {
     validation.validate(new org.hl7.fhir.r4.model.Slot());

@@ -84,7 +84,6 @@ public class SchedulingBench {
   }
 
   static void book(Path dir, int seconds, String label) throws Exception {
-    // the token lives 300 s; the run stays well under that
     Side side = new Side(base, dir);
     // Warm-up under the measured load (8 clients, BOOK_WARMUP seconds, default 8): 100 sequential
     // bookings (under a second) left the JIT compiling the path during the measured seconds.
@@ -96,7 +95,9 @@ public class SchedulingBench {
   /** One server's side of an interleaved comparison: its token, its clinicians and patients, its counts. */
   static final class Side {
     final String server;
-    final String token;
+    final Path dir;
+    String token;
+    long tokenAt;
     final List<String> practitioners = new ArrayList<>();
     final List<String> patients = new ArrayList<>();
     final Instant origin = Instant.parse("2032-01-01T00:00:00Z").plusSeconds((long) (Math.random() * 1e8) * 60);
@@ -107,7 +108,8 @@ public class SchedulingBench {
     Side(String serverBase, Path dir) throws Exception {
       SchedulingBench.base = serverBase; // create() and token() talk to the static base
       server = serverBase;
-      token = token(dir);
+      this.dir = dir;
+      renewToken();
       for (int i = 0; i < 8; i++) {
         practitioners.add(create(token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench" + i + "\"}]}"));
         patients.add(create(token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Load" + i + "\"}],"
@@ -115,8 +117,18 @@ public class SchedulingBench {
       }
     }
 
+    /** Access tokens live 300 s: a long comparison asks for a new one between rounds, not during one. */
+    private void renewToken() throws Exception {
+      SchedulingBench.base = server;
+      token = token(dir);
+      tokenAt = System.nanoTime();
+    }
+
     void run(int seconds, boolean counted) throws Exception {
       SchedulingBench.base = server;
+      if (System.nanoTime() - tokenAt + seconds * 1_000_000_000L > 240_000_000_000L) {
+        renewToken();
+      }
       long start = System.nanoTime();
       ConcurrentLinkedQueue<Long> these = new ConcurrentLinkedQueue<>();
       load(seconds, these);
@@ -147,8 +159,11 @@ public class SchedulingBench {
           return null;
         }));
       }
-      for (Future<?> f : fs) f.get();
-      pool.shutdown();
+      try {
+        for (Future<?> f : fs) f.get();
+      } finally {
+        pool.shutdownNow(); // a failed booking ends the run instead of leaving the driver waiting on live threads
+      }
     }
   }
 

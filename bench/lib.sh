@@ -39,7 +39,9 @@ start() {
 stop() { kill $PID; wait $PID 2>/dev/null || true; PID=; }
 
 # Runs a driver under bench/ with the class path, without javac's notes.
-run() { java -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" "$ROOT/bench/$1.java" "${@:2}" 2>&1 | { grep -v -E "^(Note:|SLF4J)" || true; }; }
+# Idle HTTP connections are dropped after 10 s, before Tomcat closes them (a POST on a connection the
+# server just closed fails instead of being retried): one side idles for a whole round in an A/B.
+run() { java -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -Djdk.httpclient.keepalive.timeout=10 -cp "$CP" "$ROOT/bench/$1.java" "${@:2}" 2>&1 | { grep -v -E "^(Note:|SLF4J)" || true; }; }
 
 # Registers "bench-backend" (private_key_jwt, ES384 and RS384 keys in $WORK) for system/*.cruds.
 register_backend() {

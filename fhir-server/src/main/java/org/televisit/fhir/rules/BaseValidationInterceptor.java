@@ -96,17 +96,28 @@ public class BaseValidationInterceptor {
     validate(newResource);
   }
 
-  static final String CROSS_VERSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-";
-
-  static boolean crossVersion(org.hl7.fhir.r4.model.Extension extension) {
-    return extension.getUrl() != null && extension.getUrl().startsWith(CROSS_VERSION);
+  /**
+   * R5 cross-version extensions (such as the virtualService Televisit stamps on visits) make the R4
+   * validator look for a 5.0 package it does not have ("invalid Version '5.0'"); they are validated by
+   * the code that writes them, so the base validation checks the rest of the resource.
+   */
+  static IBaseResource withoutCrossVersionExtensions(IBaseResource resource) {
+    if (resource instanceof org.hl7.fhir.r4.model.DomainResource domain
+        && domain.getExtension().stream().anyMatch(e -> e.getUrl() != null && e.getUrl().startsWith(CROSS_VERSION))) {
+      org.hl7.fhir.r4.model.DomainResource copy = domain.copy();
+      copy.getExtension().removeIf(e -> e.getUrl() != null && e.getUrl().startsWith(CROSS_VERSION));
+      return copy;
+    }
+    return resource;
   }
+
+  static final String CROSS_VERSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-";
 
   void validate(IBaseResource resource) {
     if (!validatedTypes.contains(resource.fhirType())) {
       return;
     }
-    ValidationResult result = withoutCrossVersionExtensions(resource);
+    ValidationResult result = validator.validateWithResult(withoutCrossVersionExtensions(resource));
     boolean hasError =
         result.getMessages().stream()
             .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
@@ -117,28 +128,6 @@ public class BaseValidationInterceptor {
       String first = outcome.getIssueFirstRep().getDiagnostics();
       throw new UnprocessableEntityException(
           resource.fhirType() + " is not valid FHIR R4: " + first, outcome);
-    }
-  }
-
-  /**
-   * R5 cross-version extensions (such as the virtualService Televisit stamps on visits) make the R4
-   * validator look for a 5.0 package it does not have ("invalid Version '5.0'"); they are validated by
-   * the code that writes them, so the base validation checks the rest of the resource. They are set
-   * aside while the validator runs and put back as they were, whatever it answers: a copy of the
-   * whole resource for the validator cost more.
-   */
-  private ValidationResult withoutCrossVersionExtensions(IBaseResource resource) {
-    if (!(resource instanceof org.hl7.fhir.r4.model.DomainResource domain)
-        || domain.getExtension().stream().noneMatch(BaseValidationInterceptor::crossVersion)) {
-      return validator.validateWithResult(resource);
-    }
-    List<org.hl7.fhir.r4.model.Extension> all = List.copyOf(domain.getExtension());
-    domain.getExtension().removeIf(BaseValidationInterceptor::crossVersion);
-    try {
-      return validator.validateWithResult(resource);
-    } finally {
-      domain.getExtension().clear();
-      domain.getExtension().addAll(all);
     }
   }
 }

@@ -120,8 +120,8 @@ class BaseValidationTest {
   }
 
   /**
-   * The R5 virtualService extension is set aside while the R4 validator runs (it has no 5.0 package)
-   * and is back in its place afterwards, also when the validator refuses the resource.
+   * The R5 virtualService extension is kept from the R4 validator (it has no 5.0 package) and the
+   * resource itself is left as it was, also when the validator refuses it.
    */
   @Test
   void crossVersionExtensionsAreSetAsideAndPutBack() {

@@ -124,7 +124,7 @@ class BaseValidationTest {
    * resource itself is left as it was, also when the validator refuses it.
    */
   @Test
-  void crossVersionExtensionsAreSetAsideAndPutBack() {
+  void crossVersionExtensionsAreKeptFromTheValidatorAndTheResourceIsLeftAsItWas() {
     Appointment a = booked();
     a.addExtension("http://example.org/first", new org.hl7.fhir.r4.model.StringType("kept"));
     new org.televisit.fhir.scheduling.VirtualServiceStamp("https://televisit.example.org/visit", 4).created(a);

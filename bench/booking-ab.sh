@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Booking through Televisit against a plain FHIR create of the same Appointment, on one database and
 # in one run: Televisit and the same jar with its rules off run side by side, and the driver loads
-# one of them at a time in alternating rounds (A B B A A B ...) after 2 x 10 s of warm-up each, so the
+# one of them at a time in alternating rounds (A B B A A B ...) after two warm-up turns of BOOK_WARMUP
+# seconds each (default 10; use 60 for a steady state), so the
 # machine's drift (1.5-2x within the hour here) falls on both alike. Prints each side's rate over its
 # rounds and the ratio (each booking's AuditEvent is committed with it: the rate is the all-in rate).
 # Build first: mvn -DskipTests install.   bench/booking-ab.sh [seconds-per-round] [rounds]

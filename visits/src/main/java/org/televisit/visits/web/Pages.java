@@ -1,6 +1,8 @@
 package org.televisit.visits.web;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,16 +17,24 @@ public final class Pages {
   private static final String FORM_TOKEN = "televisit.form-token";
   private static final SecureRandom random = new SecureRandom();
 
-  /** A page; {@code body} must already be escaped HTML. */
+  private static final String HEAD = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>";
+  private static final String STYLE = "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
+      + "padding:0 1rem;color:#1d2733}\nlabel{display:block;margin:1rem 0 .3rem;font-weight:600}select,button{font-size:1rem;"
+      + "padding:.4rem;width:100%}\nbutton{margin-top:1.5rem;background:#0b5cad;color:#fff;border:0;border-radius:.3rem;"
+      + "padding:.7rem}</style>\n</head><body><h1>";
+
+  /** A page; {@code title} and {@code body} must already be escaped HTML. */
   public static String page(String title, String body) {
-    return """
-        <!doctype html><html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1"><title>%1$s</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2733}
-        label{display:block;margin:1rem 0 .3rem;font-weight:600}select,button{font-size:1rem;padding:.4rem;width:100%%}
-        button{margin-top:1.5rem;background:#0b5cad;color:#fff;border:0;border-radius:.3rem;padding:.7rem}</style>
-        </head><body><h1>%1$s</h1>%2$s</body></html>
-        """.formatted(title, body);
+    return HEAD + title + STYLE + title + "</h1>" + body + "</body></html>\n";
+  }
+
+  /** A page written straight to a servlet response (the join page is served without Spring MVC). */
+  public static void write(HttpServletResponse response, int status, String title, String body) throws IOException {
+    response.setStatus(status);
+    response.setContentType("text/html;charset=UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.getWriter().write(page(title, body));
   }
 
   public static ResponseEntity<String> html(HttpStatus status, String title, String body) {

@@ -208,6 +208,24 @@ class JoinLinksTest extends FhirTestSupport {
   }
 
   @Test
+  void theJoinPageIsHardenedLikeEveryPageAndItsMetricsNameTheRouteNeverTheToken() throws Exception {
+    String token = JoinLinks.randomKey() + JoinLinks.randomKey().substring(0, 21); // 43 characters, no link
+    HttpResponse<String> page = browser.get(base() + "/join/" + token);
+    assertThat(page.statusCode()).isEqualTo(404);
+    assertThat(page.body()).contains("not valid any more");
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html").containsIgnoringCase("utf-8"));
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(page.headers().firstValue("Permissions-Policy")).hasValueSatisfying(p -> assertThat(p).contains("camera=(self)"));
+
+    String metrics = get("/actuator/prometheus", "text/plain").body();
+    assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"404\"[^}]*uri=\"/join/\\{token}\"")
+        .doesNotContain(token);
+  }
+
+  @Test
   void attemptsAreRateLimitedPerLinkAndPerAddress() throws Exception {
     String unknown = base() + "/join/" + "A".repeat(43);
     int limited = 0;

@@ -2,7 +2,10 @@ package org.televisit.visits.join;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -12,17 +15,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.util.HtmlUtils;
 import org.televisit.visits.audit.VisitAudit;
+import org.televisit.visits.presence.Presence;
+import org.televisit.visits.visit.VisitWorkflow;
 import org.televisit.visits.web.Pages;
 
 /**
@@ -30,72 +27,99 @@ import org.televisit.visits.web.Pages;
  * window the page says when it opens (or that the visit is over); with the birth-date check on, the
  * patient types their birth date (constant-time comparison, five failures lock the link). The
  * clinician's name and the time appear only after the check passes. Every check is audited.
+ *
+ * <p>A plain servlet, not a Spring MVC controller: a link check is Televisit's most frequent page (every
+ * device of every patient, every reload, every guess), and Spring MVC's dispatch (handler lookup,
+ * argument resolution, return-value handling) cost more CPU than the check itself (docs/benchmarks.md).
+ * The servlet filters (security headers, metrics) apply as to every page.
  */
-@RestController
-@EnableConfigurationProperties(JoinProperties.class)
-class JoinPageController {
+final class JoinPage extends HttpServlet {
 
   static final String JOINED = "televisit.join.link";
+  static final String PATH = "/join/{token}";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("EEEE d MMMM 'at' HH:mm");
+  private static final String TITLE = "Your video visit";
 
-  private final JoinLinks links;
-  private final JoinProperties properties;
-  private final VisitAudit audit;
-  private final DaoRegistry daos;
-  private final org.televisit.visits.visit.VisitWorkflow workflow;
-  private final org.televisit.visits.presence.Presence presence;
-  private final AttemptLimiter limiter = new AttemptLimiter(Clock.systemUTC());
-  private final ZoneId zone = ZoneId.systemDefault();
+  private final transient JoinLinks links;
+  private final transient JoinProperties properties;
+  private final transient VisitAudit audit;
+  private final transient DaoRegistry daos;
+  private final transient VisitWorkflow workflow;
+  private final transient Presence presence;
+  private final transient AttemptLimiter limiter = new AttemptLimiter(Clock.systemUTC());
+  private final transient ZoneId zone = ZoneId.systemDefault();
 
-  JoinPageController(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos,
-      org.televisit.visits.visit.VisitWorkflow workflow, org.televisit.visits.presence.Presence presence) {
-    this.workflow = workflow;
-    this.presence = presence;
+  JoinPage(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos, VisitWorkflow workflow, Presence presence) {
     this.links = links;
     this.properties = properties;
     this.audit = audit;
     this.daos = daos;
+    this.workflow = workflow;
+    this.presence = presence;
   }
 
-  @GetMapping(value = "/join/{token}", produces = MediaType.TEXT_HTML_VALUE)
-  ResponseEntity<String> open(@PathVariable String token, HttpServletRequest request) {
+  /** A page to answer with; {@code body} is escaped HTML. */
+  private record Page(int status, String title, String body) {
+    void writeTo(HttpServletResponse response) throws IOException {
+      Pages.write(response, status, title, body);
+    }
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String token = token(request);
     Checked checked = limitOrRefuse(token, request);
     if (checked.refusal() != null) {
-      return checked.refusal();
+      checked.refusal().writeTo(response);
+      return;
     }
     JoinLink link = checked.link();
     if (checksBirthDate(link)) {
-      return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, null, request));
+      new Page(200, TITLE, birthDateForm(token, null, request)).writeTo(response);
+      return;
     }
     audit.recordLater("link-check", true, link.appointment(), patientOf(link), opened(link, "link opened"));
-    return admitted(link, request);
+    admitted(link, request).writeTo(response);
   }
 
-  @PostMapping(value = "/join/{token}", produces = MediaType.TEXT_HTML_VALUE)
-  ResponseEntity<String> check(@PathVariable String token, @RequestParam(name = "birth_date", required = false) String birthDate,
-      @RequestParam(name = "form_token", required = false) String formToken, HttpServletRequest request) {
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String token = token(request);
     Checked checked = limitOrRefuse(token, request);
     if (checked.refusal() != null) {
-      return checked.refusal();
+      checked.refusal().writeTo(response);
+      return;
     }
     JoinLink link = checked.link();
     if (!checksBirthDate(link)) {
-      return admitted(link, request);
+      admitted(link, request).writeTo(response);
+      return;
     }
-    if (!Pages.formTokenMatches(request.getSession(false), formToken)) {
-      return Pages.html(HttpStatus.FORBIDDEN, "Your video visit", "<p>This page has expired. Open the link from your e-mail again.</p>");
+    if (!Pages.formTokenMatches(request.getSession(false), request.getParameter("form_token"))) {
+      new Page(403, TITLE, "<p>This page has expired. Open the link from your e-mail again.</p>").writeTo(response);
+      return;
     }
+    String birthDate = request.getParameter("birth_date");
     if (birthDate != null && sameDate(birthDate.trim(), birthDateOf(link.participant()))) {
       audit.recordLater("link-check", true, link.appointment(), patientOf(link), "birth date matched");
-      return admitted(link, request);
+      admitted(link, request).writeTo(response);
+      return;
     }
     boolean locked = links.recordFailure(link);
     audit.record("link-check", false, link.appointment(), link.participant(), null,
         locked ? "birth date did not match; link locked" : "birth date did not match");
-    if (locked) {
-      return lockedPage();
-    }
-    return Pages.html(HttpStatus.OK, "Your video visit", birthDateForm(token, "That date does not match our records. Please try again.", request));
+    (locked ? lockedPage() : new Page(200, TITLE,
+        birthDateForm(token, "That date does not match our records. Please try again.", request))).writeTo(response);
+  }
+
+  /**
+   * The token from /join/{token}; anything else under /join/ is no link (and is looked up as none). The
+   * metrics name the route, never the token.
+   */
+  private static String token(HttpServletRequest request) {
+    ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(PATH));
+    String path = request.getPathInfo();
+    return path == null || path.length() < 2 ? "" : path.substring(1);
   }
 
   /** The patient entity of a link's AuditEvents: a guest is no FHIR resource (the Appointment names the visit). */
@@ -116,8 +140,8 @@ class JoinPageController {
   }
 
   /** An open link, or the page that says why it cannot be used now. */
-  private record Checked(JoinLink link, ResponseEntity<String> refusal) {
-    static Checked refused(ResponseEntity<String> page) {
+  private record Checked(JoinLink link, Page refusal) {
+    static Checked refused(Page page) {
       return new Checked(null, page);
     }
   }
@@ -126,7 +150,7 @@ class JoinPageController {
   private Checked limitOrRefuse(String token, HttpServletRequest request) {
     if (!limiter.allow("addr:" + request.getRemoteAddr(), properties.perAddressPerMinute())
         || !limiter.allow("link:" + token, properties.perLinkPerMinute())) {
-      return Checked.refused(Pages.html(HttpStatus.TOO_MANY_REQUESTS, "Please wait a minute",
+      return Checked.refused(new Page(429, "Please wait a minute",
           "<p>There were too many tries from here. Please wait a minute, then open your link again.</p>"));
     }
     Optional<JoinLink> found = links.find(token);
@@ -138,26 +162,26 @@ class JoinPageController {
     }
     return switch (state) {
       case OPEN -> new Checked(found.get(), null);
-      case UNKNOWN, REVOKED -> Checked.refused(Pages.html(HttpStatus.NOT_FOUND, "This link does not work any more",
+      case UNKNOWN, REVOKED -> Checked.refused(new Page(404, "This link does not work any more",
           "<p>This visit link is not valid any more. If your visit was moved, a new link was sent to you. Please check your"
               + " latest e-mail or call the clinic.</p>"));
       case LOCKED -> Checked.refused(lockedPage());
-      case NOT_YET_OPEN -> Checked.refused(Pages.html(HttpStatus.OK, "Your visit has not opened yet",
+      case NOT_YET_OPEN -> Checked.refused(new Page(200, "Your visit has not opened yet",
           "<p>Your link opens on <strong>" + HtmlUtils.htmlEscape(TIME.format(found.get().notBefore().atZone(zone)))
               + "</strong>. Please come back then; you can keep this page.</p>"));
-      case ENDED -> Checked.refused(Pages.html(HttpStatus.GONE, "This visit is over",
+      case ENDED -> Checked.refused(new Page(410, "This visit is over",
           "<p>This visit has ended. If you still need to talk to your clinician, please call the clinic.</p>"));
     };
   }
 
-  private ResponseEntity<String> admitted(JoinLink link, HttpServletRequest request) {
+  private Page admitted(JoinLink link, HttpServletRequest request) {
     request.getSession(true).setAttribute(JOINED, link.hash());
     if ("patient".equals(link.role())) {
       workflow.arrived(link.appointment(), link.participant());
     }
-    presence.waiting(org.televisit.visits.visit.VisitWorkflow.roomKey(link.appointment()), link.participant());
+    presence.waiting(VisitWorkflow.roomKey(link.appointment()), link.participant());
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
-    return Pages.html(HttpStatus.OK, "Waiting room", "<p id=\"waiting\">You are in the waiting room for "
+    return new Page(200, "Waiting room", "<p id=\"waiting\">You are in the waiting room for "
         + (link.guest() ? "the" : "your") + " visit with <strong>" + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
         + ".</p><p id=\"status\">Your clinician will let you in. Please keep this page open.</p>"
         + "<video id=\"remote\" autoplay playsinline style=\"width:100%;background:#111;border-radius:6px\"></video>"
@@ -167,28 +191,8 @@ class JoinPageController {
         + "<script src=\"/js/visit-video.js\"></script><script src=\"/js/waiting-room.js\"></script>");
   }
 
-  /**
-   * The waiting room asks whether the clinician has let this person in; once admitted, the answer
-   * carries their own Janus join data (rejoin works the same way while the visit is open).
-   */
-  @GetMapping(value = "/api/waiting-room", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<java.util.Map<String, Object>> waitingRoom(HttpServletRequest request) {
-    jakarta.servlet.http.HttpSession session = request.getSession(false);
-    Optional<JoinLink> link = links.byHash(session == null ? null : (String) session.getAttribute(JOINED))
-        .filter(l -> l.state(Instant.now()) == JoinLink.State.OPEN);
-    if (link.isEmpty()) {
-      return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(java.util.Map.of("message",
-          "Open the link from your e-mail to enter the waiting room."));
-    }
-    return workflow.joinDataFor(link.get().appointment(), link.get().participant())
-        .map(join -> ResponseEntity.ok().header("Cache-Control", "no-store").body(java.util.Map.<String, Object>of(
-            "admitted", true, "join", org.televisit.visits.console.VisitConsoleController.join(join))))
-        .orElseGet(() -> ResponseEntity.ok().header("Cache-Control", "no-store")
-            .body(java.util.Map.<String, Object>of("admitted", false)));
-  }
-
-  private ResponseEntity<String> lockedPage() {
-    return Pages.html(HttpStatus.FORBIDDEN, "This link is locked",
+  private static Page lockedPage() {
+    return new Page(403, "This link is locked",
         "<p>This link was locked after too many tries. Please call the clinic; they can send you a new one.</p>");
   }
 

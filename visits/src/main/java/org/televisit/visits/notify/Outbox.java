@@ -63,12 +63,13 @@ public class Outbox {
     Timestamp now = Timestamp.from(clock.instant());
     List<Object> args = new java.util.ArrayList<>(List.of(now, now));
     args.addAll(channels);
+    args.add(limit); // a backlog (SMTP down for hours) is claimed a batch at a time, not read whole every second
     List<String> due = jdbc.queryForList("SELECT id FROM televisit.outbox WHERE " + WAITING + " AND next_attempt_at <= ?"
         + " AND (claimed_until IS NULL OR claimed_until < ?) AND channel IN ("
-        + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ORDER BY next_attempt_at",
+        + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ORDER BY next_attempt_at LIMIT ?",
         String.class, args.toArray());
     Timestamp until = Timestamp.from(clock.instant().plus(lease));
-    return due.stream().limit(limit)
+    return due.stream()
         .filter(id -> jdbc.update("UPDATE televisit.outbox SET claimed_until = ? WHERE id = ? AND sent_at IS NULL"
             + " AND (claimed_until IS NULL OR claimed_until < ?)", until, id, now) == 1)
         .map(id -> jdbc.queryForObject("SELECT id, channel, appointment, recipient, payload, attempts FROM televisit.outbox WHERE id = ?",

@@ -66,11 +66,13 @@ class AuthorizationServerConfig {
     org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
     fullPath.setAlwaysUseFullPath(true);
     source.setUrlPathHelper(fullPath);
-    for (String path : List.of("/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration",
-        "/fhir/metadata", "/oauth/token", "/oauth/jwks", "/smart-style.json")) {
+    List<String> paths = List.of("/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration",
+        "/fhir/metadata", "/oauth/token", "/oauth/jwks", "/smart-style.json");
+    for (String path : paths) {
       source.registerCorsConfiguration(path, cors);
     }
     FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+    registration.setUrlPatterns(paths); // the filter runs for these alone, not for every page and FHIR call
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

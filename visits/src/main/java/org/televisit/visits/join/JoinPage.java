@@ -68,12 +68,10 @@ final class JoinPage extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String token = token(request);
-    Checked checked = limitOrRefuse(token, request);
-    if (checked.refusal() != null) {
-      checked.refusal().writeTo(response);
+    JoinLink link = usable(token, request, response);
+    if (link == null) {
       return;
     }
-    JoinLink link = checked.link();
     if (checksBirthDate(link)) {
       new Page(200, TITLE, birthDateForm(token, null, request)).writeTo(response);
       return;
@@ -85,12 +83,10 @@ final class JoinPage extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String token = token(request);
-    Checked checked = limitOrRefuse(token, request);
-    if (checked.refusal() != null) {
-      checked.refusal().writeTo(response);
+    JoinLink link = usable(token, request, response);
+    if (link == null) {
       return;
     }
-    JoinLink link = checked.link();
     if (!checksBirthDate(link)) {
       admitted(link, request).writeTo(response);
       return;
@@ -144,6 +140,16 @@ final class JoinPage extends HttpServlet {
     static Checked refused(Page page) {
       return new Checked(null, page);
     }
+  }
+
+  /** The link if it can be used now; otherwise writes the page that says why, and returns null. */
+  private JoinLink usable(String token, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    Checked checked = limitOrRefuse(token, request);
+    if (checked.refusal() != null) {
+      checked.refusal().writeTo(response);
+      return null;
+    }
+    return checked.link();
   }
 
   /** Limits, then the link's state. */

@@ -30,7 +30,8 @@ import org.televisit.visits.web.Pages;
  *
  * <p>A plain servlet, not a Spring MVC controller: a link check is Televisit's most frequent page (every
  * device of every patient, every reload, every guess), and Spring MVC's dispatch (handler lookup,
- * argument resolution, return-value handling) cost more CPU than the check itself (docs/benchmarks.md).
+ * argument resolution, return-value handling) took more of the server's CPU than the check's own code
+ * (about a third of it per check; docs/benchmarks.md).
  * The servlet filters (security headers, metrics) apply as to every page.
  */
 final class JoinPage extends HttpServlet {

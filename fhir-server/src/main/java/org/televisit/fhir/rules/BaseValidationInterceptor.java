@@ -103,15 +103,19 @@ public class BaseValidationInterceptor {
    */
   static IBaseResource withoutCrossVersionExtensions(IBaseResource resource) {
     if (resource instanceof org.hl7.fhir.r4.model.DomainResource domain
-        && domain.getExtension().stream().anyMatch(e -> e.getUrl() != null && e.getUrl().startsWith(CROSS_VERSION))) {
+        && domain.getExtension().stream().anyMatch(BaseValidationInterceptor::crossVersion)) {
       org.hl7.fhir.r4.model.DomainResource copy = domain.copy();
-      copy.getExtension().removeIf(e -> e.getUrl() != null && e.getUrl().startsWith(CROSS_VERSION));
+      copy.getExtension().removeIf(BaseValidationInterceptor::crossVersion);
       return copy;
     }
     return resource;
   }
 
   static final String CROSS_VERSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-";
+
+  static boolean crossVersion(org.hl7.fhir.r4.model.Extension extension) {
+    return extension.getUrl() != null && extension.getUrl().startsWith(CROSS_VERSION);
+  }
 
   void validate(IBaseResource resource) {
     if (!validatedTypes.contains(resource.fhirType())) {

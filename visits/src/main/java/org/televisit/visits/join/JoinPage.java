@@ -2,6 +2,7 @@ package org.televisit.visits.join;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -109,12 +110,15 @@ final class JoinPage extends HttpServlet {
         birthDateForm(token, "That date does not match our records. Please try again.", request))).writeTo(response);
   }
 
-  /**
-   * The token from /join/{token}; anything else under /join/ is no link (and is looked up as none). The
-   * metrics name the route, never the token.
-   */
-  private static String token(HttpServletRequest request) {
+  /** Every request here, whatever its method, is counted in the metrics by its route, never its token. */
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
     ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(PATH));
+    super.service(request, response);
+  }
+
+  /** The token from /join/{token}; anything else under /join/ is no link (and is looked up as none). */
+  private static String token(HttpServletRequest request) {
     String path = request.getPathInfo();
     return path == null || path.length() < 2 ? "" : path.substring(1);
   }

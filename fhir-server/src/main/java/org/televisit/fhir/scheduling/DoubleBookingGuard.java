@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,8 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * No double booking, enforced by the database in the Appointment's own transaction: every active
  * Appointment (pending, booked, arrived, checked-in) records its time per practitioner (or role) and
- * its Slots in Televisit's tables. Writers of the same practitioner are serialised by a row lock
- * (SELECT ... FOR UPDATE on the practitioner's calendar row), so of concurrent bookings of one time
+ * its Slots in Televisit's tables. Writers of the same practitioner are serialised by a lock on the
+ * practitioner's calendar (on PostgreSQL a transaction-scoped advisory lock keyed by the practitioner;
+ * elsewhere SELECT ... FOR UPDATE on a calendar row), so of concurrent bookings of one time
  * exactly one commits; a Slot is a primary key, so it is booked once. The loser gets 409 with an
  * OperationOutcome and nothing of its write is kept. Cancelling (or any inactive status) frees the
  * time and the Slots; changing the time moves them.
@@ -73,13 +75,7 @@ public class DoubleBookingGuard {
     Timestamp end = new Timestamp(appointment.getEnd().getTime());
     // sorted, so two bookings that share practitioners lock them in the same order (no deadlock)
     for (String actor : actors(appointment)) {
-      lockCalendar(actor);
-      // Checked and booked in one statement, after the lock: under READ COMMITTED it sees every booking
-      // committed before the lock was granted (in the lock's statement, as a CTE, it would not).
-      int booked = jdbc.update("INSERT INTO televisit.booked_time (appointment, actor, starts_at, ends_at)"
-          + " SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone)"
-          + " WHERE NOT EXISTS (" + OVERLAP + ")", id, actor, start, end, actor, end, start, id);
-      if (booked == 0) {
+      if (!lockAndBook(id, actor, start, end)) {
         List<String> clash = jdbc.queryForList(OVERLAP.replace("SELECT 1", "SELECT appointment"), String.class, actor, end, start, id);
         throw new ResourceVersionConflictException("Double booking refused: " + actor + " already has "
             + (clash.isEmpty() ? "a visit" : clash.get(0)) + " at an overlapping time");
@@ -104,15 +100,37 @@ public class DoubleBookingGuard {
     return jdbc.update("INSERT INTO televisit.booked_slot (slot, appointment) VALUES (?, ?)", slot, id);
   }
 
-  private void lockCalendar(String actor) {
-    if (postgres) {
-      // one statement: the row is created if missing and locked either way (DO UPDATE takes the row lock)
-      jdbc.update("INSERT INTO televisit.booking_calendar (actor) VALUES (?) ON CONFLICT (actor) DO UPDATE SET actor = EXCLUDED.actor",
-          actor);
-    } else {
+  private static final String BOOK = "INSERT INTO televisit.booked_time (appointment, actor, starts_at, ends_at)"
+      + " SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone)"
+      + " WHERE NOT EXISTS (" + OVERLAP + ")";
+
+  /** The first key of the calendar locks: Televisit's bookings, apart from anyone else's advisory locks. */
+  static final int CALENDAR_LOCKS = 0x54565343;
+
+  /**
+   * Locks the actor's calendar, then books the time if it is free; false if it is not. The check runs
+   * after the lock is granted, as its own statement: under READ COMMITTED it then sees every booking
+   * committed before (in the lock's statement, as a CTE, it would not).
+   */
+  private boolean lockAndBook(String id, String actor, Timestamp start, Timestamp end) {
+    if (!postgres) {
       jdbc.update("MERGE INTO televisit.booking_calendar KEY (actor) VALUES (?)", actor);
       jdbc.queryForList("SELECT actor FROM televisit.booking_calendar WHERE actor = ? FOR UPDATE", String.class, actor);
+      return jdbc.update(BOOK, id, actor, start, end, actor, end, start, id) == 1;
     }
+    // A transaction-scoped advisory lock per actor (no row written, released by commit or rollback),
+    // and both statements in one round trip: each still runs with its own snapshot, in order.
+    Integer booked = jdbc.execute("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(CAST(? AS text)));\n" + BOOK,
+        (PreparedStatement st) -> {
+          Object[] args = {CALENDAR_LOCKS, actor, id, actor, start, end, actor, end, start, id};
+          for (int i = 0; i < args.length; i++) {
+            st.setObject(i + 1, args[i]);
+          }
+          st.execute(); // the lock's one row
+          st.getMoreResults();
+          return st.getUpdateCount();
+        });
+    return booked != null && booked == 1;
   }
 
   private void release(String appointment) {

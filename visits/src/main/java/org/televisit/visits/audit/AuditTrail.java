@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -18,7 +19,10 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.stereotype.Component;
+import org.televisit.visits.storage.TransactionWrites;
 
 /**
  * Televisit's audit trail: every event is one row of {@code televisit.audit_event} (plus its search
@@ -45,11 +49,14 @@ public class AuditTrail {
 
   private final DataSource dataSource;
   private final JdbcTemplate jdbc;
-  private volatile Boolean postgres;
+  private final TransactionWrites writes;
+  private final boolean postgres;
 
-  AuditTrail(DataSource dataSource, JdbcTemplate jdbc) {
+  AuditTrail(DataSource dataSource, JdbcTemplate jdbc, TransactionWrites writes) {
     this.dataSource = dataSource;
     this.jdbc = jdbc;
+    this.writes = writes;
+    this.postgres = writes.onPostgres();
   }
 
   /** Records an event that changed nothing (so has no transaction to join): durable when this returns. */
@@ -59,14 +66,19 @@ public class AuditTrail {
 
   /**
    * Records the event of a change in the change's own transaction (the caller's, when there is one):
-   * the record commits or rolls back with what it records.
+   * the record commits or rolls back with what it records. On PostgreSQL it is one statement, sent
+   * with the change's other rows just before the commit ({@link TransactionWrites}).
    */
   public void withChange(AuditRecord record) {
     AuditEventEntries entries = AuditEventEntries.of(record.toAuditEvent());
     String json = json(record);
+    if (postgres && !entries.index().isEmpty()) {
+      writes.add(withEntries(entries.index().size()), arguments(entries, json).toArray());
+      return;
+    }
     jdbc.execute((Connection c) -> {
-      if (!c.getAutoCommit() || isPostgres(c)) {
-        insert(c, entries, json); // on PostgreSQL one statement, atomic by itself
+      if (!c.getAutoCommit()) {
+        insert(c, entries, json);
       } else {
         committed(c, () -> { // no transaction to join: the event and its entries still commit together
           insert(c, entries, json);
@@ -101,7 +113,7 @@ public class AuditTrail {
   /** Commits an event on a connection of its own; returns its id when asked to (else 0). */
   private long onItsOwn(AuditEventEntries entries, String json, String from, boolean needId) {
     try (Connection c = dataSource.getConnection()) {
-      if (!needId && isPostgres(c)) {
+      if (!needId && postgres) {
         c.setAutoCommit(true);
         insert(c, entries, json);
         return 0;
@@ -141,51 +153,51 @@ public class AuditTrail {
     }
   }
 
-  private boolean isPostgres(Connection c) throws SQLException {
-    if (postgres == null) {
-      postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-    }
-    return postgres;
-  }
-
   /** Inserts an event whose id nobody needs: on PostgreSQL the event and its search entries in one statement. */
   private void insert(Connection c, AuditEventEntries entries, String json) throws SQLException {
-    if (!isPostgres(c) || entries.index().isEmpty()) {
+    if (!postgres || entries.index().isEmpty()) {
       insertReturningId(c, entries, json);
       return;
     }
-    StringBuilder sql = new StringBuilder("WITH e AS (").append(INSERT_EVENT).append(" RETURNING id)"
-        + " INSERT INTO televisit.audit_event_index (event_id, param, value_system, value_code)"
-        + " SELECT e.id, v.param, v.value_system, v.value_code FROM e, (VALUES ");
-    for (int i = 0; i < entries.index().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar))");
-    }
-    sql.append(") AS v (param, value_system, value_code)");
-    try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-      int n = eventParameters(st, entries, json);
-      for (AuditEventEntries.Entry e : entries.index()) {
-        st.setString(++n, e.param());
-        st.setString(++n, e.system());
-        st.setString(++n, e.value());
+    List<Object> args = arguments(entries, json);
+    try (PreparedStatement st = c.prepareStatement(withEntries(entries.index().size()))) {
+      for (int i = 0; i < args.size(); i++) {
+        StatementCreatorUtils.setParameterValue(st, i + 1, SqlTypeValue.TYPE_UNKNOWN, args.get(i));
       }
       st.executeUpdate();
     }
   }
 
-  private static int eventParameters(PreparedStatement st, AuditEventEntries entries, String json) throws SQLException {
-    st.setTimestamp(1, Timestamp.from(entries.recorded()));
-    st.setString(2, entries.typeSystem());
-    st.setString(3, entries.typeCode());
-    st.setString(4, entries.action());
-    st.setString(5, entries.outcome());
-    st.setString(6, json);
-    return 6;
+  /** PostgreSQL: the event and its {@code entries} search rows as one data-modifying statement. */
+  private static String withEntries(int entries) {
+    StringBuilder sql = new StringBuilder("WITH e AS (").append(INSERT_EVENT).append(" RETURNING id)"
+        + " INSERT INTO televisit.audit_event_index (event_id, param, value_system, value_code)"
+        + " SELECT e.id, v.param, v.value_system, v.value_code FROM e, (VALUES ");
+    for (int i = 0; i < entries; i++) {
+      sql.append(i == 0 ? "" : ", ").append("(CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar))");
+    }
+    return sql.append(") AS v (param, value_system, value_code)").toString();
+  }
+
+  /** The arguments of {@link #withEntries}: the event's columns, then each entry's three. */
+  private static List<Object> arguments(AuditEventEntries entries, String json) {
+    List<Object> args = new ArrayList<>(Arrays.asList(Timestamp.from(entries.recorded()), entries.typeSystem(), entries.typeCode(),
+        entries.action(), entries.outcome(), json));
+    for (AuditEventEntries.Entry e : entries.index()) {
+      args.add(e.param());
+      args.add(e.system());
+      args.add(e.value());
+    }
+    return args;
   }
 
   private static long insertReturningId(Connection c, AuditEventEntries entries, String json) throws SQLException {
     long id;
     try (PreparedStatement st = c.prepareStatement(INSERT_EVENT, new String[] {"id"})) {
-      eventParameters(st, entries, json);
+      List<Object> args = arguments(entries, json);
+      for (int i = 0; i < 6; i++) { // the event's columns, without its entries
+        StatementCreatorUtils.setParameterValue(st, i + 1, SqlTypeValue.TYPE_UNKNOWN, args.get(i));
+      }
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.televisit.visits.storage.TransactionWrites;
 
 /**
  * Join links: https://{public}/join/{token}, the token 256 random bits, stored only as its SHA-256
@@ -29,16 +30,21 @@ public class JoinLinks {
       + " not_after, failed_checks, locked_at, revoked_at FROM televisit.join_link";
 
   private final JdbcTemplate jdbc;
+  private final TransactionWrites writes;
   private final JoinProperties properties;
   private final Clock clock;
 
-  JoinLinks(JdbcTemplate jdbc, JoinProperties properties) {
+  JoinLinks(JdbcTemplate jdbc, TransactionWrites writes, JoinProperties properties) {
     this.jdbc = jdbc;
+    this.writes = writes;
     this.properties = properties;
     this.clock = Clock.systemUTC();
   }
 
-  /** Issues a link and returns its token (the only time it exists in clear outside the outbox). */
+  /**
+   * Issues a link and returns its token (the only time it exists in clear outside the outbox). In a
+   * transaction the row is written when it commits, like the rest of the change.
+   */
   public String issue(String appointment, String participant, String role, String clinician, Instant start, Instant end) {
     return issue(appointment, participant, role, null, clinician, start, end);
   }
@@ -49,7 +55,7 @@ public class JoinLinks {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64URL.encode(bytes).toString();
-    jdbc.update("INSERT INTO televisit.join_link (link_hash, appointment, participant, role, display, clinician, starts_at,"
+    writes.add("INSERT INTO televisit.join_link (link_hash, appointment, participant, role, display, clinician, starts_at,"
             + " not_before, not_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         hash(token), appointment, participant, role, display, clinician, Timestamp.from(start),
         Timestamp.from(start.minus(properties.opensBefore())), Timestamp.from(end.plus(properties.closesAfter())),

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.televisit.video.rooms.SecretSeal;
+import org.televisit.visits.storage.TransactionWrites;
 
 /**
  * The outbox of notifications (table televisit.outbox). A message is queued in the same database
@@ -35,18 +36,21 @@ public class Outbox {
   public record Message(String id, String channel, String appointment, String recipient, String payload, int attempts) {}
 
   private final JdbcTemplate jdbc;
+  private final TransactionWrites writes;
   private final SecretSeal seal;
   private final Clock clock = Clock.systemUTC();
 
-  Outbox(JdbcTemplate jdbc, OutboxKey key) {
+  Outbox(JdbcTemplate jdbc, TransactionWrites writes, OutboxKey key) {
     this.jdbc = jdbc;
+    this.writes = writes;
     this.seal = key.seal();
   }
 
+  /** Queues a message; in a transaction its row is written when the transaction commits. */
   public String enqueue(String channel, String appointment, String recipient, String payload) {
     String id = UUID.randomUUID().toString();
     Instant now = clock.instant();
-    jdbc.update("INSERT INTO televisit.outbox (id, channel, appointment, recipient, payload, next_attempt_at, created_at)"
+    writes.add("INSERT INTO televisit.outbox (id, channel, appointment, recipient, payload, next_attempt_at, created_at)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, channel, appointment, recipient, seal.seal(payload), Timestamp.from(now),
         Timestamp.from(now));
     return id;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.televisit.visits.storage.TransactionWrites;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,7 +38,7 @@ class AuditTrailOnH2Test {
     liquibase.setChangeLog("classpath:db/televisit/changelog.xml");
     liquibase.setResourceLoader(new DefaultResourceLoader());
     liquibase.afterPropertiesSet();
-    trail = new AuditTrail(h2, new JdbcTemplate(h2));
+    trail = new AuditTrail(h2, new JdbcTemplate(h2), new TransactionWrites(h2, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     transactions = new TransactionTemplate(new DataSourceTransactionManager(h2));
   }
 

@@ -83,6 +83,17 @@ public class TransactionWrites {
           send(rows);
         }
 
+        // A transaction started inside this one (REQUIRES_NEW) collects its own rows, not these.
+        @Override
+        public void suspend() {
+          TransactionSynchronizationManager.unbindResource(TransactionWrites.this);
+        }
+
+        @Override
+        public void resume() {
+          TransactionSynchronizationManager.bindResource(TransactionWrites.this, rows);
+        }
+
         @Override
         public void afterCompletion(int status) {
           TransactionSynchronizationManager.unbindResourceIfPossible(TransactionWrites.this);

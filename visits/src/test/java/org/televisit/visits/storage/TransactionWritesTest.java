@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
@@ -70,6 +71,19 @@ class TransactionWritesTest extends FhirTestSupport {
     });
     new TransactionTemplate(transactions).executeWithoutResult(status -> {}); // a later transaction finds nothing left over
     assertThat(steps()).isEmpty();
+  }
+
+  @Test
+  void aTransactionStartedInsideAnotherSendsItsOwnRowsWithItsOwnCommit() {
+    TransactionTemplate inner = new TransactionTemplate(transactions);
+    inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    new TransactionTemplate(transactions).executeWithoutResult(status -> {
+      writes.add(STEP, prefix + "outer", now());
+      inner.executeWithoutResult(s -> writes.add(STEP, prefix + "inner", now()));
+      assertThat(steps()).as("the inner commit sent only its own row").containsExactly(prefix + "inner");
+      status.setRollbackOnly();
+    });
+    assertThat(steps()).containsExactly(prefix + "inner");
   }
 
   @Test

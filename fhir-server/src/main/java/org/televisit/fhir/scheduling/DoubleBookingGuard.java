@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Reference;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -122,10 +123,8 @@ public class DoubleBookingGuard {
     // and both statements in one round trip: each still runs with its own snapshot, in order.
     Integer booked = jdbc.execute("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(CAST(? AS text)));\n" + BOOK,
         (PreparedStatement st) -> {
-          Object[] args = {CALENDAR_LOCKS, actor, id, actor, start, end, actor, end, start, id};
-          for (int i = 0; i < args.length; i++) {
-            st.setObject(i + 1, args[i]);
-          }
+          new ArgumentPreparedStatementSetter(new Object[] {CALENDAR_LOCKS, actor, id, actor, start, end, actor, end, start, id})
+              .setValues(st);
           st.execute(); // the lock's one row
           st.getMoreResults();
           return st.getUpdateCount();

@@ -18,9 +18,8 @@ import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlTypeValue;
-import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.stereotype.Component;
 import org.televisit.visits.storage.TransactionWrites;
 
@@ -159,11 +158,8 @@ public class AuditTrail {
       insertReturningId(c, entries, json);
       return;
     }
-    List<Object> args = arguments(entries, json);
     try (PreparedStatement st = c.prepareStatement(withEntries(entries.index().size()))) {
-      for (int i = 0; i < args.size(); i++) {
-        StatementCreatorUtils.setParameterValue(st, i + 1, SqlTypeValue.TYPE_UNKNOWN, args.get(i));
-      }
+      new ArgumentPreparedStatementSetter(arguments(entries, json).toArray()).setValues(st);
       st.executeUpdate();
     }
   }
@@ -194,10 +190,8 @@ public class AuditTrail {
   private static long insertReturningId(Connection c, AuditEventEntries entries, String json) throws SQLException {
     long id;
     try (PreparedStatement st = c.prepareStatement(INSERT_EVENT, new String[] {"id"})) {
-      List<Object> args = arguments(entries, json);
-      for (int i = 0; i < 6; i++) { // the event's columns, without its entries
-        StatementCreatorUtils.setParameterValue(st, i + 1, SqlTypeValue.TYPE_UNKNOWN, args.get(i));
-      }
+      // the event's columns, without its entries
+      new ArgumentPreparedStatementSetter(arguments(entries, json).subList(0, 6).toArray()).setValues(st);
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();

@@ -6,11 +6,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlTypeValue;
-import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -108,18 +108,15 @@ public class TransactionWrites {
     for (int from = 0; from < rows.size(); from += MAX_TOGETHER) {
       List<Write> part = rows.subList(from, Math.min(rows.size(), from + MAX_TOGETHER));
       StringBuilder sql = new StringBuilder();
+      List<Object> args = new ArrayList<>();
       for (Write w : part) {
         sql.append(sql.isEmpty() ? "" : ";\n").append(w.sql());
+        args.addAll(Arrays.asList(w.args()));
       }
+      // the first failing statement throws, and the transaction rolls back
       jdbc.execute(sql.toString(), (PreparedStatement st) -> {
-        int n = 0;
-        for (Write w : part) {
-          for (Object arg : w.args()) {
-            StatementCreatorUtils.setParameterValue(st, ++n, SqlTypeValue.TYPE_UNKNOWN, arg);
-          }
-        }
-        st.execute(); // the first failing statement throws, and the transaction rolls back
-        return null;
+        new ArgumentPreparedStatementSetter(args.toArray()).setValues(st);
+        return st.execute();
       });
       withCommit.increment(part.size());
     }

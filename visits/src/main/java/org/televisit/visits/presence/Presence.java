@@ -3,7 +3,6 @@ package org.televisit.visits.presence;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,6 +22,8 @@ public class Presence {
 
   public record Entry(String participant, String state, Instant since) {}
 
+  private record Stored(String state, Instant updatedAt) {}
+
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transaction;
   private final PresenceHub hub;
@@ -40,18 +41,19 @@ public class Presence {
   /** Records a state; returns false when it was older than what is stored (out of order). */
   public boolean record(String visitKey, String participant, String state, Instant at) {
     Boolean changed = transaction.execute(status -> {
-      List<Map<String, Object>> rows = jdbc.queryForList("SELECT state, updated_at FROM televisit.presence"
-          + " WHERE visit_key = ? AND participant = ? FOR UPDATE", visitKey, participant);
+      // read through getTimestamp: the drivers' own objects differ (H2 gives OffsetDateTime, PgJDBC Timestamp)
+      List<Stored> rows = jdbc.query("SELECT state, updated_at FROM televisit.presence"
+          + " WHERE visit_key = ? AND participant = ? FOR UPDATE",
+          (rs, n) -> new Stored(rs.getString("state"), rs.getTimestamp("updated_at").toInstant()), visitKey, participant);
       Timestamp when = Timestamp.from(at);
       if (rows.isEmpty()) {
         jdbc.update("INSERT INTO televisit.presence (visit_key, participant, state, since, updated_at) VALUES (?, ?, ?, ?, ?)",
             visitKey, participant, state, when, when);
       } else {
-        Instant stored = ((Timestamp) rows.get(0).get("updated_at")).toInstant();
-        if (at.isBefore(stored)) {
+        if (at.isBefore(rows.get(0).updatedAt())) {
           return false;
         }
-        if (state.equals(rows.get(0).get("state"))) {
+        if (state.equals(rows.get(0).state())) {
           jdbc.update("UPDATE televisit.presence SET updated_at = ? WHERE visit_key = ? AND participant = ?", when, visitKey, participant);
           return false;
         }

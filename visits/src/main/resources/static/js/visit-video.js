@@ -1,6 +1,7 @@
 // Televisit's video in the browser, on janus.js (Debian's libjs-janus-gateway, served at /vendor/janus/).
-// join(data, els) publishes this browser's camera and microphone in the visit's room with the
-// participant's own Janus token, and shows everyone else who publishes there.
+// join(data, els, onDrop, onEnded) publishes this browser's camera and microphone in the visit's room
+// with the participant's own Janus token, and shows everyone else who publishes there, each in a
+// labelled tile of els.tiles. Every camera and microphone the page opens is released by leave().
 'use strict';
 window.TelevisitVideo = (function () {
   let janus = null;
@@ -8,14 +9,35 @@ window.TelevisitVideo = (function () {
   const feeds = new Map(); // feed id -> its subscriber handle (null until attached)
   let publisher = null;
 
+  // Every capture track any script of the page opened (janus.js, the waiting room's preview), so that
+  // leaving releases all of them: a camera left on after the visit is the worst thing a page can do.
+  const captured = new Set();
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = constraints => original(constraints).then(stream => {
+      stream.getTracks().forEach(t => captured.add(t));
+      return stream;
+    });
+  }
+  function releaseCapture() {
+    captured.forEach(t => t.stop());
+    captured.clear();
+  }
+  function liveCaptureTracks() {
+    let n = 0;
+    captured.forEach(t => { if (t.readyState === 'live') n++; });
+    return n;
+  }
+
   function ready() {
     return new Promise(resolve => Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies(), callback: resolve }));
   }
 
   // onDrop (optional) is called once when an established call is lost: the Janus session (server or
   // network gone) or this browser's own media connection (ICE failed, Janus hung up on it).
+  // onEnded (optional) is called when the room itself is closed: the clinician ended the visit.
   let generation = 0; // a leave() ends the current call on purpose: no drop reported for it
-  function join(data, els, onDrop) {
+  function join(data, els, onDrop, onEnded) {
     const mine = ++generation;
     let established = false, dropped = false;
     const drop = reason => {
@@ -23,16 +45,21 @@ window.TelevisitVideo = (function () {
       dropped = true;
       if (onDrop) onDrop(reason);
     };
+    const ended = () => {
+      if (mine !== generation) return;
+      leave();
+      if (onEnded) onEnded();
+    };
     return ready().then(() => new Promise((resolve, reject) => {
       janus = new Janus({
         server: data.janusUrl, token: data.token, iceServers: [],
-        success: () => attachPublisher(data, els, () => { established = true; resolve(); }, reject, drop),
+        success: () => attachPublisher(data, els, () => { established = true; resolve(); }, reject, drop, ended),
         error: e => (established ? drop(e) : reject(e)),
       });
     }));
   }
 
-  function attachPublisher(data, els, resolve, reject, drop) {
+  function attachPublisher(data, els, resolve, reject, drop, ended) {
     janus.attach({
       plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
       success: handle => {
@@ -44,14 +71,18 @@ window.TelevisitVideo = (function () {
       onmessage: (msg, jsep) => {
         if (msg.videoroom === 'joined') {
           publisher.createOffer({
-            tracks: [{ type: 'audio', capture: true, recv: false }, { type: 'video', capture: true, recv: false }],
+            tracks: [{ type: 'audio', capture: els.audioDevice ? { deviceId: { exact: els.audioDevice } } : true, recv: false },
+              { type: 'video', capture: els.videoDevice ? { deviceId: { exact: els.videoDevice } } : true, recv: false }],
             success: offer => publisher.send({ message: { request: 'configure', audio: true, video: true }, jsep: offer }),
             error: reject,
           });
-          (msg.publishers || []).forEach(p => subscribe(data, p.id, els));
+          (msg.publishers || []).forEach(p => subscribe(data, p, els));
           resolve();
+        } else if (msg.videoroom === 'destroyed') {
+          ended();
+          return;
         } else if (msg.videoroom === 'event' && msg.publishers) {
-          msg.publishers.forEach(p => subscribe(data, p.id, els));
+          msg.publishers.forEach(p => subscribe(data, p, els));
         } else if (msg.videoroom === 'event' && (msg.unpublished || msg.leaving)) {
           // someone left or hung up: drop their tile, so their next join is a fresh subscription
           const gone = feeds.get(msg.unpublished || msg.leaving);
@@ -67,11 +98,12 @@ window.TelevisitVideo = (function () {
     });
   }
 
-  // One tile per other participant: the first in els.remote, the others (guests) in videos added after it.
-  function subscribe(data, feed, els) {
+  // One labelled tile per other participant, in els.tiles; els.label(display) names it for this page.
+  function subscribe(data, publisherInfo, els) {
+    const feed = publisherInfo.id;
     if (feeds.has(feed)) return;
     feeds.set(feed, null);
-    let handle = null, view = null;
+    let handle = null, tile = null;
     const stream = new MediaStream();
     janus.attach({
       plugin: 'janus.plugin.videoroom', opaqueId: data.opaqueId,
@@ -88,28 +120,36 @@ window.TelevisitVideo = (function () {
         }
       },
       onremotetrack: (track, mid, on) => {
-        if (!els.remote) return;
-        if (!view) view = els.remote.srcObject ? tileAfter(els.remote) : els.remote;
+        if (!els.tiles) return;
+        if (!tile) tile = newTile(els, publisherInfo.display);
         if (on) stream.addTrack(track); else stream.removeTrack(track);
-        if (view.srcObject !== stream) view.srcObject = stream;
+        const video = tile.querySelector('video');
+        if (video.srcObject !== stream) video.srcObject = stream;
       },
       oncleanup: () => {
         feeds.delete(feed);
         const at = subscribers.indexOf(handle);
         if (at >= 0) subscribers.splice(at, 1);
-        if (view && view !== els.remote) view.remove(); else if (view) view.srcObject = null;
+        if (tile) tile.remove();
+        if (els.changed) els.changed();
       },
     });
   }
 
-  function tileAfter(first) {
-    const tile = document.createElement('video');
-    tile.autoplay = true;
-    tile.playsInline = true;
-    tile.className = 'remote';
-    let last = first;
-    while (last.nextElementSibling && last.nextElementSibling.classList.contains('remote')) last = last.nextElementSibling;
-    last.after(tile);
+  function newTile(els, display) {
+    const name = els.label ? els.label(display) : display;
+    const tile = document.createElement('figure');
+    tile.className = 'tile';
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.className = 'remote';
+    video.setAttribute('aria-label', 'Video of ' + name);
+    const caption = document.createElement('figcaption');
+    caption.textContent = name;
+    tile.append(video, caption);
+    els.tiles.append(tile);
+    if (els.changed) els.changed(name);
     return tile;
   }
 
@@ -124,6 +164,19 @@ window.TelevisitVideo = (function () {
     return total;
   }
 
+  // Another camera or microphone in the call (a phone's front/back camera): the sender's track is replaced.
+  function useDevice(kind, deviceId) {
+    if (!publisher) return Promise.resolve();
+    const pc = publisher.webrtcStuff && publisher.webrtcStuff.pc;
+    const transceiver = pc && pc.getTransceivers().find(t => t.sender && t.sender.track && t.sender.track.kind === kind);
+    if (!transceiver) return Promise.resolve();
+    const old = transceiver.sender.track;
+    return new Promise((resolve, reject) => publisher.replaceTracks({
+      tracks: [{ type: kind, mid: transceiver.mid, capture: { deviceId: { exact: deviceId } } }],
+      success: () => { if (old) { old.stop(); captured.delete(old); } resolve(); }, error: reject,
+    }));
+  }
+
   function mute(on) { if (publisher) on ? publisher.muteAudio() : publisher.unmuteAudio(); }
   function camera(on) { if (publisher) on ? publisher.unmuteVideo() : publisher.muteVideo(); }
   function leave() {
@@ -133,7 +186,8 @@ window.TelevisitVideo = (function () {
     publisher = null;
     subscribers.length = 0;
     feeds.clear();
+    releaseCapture();
   }
 
-  return { join, inboundBytes, mute, camera, leave };
+  return { join, inboundBytes, mute, camera, useDevice, leave, releaseCapture, liveCaptureTracks };
 })();

@@ -7,8 +7,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.Scope;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -24,16 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.televisit.smart.server.ClientType;
+import org.televisit.support.Chromium;
+import org.televisit.support.ErrorLog;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.SmartTestApp;
 import org.televisit.support.TelevisitIntegrationTest;
@@ -59,20 +55,14 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
   WebDriver interpreter;
 
   static WebDriver chromium(Dimension size) throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-dev-shm-usage",
-        "--user-data-dir=" + Files.createTempDirectory("televisit-chromium"));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-        .usingAnyFreePort().build();
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(size);
-    return driver;
+    return Chromium.open(size);
   }
+
+  ErrorLog errors = ErrorLog.open();
 
   @AfterEach
   void close() {
+    errors.close();
     if (clinician != null) {
       clinician.quit();
     }
@@ -85,15 +75,11 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
   }
 
   static long inbound(WebDriver driver) {
-    Object bytes = ((JavascriptExecutor) driver).executeAsyncScript(
-        "const done = arguments[arguments.length - 1]; TelevisitVideo.inboundBytes().then(done).catch(() => done(-1));");
-    return ((Number) bytes).longValue();
+    return Chromium.inbound(driver);
   }
 
   static void screenshot(WebDriver driver, String name) throws Exception {
-    Path dir = Path.of("target", "e2e");
-    Files.createDirectories(dir);
-    Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    Chromium.screenshot(driver, "e2e", name);
   }
 
   @Test
@@ -165,7 +151,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     assertThat(clinician.findElement(By.cssSelector("li[data-participant^='Practitioner/']")).getText()).startsWith("You");
     clinician.findElement(guestWaiting).click();
     new WebDriverWait(interpreter, Duration.ofSeconds(30)).until(d -> inbound(d) > 0);
-    wait.until(d -> d.findElements(By.cssSelector("video.remote")).size() == 1); // a second tile beside the patient's
+    wait.until(d -> d.findElements(By.cssSelector("#tiles video.remote")).size() == 2); // a tile beside the patient's
     screenshot(clinician, "console-with-interpreter.png");
     screenshot(interpreter, "join-page-interpreter.png");
 
@@ -177,7 +163,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     video.pool().orElseThrow().client(roomNow.nodeId()).orElseThrow().kick(roomNow.janusRoom(), roomNow.secret(), patientFeed);
     new WebDriverWait(patientBrowser, Duration.ofSeconds(20))
         .until(d -> "1".equals(d.findElement(By.tagName("body")).getDomAttribute("data-rejoins")));
-    new WebDriverWait(patientBrowser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("status")).getText().contains("let you in")
+    new WebDriverWait(patientBrowser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("status")).getText().contains("in your visit")
         && inbound(d) > 0);
     long afterRejoin = inbound(patientBrowser);
     Thread.sleep(1500);
@@ -217,6 +203,7 @@ class VisitInRealBrowsersTest extends FhirTestSupport {
     assertThat(janus.listTokens()).as("Janus no longer accepts the visit's tokens").doesNotContainAnyElementsOf(tokens);
     assertThat(auditSubtypesAbout(appointment.getValue()))
         .contains("book", "link-issued", "arrived", "visit-start", "admit", "visit-end");
+    assertThat(errors.lines()).as("ERROR lines in the server log during the visit").isEmpty();
   }
 
 }

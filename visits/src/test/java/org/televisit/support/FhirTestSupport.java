@@ -31,6 +31,15 @@ public abstract class FhirTestSupport {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Autowired protected org.televisit.smart.server.SmartServer smartServer;
+  @Autowired(required = false) org.televisit.fhir.sandbox.SandboxSeed sandboxSeed;
+
+  /** The sandbox launcher lists its clinic only once the start-up load is done (as a user would wait). */
+  @org.junit.jupiter.api.BeforeEach
+  void sandboxClinicLoaded() throws Exception {
+    if (sandboxSeed != null) {
+      sandboxSeed.awaitStartupLoad(Duration.ofSeconds(120));
+    }
+  }
 
   private static String systemToken;
 

@@ -15,8 +15,13 @@ public class FreePort implements ApplicationContextInitializer<ConfigurableAppli
 
   @Override
   public void initialize(ConfigurableApplicationContext context) {
+    TestPropertyValues.of("server.port=" + pick()).applyTo(context.getEnvironment());
+  }
+
+  /** A port nothing listens on right now. */
+  public static int pick() {
     try (ServerSocket socket = new ServerSocket(0)) {
-      TestPropertyValues.of("server.port=" + socket.getLocalPort()).applyTo(context.getEnvironment());
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("no free port", e);
     }

@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 public class SandboxConfig {
 
   @Bean
-  public SandboxSeed sandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties) {
-    return new SandboxSeed(systemDao, properties);
+  public SandboxSeed sandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties,
+      org.springframework.context.ApplicationEventPublisher events) {
+    return new SandboxSeed(systemDao, properties, events);
   }
 }

@@ -155,8 +155,8 @@ public final class SandboxDataSet {
       }
     }
 
-    // A few of today's visits, starting at the next slot boundary so a first run has one to open now.
-    ZonedDateTime first = nextBoundary(now.withZoneSameInstant(zone));
+    // A few of today's visits, the first one's link open the moment the clinic has loaded.
+    ZonedDateTime first = firstVisitStart(now.withZoneSameInstant(zone));
     for (int k = 0; k < 4; k++) {
       ZonedDateTime start = first.plusMinutes(2L * SLOT_MINUTES * k);
       int practitioner = k % PRACTITIONERS.size();
@@ -189,11 +189,16 @@ public final class SandboxDataSet {
     return bundle;
   }
 
-  static ZonedDateTime nextBoundary(ZonedDateTime now) {
+  /**
+   * The slot running now when it began less than 5 minutes ago, else the next one (at most 15 minutes
+   * off: join links open 15 minutes before). Either way the link works at once, and the visit is not
+   * swept as a no-show (15 minutes after its start) for at least 10 minutes.
+   */
+  static ZonedDateTime firstVisitStart(ZonedDateTime now) {
     ZonedDateTime hour = now.truncatedTo(ChronoUnit.HOURS);
     long minutes = ChronoUnit.MINUTES.between(hour, now);
-    long next = ((minutes / SLOT_MINUTES) + 1) * SLOT_MINUTES;
-    return hour.plusMinutes(next);
+    long current = (minutes / SLOT_MINUTES) * SLOT_MINUTES;
+    return hour.plusMinutes(minutes - current < 5 ? current : current + SLOT_MINUTES);
   }
 
   private String addSlot(

@@ -30,7 +30,11 @@ public class SandboxSeed {
   private final CompletableFuture<SeedResult> startupLoad = new CompletableFuture<>();
   private volatile ZonedDateTime lastLoadedAt;
 
-  public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties) {
+  private final org.springframework.context.ApplicationEventPublisher events;
+
+  public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.systemDao = systemDao;
     this.properties = properties;
   }
@@ -47,6 +51,7 @@ public class SandboxSeed {
                     "Sandbox data set ready: {} resources created, {} already present ({} ms)",
                     result.created(), result.existing(), result.millis());
                 startupLoad.complete(result);
+                events.publishEvent(new SandboxLoaded(result.created(), result.existing()));
               } catch (RuntimeException e) {
                 log.error("Loading the sandbox data set failed: {}", e.getMessage(), e);
                 startupLoad.completeExceptionally(e);

@@ -86,8 +86,16 @@ class SandboxDataSetTest {
   }
 
   @Test
-  void nextBoundaryRoundsUpToTheNextSlot() {
-    assertThat(SandboxDataSet.nextBoundary(NOW).toLocalTime().toString()).isEqualTo("10:20");
-    assertThat(SandboxDataSet.nextBoundary(NOW.withMinute(40)).toLocalTime().toString()).isEqualTo("11:00");
+  void theFirstVisitsLinkIsOpenAtOnceAndItIsNoNoShowForTenMinutes() {
+    assertThat(SandboxDataSet.firstVisitStart(NOW.withMinute(2)).toLocalTime().toString()).isEqualTo("10:00");
+    assertThat(SandboxDataSet.firstVisitStart(NOW).toLocalTime().toString()).isEqualTo("10:20"); // 10:07
+    assertThat(SandboxDataSet.firstVisitStart(NOW.withMinute(40)).toLocalTime().toString()).isEqualTo("10:40");
+    assertThat(SandboxDataSet.firstVisitStart(NOW.withMinute(59)).toLocalTime().toString()).isEqualTo("11:00");
+    for (int m = 0; m < 60; m++) {
+      ZonedDateTime now = NOW.withMinute(m);
+      ZonedDateTime start = SandboxDataSet.firstVisitStart(now);
+      assertThat(start.minusMinutes(15)).as("link open at %s", now).isBeforeOrEqualTo(now);
+      assertThat(start.plusMinutes(15)).as("not a no-show before 10 min at %s", now).isAfterOrEqualTo(now.plusMinutes(10));
+    }
   }
 }

@@ -75,9 +75,25 @@ public class VisitConsoleController {
 
   /** Live presence of the visit (server-sent events): a snapshot now and one after every change. */
   @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/presence", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(HttpServletRequest request) {
-    return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
+  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(HttpServletRequest request) throws java.io.IOException {
+    String refusal;
+    try {
+      return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
+    } catch (Unauthenticated e) {
+      refusal = NO_VISIT;
+    } catch (VisitWorkflow.VisitRefused | VisitWorkflow.NotAParticipant e) {
+      refusal = e.getMessage();
+    }
+    // an EventSource cannot read an error status: the refusal is an event it can show, then the end
+    var emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
+    emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("problem")
+        .data(Map.of("message", refusal)));
+    emitter.complete();
+    return emitter;
   }
+
+  static final String NO_VISIT = "No visit is open in this browser. Open the patient's chart in your EHR and launch Televisit"
+      + " from there (in the sandbox: the launcher at /sandbox).";
 
   record Admit(String participant) {}
 
@@ -114,6 +130,23 @@ public class VisitConsoleController {
     return ResponseEntity.ok(Map.of("admitted", who));
   }
 
+  /**
+   * Where the visit stands when the console opens (or is reloaded): started, ended, cancelled. A
+   * clinician who is not on the visit learns it here, before pressing anything (403).
+   */
+  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> standing(HttpServletRequest request) {
+    Visit v = visit(request);
+    VisitWorkflow.Standing s = workflow.standing(v.appointment(), v.practitioner());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("appointmentStatus", s.appointmentStatus());
+    body.put("encounterStatus", s.encounterStatus());
+    body.put("startedAt", s.startedAt() == null ? null : s.startedAt().toInstant().toString());
+    body.put("endedAt", s.endedAt() == null ? null : s.endedAt().toInstant().toString());
+    body.put("ended", s.ended());
+    return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
+  }
+
   /** Everyone who may join this visit: the clinician ("You"), the patient and each invited guest. */
   @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/people", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<List<Map<String, Object>>> people(HttpServletRequest request) {
@@ -124,8 +157,8 @@ public class VisitConsoleController {
     if (patient != null) {
       people.add(Map.of("participant", patient, "role", "patient", "display", "Patient"));
     }
-    java.time.Instant now = java.time.Instant.now();
-    links.ofAppointment(v.appointment()).stream().filter(l -> l.guest() && l.state(now) != JoinLink.State.REVOKED)
+    // every guest ever invited, so that names stay after the visit ended (which revokes their links)
+    links.ofAppointment(v.appointment()).stream().filter(JoinLink::guest)
         .collect(java.util.stream.Collectors.toMap(JoinLink::participant, l -> l, (a, b) -> b, java.util.LinkedHashMap::new))
         .values().forEach(l -> people.add(Map.of("participant", l.participant(), "role", l.role(),
             "display", l.display() == null ? l.role() : l.display())));
@@ -278,7 +311,7 @@ public class VisitConsoleController {
 
   @ExceptionHandler(Unauthenticated.class)
   ResponseEntity<Map<String, Object>> unauthenticated() {
-    return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("message", "No visit is open in this browser. Launch Televisit from the EHR."));
+    return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("message", NO_VISIT));
   }
 
   @ExceptionHandler(VisitWorkflow.VisitRefused.class)

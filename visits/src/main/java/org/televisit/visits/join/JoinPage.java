@@ -179,7 +179,7 @@ final class JoinPage extends HttpServlet {
       case LOCKED -> Checked.refused(lockedPage());
       case NOT_YET_OPEN -> Checked.refused(new Page(200, "Your visit has not opened yet",
           "<p>Your link opens on <strong>" + HtmlUtils.htmlEscape(TIME.format(found.get().notBefore().atZone(zone)))
-              + "</strong>. Please come back then; you can keep this page.</p>"));
+              + "</strong> (" + HtmlUtils.htmlEscape(zone.getId()) + " time). Please come back then; you can keep this page.</p>"));
       case ENDED -> Checked.refused(new Page(410, "This visit is over",
           "<p>This visit has ended. If you still need to talk to your clinician, please call the clinic.</p>"));
     };
@@ -192,12 +192,26 @@ final class JoinPage extends HttpServlet {
     }
     presence.waiting(VisitWorkflow.roomKey(link.appointment()), link.participant());
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
-    return new Page(200, "Waiting room", "<p id=\"waiting\">You are in the waiting room for "
-        + (link.guest() ? "the" : "your") + " visit with <strong>" + who + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone)))
-        + ".</p><p id=\"status\">Your clinician will let you in. Please keep this page open.</p>"
-        + "<video id=\"remote\" autoplay playsinline style=\"width:100%;background:#111;border-radius:6px\"></video>"
-        + "<video id=\"local\" autoplay playsinline muted style=\"width:35%;border-radius:6px\"></video>"
-        + "<p id=\"devices\">Checking your camera and microphone…</p>"
+    return new Page(200, "Waiting room", "<link rel=\"stylesheet\" href=\"/css/visit.css\">"
+        + "<p id=\"waiting\">You are in the waiting room for " + (link.guest() ? "the" : "your") + " visit with <strong>" + who
+        + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone))) + " ("
+        + HtmlUtils.htmlEscape(zone.getId()) + ").</p>"
+        + "<p id=\"status\" class=\"notice\" role=\"status\" aria-live=\"polite\">Your clinician will let you in. Please keep this"
+        + " page open.</p>"
+        + "<div id=\"tiles\" class=\"tiles\" data-clinician=\"" + who + "\" aria-label=\"Video\" role=\"region\">"
+        + "<figure class=\"tile\" id=\"self\"><video id=\"local\" autoplay playsinline muted aria-label=\"Your own camera\"></video>"
+        + "<figcaption>You <span id=\"self-state\" class=\"self-state\"></span></figcaption></figure></div>"
+        + "<div id=\"controls\" class=\"controls\" role=\"group\" aria-label=\"Call controls\">"
+        + "<button type=\"button\" id=\"mute\" class=\"secondary\" aria-pressed=\"false\">Mute</button>"
+        + "<button type=\"button\" id=\"camera\" class=\"secondary\" aria-pressed=\"false\">Camera off</button>"
+        + "<button type=\"button\" id=\"switch-camera\" class=\"secondary\" hidden>Switch camera</button>"
+        + "<button type=\"button\" id=\"leave\" class=\"secondary\" hidden>Leave</button>"
+        + "<button type=\"button\" id=\"rejoin\" hidden>Join again</button></div>"
+        + "<p id=\"devices\" role=\"status\">Checking your camera and microphone…</p>"
+        + "<button type=\"button\" id=\"retry\" hidden>Try again</button>"
+        + "<details class=\"devices-choice\"><summary>Camera and microphone</summary>"
+        + "<label for=\"camera-choice\">Camera</label><select id=\"camera-choice\"></select>"
+        + "<label for=\"mic-choice\">Microphone</label><select id=\"mic-choice\"></select></details>"
         + "<script src=\"/vendor/adapter/adapter.js\"></script><script src=\"/vendor/janus/janus.js\"></script>"
         + "<script src=\"/js/visit-video.js\"></script><script src=\"/js/waiting-room.js\"></script>");
   }

@@ -51,8 +51,21 @@ class SandboxEhrController {
     return ResponseEntity.status(HttpStatus.FOUND).location(URI.create("/sandbox")).build();
   }
 
+  private volatile boolean loaded;
+
+  @org.springframework.context.event.EventListener
+  void on(org.televisit.fhir.sandbox.SandboxLoaded event) {
+    loaded = true;
+  }
+
   @GetMapping(value = "/sandbox", produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> launcher(HttpServletRequest request) {
+    if (!loaded) {
+      // a first start loads the clinic for ~20 s after Televisit is up: say so rather than list nothing
+      return Pages.html(HttpStatus.OK, "Sandbox EHR", "<meta http-equiv=\"refresh\" content=\"2\">"
+          + "<p id=\"loading\" role=\"status\">The sandbox clinic (patients, clinicians and today's visits) is still loading;"
+          + " a first start takes about 20 seconds. This page reloads by itself.</p>");
+    }
     HttpSession session = request.getSession(true);
     List<SmartClient> apps = server.clients().launchable();
     StringBuilder body = new StringBuilder("<p>This is Televisit's sandbox EHR. Pick who you are and a visit, and"
@@ -63,10 +76,18 @@ class SandboxEhrController {
     for (SandboxDirectory.Person p : directory.practitioners()) {
       body.append(option(p.reference(), p.name(), p.reference().equals(signedIn)));
     }
-    body.append("</select><label for=\"appointment\">Today's visit</label><select id=\"appointment\" name=\"appointment\">")
+    java.util.Map<String, String> practitionerNames = new java.util.HashMap<>();
+    directory.practitioners().forEach(p -> practitionerNames.put(p.reference(), p.name()));
+    body.append("</select><label for=\"appointment\">Today's visit (times in ").append(HtmlUtils.htmlEscape(zone.getId()))
+        .append(")</label><select id=\"appointment\" name=\"appointment\">")
         .append(option("", "(none: pick a patient below)", false));
     for (SandboxDirectory.Visit v : directory.todaysVisits(zone)) {
-      body.append(option(v.appointment(), TIME.format(v.start().toInstant().atZone(zone)) + " " + v.patientName(), false));
+      // whose visit it is: picking it picks that clinician above (the page's script), and the list says so
+      String with = practitionerNames.getOrDefault(v.practitioner(), "?");
+      body.append("<option value=\"").append(HtmlUtils.htmlEscape(v.appointment())).append("\" data-practitioner=\"")
+          .append(HtmlUtils.htmlEscape(v.practitioner() == null ? "" : v.practitioner())).append("\">")
+          .append(HtmlUtils.htmlEscape(TIME.format(v.start().toInstant().atZone(zone)) + " " + v.patientName() + " with " + with))
+          .append("</option>");
     }
     body.append("</select><label for=\"patient\">Patient (when no visit is picked)</label><select id=\"patient\" name=\"patient\">");
     for (SandboxDirectory.Person p : directory.patients()) {
@@ -77,7 +98,10 @@ class SandboxEhrController {
       body.append(option(app.clientId(), app.name(), false));
     }
     body.append("</select><label><input type=\"checkbox\" name=\"banner\" value=\"true\" checked> the app shows the"
-        + " patient banner</label><button type=\"submit\" id=\"launch\">Launch</button></form>");
+        + " patient banner</label><button type=\"submit\" id=\"launch\">Launch</button></form>"
+        + "<script>document.getElementById('appointment').addEventListener('change', e => {"
+        + " const who = e.target.selectedOptions[0].dataset.practitioner;"
+        + " if (who) document.getElementById('practitioner').value = who; });</script>");
     if (apps.isEmpty()) {
       body.append("<p>No app with a launch URL is registered yet.</p>");
     }

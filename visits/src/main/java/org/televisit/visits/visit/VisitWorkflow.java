@@ -26,6 +26,7 @@ import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoRooms;
 import org.televisit.video.rooms.VideoUnavailable;
 import org.televisit.visits.audit.VisitAudit;
+import org.televisit.visits.presence.Presence;
 import org.televisit.visits.video.VideoBackend;
 
 /**
@@ -66,8 +67,11 @@ public class VisitWorkflow {
   private final TransactionTemplate transaction;
   private final org.springframework.context.ApplicationEventPublisher events;
 
+  private final Presence presence;
+
   VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions,
-      org.springframework.context.ApplicationEventPublisher events) {
+      org.springframework.context.ApplicationEventPublisher events, Presence presence) {
+    this.presence = presence;
     this.events = events;
     this.daos = daos;
     this.video = video;
@@ -152,8 +156,18 @@ public class VisitWorkflow {
       String detail) {
     requireParticipant(a, byPractitioner);
     VideoRooms rooms = rooms();
-    rooms.ensureRoom(roomKey(appointmentRef));
-    JoinData join = rooms.admit(roomKey(appointmentRef), who, role, display);
+    String key = roomKey(appointmentRef);
+    // Someone already in the call keeps their place: a second admission would replace their token and
+    // kick them (a stale Admit button, two consoles, a double click).
+    if ("connected".equals(presence.state(key, who))) {
+      java.util.Optional<JoinData> current = rooms.joinData(key, who);
+      if (current.isPresent()) {
+        return current.get();
+      }
+    }
+    rooms.ensureRoom(key);
+    JoinData join = rooms.admit(key, who, role, display);
+    presence.record(key, who, "admitted", java.time.Instant.now());
     transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, detail));
     return join;
   }
@@ -173,6 +187,23 @@ public class VisitWorkflow {
     return patientOf(a);
   }
 
+  /** Where a visit stands, for the console when it opens (and after a reload). */
+  public record Standing(String appointmentStatus, String encounterStatus, Date startedAt, Date endedAt) {
+    public boolean ended() {
+      return "fulfilled".equals(appointmentStatus) || "finished".equals(encounterStatus);
+    }
+  }
+
+  /** The visit's state as its clinician sees it; refused (403) for someone who is not on it. */
+  public Standing standing(String appointmentRef, String practitionerRef) {
+    Appointment a = appointment(appointmentRef);
+    requireParticipant(a, practitionerRef);
+    java.util.Optional<Encounter> e = encounterOf(appointmentRef);
+    return new Standing(a.getStatus() == null ? null : a.getStatus().toCode(),
+        e.map(x -> x.getStatus() == null ? null : x.getStatus().toCode()).orElse(null),
+        e.map(x -> x.getPeriod().getStart()).orElse(null), e.map(x -> x.getPeriod().getEnd()).orElse(null));
+  }
+
   /** A participant's current join data, if the clinician has admitted them and the visit is open. */
   public java.util.Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
     return video.rooms().flatMap(r -> r.joinData(roomKey(appointmentRef), participantRef));
@@ -181,6 +212,13 @@ public class VisitWorkflow {
   public String end(String appointmentRef, String practitionerRef) {
     Appointment current = appointment(appointmentRef);
     requireParticipant(current, practitionerRef);
+    if (encounterOf(appointmentRef).isEmpty()) {
+      throw new VisitRefused("This visit was never started.");
+    }
+    // The room closes first: everyone's camera goes off the moment the clinician ends the visit, not
+    // after the record is written (a failed write leaves the visit open to end again; the room is idempotent).
+    video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
+    everyoneLeft(appointmentRef);
     String encounter = transaction.execute(status -> {
       Appointment a = appointment(appointmentRef);
       Encounter e = encounterOf(appointmentRef).orElseThrow(() -> new VisitRefused("This visit was never started."));
@@ -195,7 +233,6 @@ public class VisitWorkflow {
       audit.record("visit-end", true, appointmentRef, patientOf(a), null, null);
       return ref;
     });
-    video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
     return encounter;
   }
 
@@ -294,6 +331,14 @@ public class VisitWorkflow {
     });
   }
 
+  /** The room is closed: nobody is in it any more, whatever Janus still reports about the ones it dropped. */
+  private void everyoneLeft(String appointmentRef) {
+    String key = roomKey(appointmentRef);
+    java.time.Instant now = java.time.Instant.now();
+    presence.snapshot(key).stream().filter(e -> !"left".equals(e.state()))
+        .forEach(e -> presence.record(key, e.participant(), "left", now));
+  }
+
   /** The clinician cancels the visit: Appointment (and an unfinished Encounter) cancelled, room closed. */
   public void cancel(String appointmentRef, String practitionerRef) {
     requireParticipant(appointment(appointmentRef), practitionerRef);
@@ -313,6 +358,7 @@ public class VisitWorkflow {
       });
     });
     video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
+    everyoneLeft(appointmentRef);
   }
 
   /**

@@ -258,29 +258,66 @@ public class VisitConsoleController {
     if (context == null) {
       throw new Unauthenticated();
     }
-    if (!urls.isAudience(context.issuer().fhirBase().toString())) {
-      // another EHR: its patient, user and appointment are mirrored once per launch (see EhrVisits)
-      Visit known = (Visit) session.getAttribute(VISIT);
-      if (known == null || session.getAttribute(VISIT + ".launch") != context) {
-        EhrVisits.Opened opened = ehrVisits.open(context);
-        known = new Visit(opened.appointment(), opened.practitioner(), opened.patient());
-        session.setAttribute(VISIT, known);
-        session.setAttribute(VISIT + ".launch", context);
-      }
+    // resolved once per launch: an on-demand visit is booked once, another EHR's records mirrored once
+    Visit known = (Visit) session.getAttribute(VISIT);
+    if (known != null && session.getAttribute(VISIT + ".launch") == context) {
       return known;
     }
-    String prefix = urls.fhirBase() + "/";
-    String user = context.fhirUser() == null ? null : context.fhirUser().toString();
-    if (user == null || !user.startsWith(prefix)) {
+    if (!urls.isAudience(context.issuer().fhirBase().toString())) {
+      // another EHR: its patient, user and appointment are mirrored once per launch (see EhrVisits)
+      EhrVisits.Opened opened = ehrVisits.open(context);
+      known = new Visit(opened.appointment(), opened.practitioner(), opened.patient());
+    } else {
+      known = ownVisit(context);
+    }
+    session.setAttribute(VISIT, known);
+    session.setAttribute(VISIT + ".launch", context);
+    return known;
+  }
+
+  /**
+   * A launch from Televisit's own authorization server (the sandbox EHR, or an EHR that uses it): the
+   * Appointment named in fhirContext, else the one the launch's Encounter belongs to, else today's visit
+   * of this patient with this clinician, else an on-demand visit now.
+   */
+  private Visit ownVisit(LaunchContext context) {
+    String practitioner = clinicianOf(context.fhirUser());
+    String patient = context.patient() != null ? "Patient/" + context.patient() : null;
+    java.util.List<String> encounters = new java.util.ArrayList<>();
+    if (context.encounter() != null) {
+      encounters.add("Encounter/" + context.encounter());
+    }
+    encounters.addAll(LaunchReferences.ofType(context.fhirContext(), "Encounter"));
+    java.util.Optional<String> appointment = LaunchReferences.ofType(context.fhirContext(), "Appointment").stream().findFirst()
+        .or(() -> encounters.stream().map(workflow::appointmentOfEncounter).flatMap(java.util.Optional::stream).findFirst())
+        .or(() -> patient == null ? java.util.Optional.empty()
+            : workflow.todaysVisit(patient, practitioner, java.time.ZoneId.systemDefault()));
+    if (appointment.isEmpty()) {
+      if (patient == null) {
+        throw new VisitWorkflow.VisitRefused("The EHR did not say which patient this visit is for. Open a patient's chart"
+            + " and launch Televisit from there.");
+      }
+      appointment = java.util.Optional.of(workflow.onDemand(patient, practitioner, encounters.isEmpty() ? null : encounters.get(0)));
+    }
+    return new Visit(appointment.get(), practitioner, patient);
+  }
+
+  /** fhirUser, relative or absolute; a PractitionerRole stands for its practitioner (whose calendar it is). */
+  private String clinicianOf(java.net.URI fhirUser) {
+    java.util.Optional<String> user = fhirUser == null ? java.util.Optional.empty()
+        : LaunchReferences.relative(fhirUser.toString(), urls.fhirBase().toString());
+    if (user.isEmpty()) {
       throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
     }
-    String practitioner = user.substring(prefix.length());
-    String appointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/")).findFirst()
-        .or(() -> context.patient() == null ? java.util.Optional.empty()
-            : workflow.todaysVisit("Patient/" + context.patient(), practitioner, java.time.ZoneId.systemDefault()))
-        .orElseThrow(() -> new VisitWorkflow.VisitRefused(
-            "There is no visit today for this patient with you, and the EHR did not name an appointment."));
-    return new Visit(appointment, practitioner, context.patient() != null ? "Patient/" + context.patient() : null);
+    if (user.get().startsWith("PractitionerRole/")) {
+      return workflow.practitionerOfRole(user.get()).orElseThrow(() -> new VisitWorkflow.VisitRefused(
+          "Your role in the EHR names no practitioner, so Televisit cannot tell whose visits are yours."));
+    }
+    if (!user.get().startsWith("Practitioner/")) {
+      throw new VisitWorkflow.VisitRefused("Televisit's console is for clinicians; the EHR signed you in as "
+          + user.get().substring(0, user.get().indexOf('/')) + ".");
+    }
+    return user.get();
   }
 
   public static Map<String, Object> join(JoinData join) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -83,29 +84,63 @@ public class EhrVisits {
     }
     Patient theirPatient = fromEhr(() -> ehr.read(iss, context.accessToken(), Patient.class, context.patient()), "the patient's record");
     String user = context.fhirUser().toString();
-    String userType = user.replaceAll(".*/([A-Za-z]+)/[^/]+$", "$1");
-    String userId = user.substring(user.lastIndexOf('/') + 1);
-    Optional<String> ehrAppointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/"))
-        .map(r -> r.substring("Appointment/".length())).findFirst();
+    // fhirUser may be relative (Practitioner/123) or absolute (https://ehr/fhir/Practitioner/123)
+    IdType userId = new IdType(user);
+    String userType = userId.hasResourceType() ? userId.getResourceType() : "Practitioner";
+    String userKey = userId.getIdPart();
+    Practitioner userRecord = null;
+    if (userType.equals("PractitionerRole")) {
+      // the role's practitioner is the clinician whose calendar the visit is on
+      String roleId = userKey;
+      org.hl7.fhir.r4.model.PractitionerRole role = readOrNull(() -> ehr.read(iss, context.accessToken(),
+          org.hl7.fhir.r4.model.PractitionerRole.class, roleId));
+      String practitionerId = role == null || !role.getPractitioner().hasReference() ? null
+          : new IdType(role.getPractitioner().getReference()).getIdPart();
+      if (practitionerId != null) {
+        userType = "Practitioner";
+        userKey = practitionerId;
+      }
+    }
+    String clinicianType = userType;
+    String clinicianId = userKey;
     // fhirUser lets the app read the user's own record (SMART); an EHR that refuses still gets a visit
-    Practitioner userRecord = userType.equals("Practitioner") ? readOrNull(() -> ehr.read(iss, context.accessToken(),
-        Practitioner.class, userId)) : null;
+    if (clinicianType.equals("Practitioner")) {
+      userRecord = readOrNull(() -> ehr.read(iss, context.accessToken(), Practitioner.class, clinicianId));
+    }
+    Practitioner clinicianRecord = userRecord;
+    Optional<String> ehrAppointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/"))
+        .map(r -> new IdType(r).getIdPart()).findFirst()
+        .or(() -> appointmentOfEhrEncounter(context, iss));
     Appointment theirAppointment = ehrAppointment.map(id -> fromEhr(() -> ehr.read(iss, context.accessToken(), Appointment.class, id),
         "the appointment")).orElse(null);
 
     return transaction.execute(status -> {
       String patient = mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
-      String practitioner = mirror(mirroredPractitioner(userRecord, userType), iss + "/" + userType, userId);
+      String practitioner = mirror(mirroredPractitioner(clinicianRecord, clinicianType), iss + "/" + clinicianType, clinicianId);
       String appointment = theirAppointment != null
           ? mirror(mirroredAppointment(theirAppointment, patient, practitioner), iss + "/Appointment", ehrAppointment.get())
-          : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault()).orElseThrow(() -> new VisitWorkflow.VisitRefused(
-              "The EHR did not name an appointment, and there is no visit today for this patient with you."));
+          : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault())
+              .orElseGet(() -> workflow.onDemand(patient, practitioner, null));
       boolean writeBack = context.issuer().encounterWriteBack() && context.granted().allows("Encounter", Interaction.UPDATE)
           && context.granted().allows("Encounter", Interaction.CREATE);
       remember(new Link(appointment, iss, context.patient(), context.encounter(), ehrAppointment.orElse(null), user, writeBack,
           context.accessToken(), context.refreshToken(), context.accessTokenExpiresAt()));
       return new Opened(appointment, practitioner, patient);
     });
+  }
+
+  /** The appointment of the Encounter the EHR launched with (context or fhirContext), if it names one. */
+  private Optional<String> appointmentOfEhrEncounter(LaunchContext context, String iss) {
+    Optional<String> encounter = Optional.ofNullable(context.encounter())
+        .or(() -> context.fhirContext().stream().filter(r -> r.startsWith("Encounter/")).map(r -> new IdType(r).getIdPart()).findFirst());
+    if (encounter.isEmpty()) {
+      return Optional.empty();
+    }
+    org.hl7.fhir.r4.model.Encounter theirs = readOrNull(() -> ehr.read(iss, context.accessToken(),
+        org.hl7.fhir.r4.model.Encounter.class, encounter.get()));
+    return theirs == null ? Optional.empty() : theirs.getAppointment().stream().filter(Reference::hasReference)
+        .map(r -> new IdType(r.getReference())).filter(id -> "Appointment".equals(id.getResourceType()) && id.hasIdPart())
+        .map(IdType::getIdPart).findFirst();
   }
 
   /** The EHR's patient id, when the visit is written back to its EHR (no tokens opened for it). */

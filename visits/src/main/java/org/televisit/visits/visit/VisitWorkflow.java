@@ -254,6 +254,82 @@ public class VisitWorkflow {
         .map(a -> "Appointment/" + a.getIdElement().getIdPart());
   }
 
+  /** The Appointment an Encounter of Televisit's store belongs to, if it names one. */
+  public java.util.Optional<String> appointmentOfEncounter(String encounterRef) {
+    try {
+      Encounter e = (Encounter) daos.getResourceDao("Encounter").read(new IdType(encounterRef), new SystemRequestDetails());
+      return e.getAppointment().stream().map(Reference::getReference).filter(r -> r != null && r.startsWith("Appointment/"))
+          .findFirst();
+    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The practitioner a PractitionerRole of this store is for. */
+  public java.util.Optional<String> practitionerOfRole(String roleRef) {
+    try {
+      org.hl7.fhir.r4.model.PractitionerRole role = (org.hl7.fhir.r4.model.PractitionerRole) daos.getResourceDao("PractitionerRole")
+          .read(new IdType(roleRef), new SystemRequestDetails());
+      return java.util.Optional.ofNullable(role.getPractitioner().getReference()).filter(r -> r.startsWith("Practitioner/"));
+    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** How long an on-demand visit is booked for. */
+  static final java.time.Duration ON_DEMAND = java.time.Duration.ofMinutes(20);
+
+  /**
+   * A visit now, for a launch that names a patient but no appointment (EHRs launch from the chart, not
+   * only from a schedule): an Appointment booked from now with the clinician and the patient (the
+   * booking rules apply: it is refused when the clinician's time is taken), and, when the launch
+   * named an Encounter of this store without an appointment, that Encounter tied to it. The patient's
+   * link is issued like any booking's.
+   */
+  public String onDemand(String patientRef, String practitionerRef, String encounterRef) {
+    try {
+      return transaction.execute(status -> {
+        Appointment a = new Appointment();
+        a.setStatus(Appointment.AppointmentStatus.BOOKED);
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        a.setStart(Date.from(now));
+        a.setEnd(Date.from(now.plus(ON_DEMAND)));
+        a.setMinutesDuration((int) ON_DEMAND.toMinutes());
+        a.setDescription("On-demand video visit");
+        a.addServiceType().setText("Video visit");
+        a.addParticipant().setActor(new Reference(patientRef)).setRequired(Appointment.ParticipantRequired.REQUIRED)
+            .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        a.addParticipant().setActor(new Reference(practitionerRef)).setRequired(Appointment.ParticipantRequired.REQUIRED)
+            .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        String ref = write(Appointment.class, a);
+        provenance(ref, practitionerRef, "on-demand visit started from the EHR");
+        audit.record("on-demand", true, ref, patientRef, null, "no appointment in the launch: a visit booked for now");
+        if (encounterRef != null) {
+          tieEncounter(encounterRef, ref, patientRef, practitionerRef);
+        }
+        return ref;
+      });
+    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException taken) {
+      throw new VisitRefused("You have another visit booked at this time, so Televisit cannot open one now for this patient."
+          + " Finish or move that visit first.");
+    }
+  }
+
+  private void tieEncounter(String encounterRef, String appointmentRef, String patientRef, String practitionerRef) {
+    Encounter e;
+    try {
+      e = (Encounter) daos.getResourceDao("Encounter").read(new IdType(encounterRef), new SystemRequestDetails());
+    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException notOurs) {
+      return;
+    }
+    if (!e.getAppointment().isEmpty() || !patientRef.equals(e.getSubject().getReference())) {
+      return; // another visit's, or another patient's: left as it is
+    }
+    e.addAppointment(new Reference(appointmentRef));
+    String ref = write(Encounter.class, e);
+    provenance(ref, practitionerRef, "tied to its on-demand visit");
+  }
+
   /** A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls). */
   public String patientLink(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
     Appointment a = appointment(appointmentRef);

@@ -62,6 +62,7 @@ public final class ClientRegistry {
           append(values, clock.instant()));
     }
     cache.remove(r.clientId());
+    origins = null;
     return new Registered(find(r.clientId()).orElseThrow(), Optional.ofNullable(secret));
   }
 
@@ -86,6 +87,45 @@ public final class ClientRegistry {
     }
     cache.put(clientId, new Cached(client, now.plus(CACHE_TTL)));
     return client;
+  }
+
+  private volatile Cached origins;
+  private volatile java.util.Set<String> originSet = java.util.Set.of();
+
+  /**
+   * The web origins of registered apps (scheme://host[:port] of every redirect and launch URI): where
+   * browser apps run that may call /fhir from their pages (CORS). Cached like single apps.
+   */
+  public java.util.Set<String> origins() {
+    java.time.Instant now = clock.instant();
+    Cached cached = origins;
+    if (cached != null && cached.until().isAfter(now)) {
+      return originSet;
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (SmartClient c : sql.list(SELECT, ClientRegistry::read)) {
+      c.redirectUris().forEach(u -> origin(u).ifPresent(found::add));
+      if (c.launchUrl() != null) {
+        origin(c.launchUrl()).ifPresent(found::add);
+      }
+    }
+    originSet = java.util.Set.copyOf(found);
+    origins = new Cached(Optional.empty(), now.plus(CACHE_TTL));
+    return originSet;
+  }
+
+  /** The origin of an absolute http(s) URI, lower case, the default port left out (as browsers send it). */
+  public static Optional<String> origin(URI uri) {
+    if (uri == null || uri.getHost() == null || uri.getScheme() == null) {
+      return Optional.empty();
+    }
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      return Optional.empty();
+    }
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+    return Optional.of(scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port));
   }
 
   /** Apps the sandbox EHR can launch: those registered with a launch URL. */

@@ -114,7 +114,7 @@ public final class SmartServer {
     json.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
     json.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
     json.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
-    json.put("scopes_supported", List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access",
+    json.put("scopes_supported", List.of("openid", "fhirUser", "profile", "launch", "launch/patient", "launch/encounter", "offline_access",
         "online_access", "patient/*.cruds", "user/*.cruds", "system/*.cruds", "patient/*.read", "user/*.read",
         "system/*.read", "patient/*.write", "user/*.write", "system/*.write"));
     json.put("response_types_supported", List.of("code"));

@@ -52,6 +52,36 @@ class AuthorizationServerConfig {
     return registration;
   }
 
+  /**
+   * Browser SMART apps call /fhir from their own pages: CORS for the origins of registered apps (their
+   * redirect and launch URIs), bearer tokens only (no cookies), the preflight answered here (HAPI does
+   * not know OPTIONS). Discovery and metadata keep the open policy of {@link #smartCors()}.
+   */
+  @Bean
+  FilterRegistrationBean<CorsFilter> fhirCors(SmartServer server) {
+    CorsConfiguration cors = new CorsConfiguration() {
+      @Override
+      public String checkOrigin(String origin) {
+        return origin != null && server.clients().origins().contains(origin.toLowerCase(java.util.Locale.ROOT)) ? origin : null;
+      }
+    };
+    cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match",
+        "If-None-Exist", "If-Modified-Since", "X-Requested-With"));
+    cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
+    cors.setAllowCredentials(false);
+    cors.setMaxAge(600L);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
+    fullPath.setAlwaysUseFullPath(true);
+    source.setUrlPathHelper(fullPath);
+    source.registerCorsConfiguration("/fhir/**", cors);
+    FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+    registration.setUrlPatterns(List.of("/fhir/*"));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11); // after smartCors: its open answer stands where it gives one
+    return registration;
+  }
+
   /** Browser apps read discovery and metadata and call the token endpoint from other origins; no cookies. */
   @Bean
   FilterRegistrationBean<CorsFilter> smartCors() {

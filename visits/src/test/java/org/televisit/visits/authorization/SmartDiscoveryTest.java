@@ -48,6 +48,8 @@ class SmartDiscoveryTest extends FhirTestSupport {
         "client-confidential-symmetric", "client-confidential-asymmetric", "context-ehr-patient", "context-ehr-encounter",
         "context-banner", "context-style", "permission-user", "permission-patient", "permission-v2",
         "sso-openid-connect", "authorize-post");
+    assertThat(JSONObjectUtils.getStringList(json, "scopes_supported")).contains("openid", "fhirUser", "profile", "launch",
+        "launch/patient", "launch/encounter", "offline_access");
     // Televisit's own app side accepts it (S256, endpoints, v2)
     SmartConfiguration parsed = SmartConfiguration.parse(net.minidev.json.JSONValue.parse(response.body(), net.minidev.json.JSONObject.class));
     assertThat(parsed.supportsV2Scopes()).isTrue();

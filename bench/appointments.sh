@@ -5,7 +5,7 @@
 #   bench/appointments.sh [seconds-per-create-run] [creates-only]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -XX:+ExitOnOutOfMemoryError"
 PORT=18991
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
 LOG=$(mktemp)

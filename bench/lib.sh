@@ -2,7 +2,7 @@
 # started from the runnable jar with its own data folder, a backend-services app registered for the
 # drivers. Source it after setting PORT (and, before `start`, SANDBOX=false to switch the sandbox off).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -XX:+ExitOnOutOfMemoryError"
 BASE="http://localhost:$PORT"
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
 WORK=$(mktemp -d)

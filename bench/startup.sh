@@ -13,7 +13,7 @@ else
   read -r JAR CDS < <("$ROOT/televisit" prepare)
 fi
 RUNS="${1:-1}"
-JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -XX:+ExitOnOutOfMemoryError"
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
 PORT=18990
 WORK=$(mktemp -d)

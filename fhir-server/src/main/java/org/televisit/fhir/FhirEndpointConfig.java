@@ -69,6 +69,28 @@ public class FhirEndpointConfig {
     return validation;
   }
 
+  /** Size, format, depth and count limits before HAPI parses a body (see FhirRequestLimits). */
+  @Bean
+  public org.springframework.boot.web.servlet.FilterRegistrationBean<org.televisit.fhir.limits.FhirRequestLimits> fhirRequestLimits(
+      org.televisit.fhir.limits.RequestLimits limits, FhirServerProperties properties) {
+    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+        new org.televisit.fhir.limits.FhirRequestLimits(limits));
+    registration.addUrlPatterns(properties.path() + "/*");
+    registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20); // after CORS, before anything reads
+    return registration;
+  }
+
+  /** Only the served types are stored, whatever path a write takes (a transaction or batch entry too). */
+  @Bean
+  public org.televisit.fhir.rules.ServedTypesOnly servedTypesOnly(IInterceptorService interceptors,
+      ObjectProvider<ModuleResourceProvider> moduleProviders, FhirContext fhirContext) {
+    java.util.Set<String> own = new java.util.HashSet<>();
+    moduleProviders.orderedStream().forEach(p -> own.add(fhirContext.getResourceType(p.getResourceType())));
+    var rule = new org.televisit.fhir.rules.ServedTypesOnly(own);
+    interceptors.registerInterceptor(rule);
+    return rule;
+  }
+
   @Bean
   public ServletRegistrationBean<RestfulServer> fhirServlet(
       FhirContext fhirContext,
@@ -112,6 +134,7 @@ public class FhirEndpointConfig {
     server.setServerConformanceProvider(capabilities);
 
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
+    server.registerInterceptor(new org.televisit.fhir.rules.WellFormedReferences(fhirContext));
     if (!ownTypes.isEmpty()) {
       server.registerInterceptor(new org.televisit.fhir.rules.ServedOnTheirOwn(ownTypes));
     }

@@ -42,7 +42,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
   SubscriptionChannelConfig.class,
   FhirEndpointConfig.class
 })
-@EnableConfigurationProperties(FhirServerProperties.class)
+@EnableConfigurationProperties({FhirServerProperties.class, org.televisit.fhir.limits.RequestLimits.class})
 public class FhirServerConfig {
 
   @Bean

@@ -65,6 +65,8 @@ class VisitOnTheEmbeddedDefaultIT {
   @Test
   void aWholeVisitOnWhatTelevisitRunStarts() throws Exception {
     String base = televisit.base();
+    // out of heap, the JVM exits (and a supervisor restarts it) instead of keeping a dead port open
+    assertThat(televisit.commandLine()).contains("-XX:+ExitOnOutOfMemoryError").contains("televisit.jar");
 
     // the clinician picks the first of today's visits in the sandbox EHR: it says whose visit it is
     clinician = Chromium.open(Chromium.DESKTOP);

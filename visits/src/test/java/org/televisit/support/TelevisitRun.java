@@ -60,6 +60,12 @@ public final class TelevisitRun implements AutoCloseable {
     return log;
   }
 
+  /** The JVM's own command line (Linux): what `./televisit run` really started. */
+  public String commandLine() throws IOException {
+    return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline")), StandardCharsets.UTF_8)
+        .replace('\0', ' ');
+  }
+
   /** The lines Televisit logged at ERROR level so far. */
   public List<String> errorLines() throws IOException {
     return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> ERROR_LINE.matcher(l).matches()).toList();

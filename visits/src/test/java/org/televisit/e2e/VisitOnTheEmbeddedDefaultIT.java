@@ -183,6 +183,18 @@ class VisitOnTheEmbeddedDefaultIT {
     wait.until(d -> d.findElement(By.id("presence")).getText().contains("Ines Interpreter"));
     screenshot(clinician, SHOTS, "09-console-reloaded-after-end.png");
 
+    // the default trusts no proxy: a client that sends X-Forwarded-For is still counted as itself
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    int limited = 0;
+    for (int i = 0; i < 125; i++) {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/join/" + String.format("%043d", i)))
+          .header("X-Forwarded-For", "203.0.113." + (i % 250)).build();
+      if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 429) {
+        limited++;
+      }
+    }
+    assertThat(limited).as("120 guesses a minute from one address, whatever it claims to be").isEqualTo(5);
+
     assertThat(televisit.errorLines()).as("ERROR lines in " + televisit.log()).isEmpty();
   }
 

@@ -30,6 +30,11 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
     return server().baseUrl() + "/fhir";
   }
 
+  /** A third EHR for the launch-context tests (Televisit caches each EHR's discovery and keys). */
+  public static String launchContextsFhirBase() {
+    return server().baseUrl() + "/lc/fhir";
+  }
+
   /** A second EHR on the same server, registered with Encounter write-back (its own discovery cache entry). */
   public static String writeBackFhirBase() {
     return server().baseUrl() + "/wb/fhir";
@@ -47,7 +52,11 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
             "televisit.smart.issuers[1].client-id=" + CLIENT_ID,
             "televisit.smart.issuers[1].client-auth=PUBLIC",
             "televisit.smart.issuers[1].scopes=openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds",
-            "televisit.smart.issuers[1].encounter-write-back=true")
+            "televisit.smart.issuers[1].encounter-write-back=true",
+            "televisit.smart.issuers[2].fhir-base=" + launchContextsFhirBase(),
+            "televisit.smart.issuers[2].client-id=" + CLIENT_ID,
+            "televisit.smart.issuers[2].client-auth=PUBLIC",
+            "televisit.smart.issuers[2].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
         .applyTo(context.getEnvironment());
   }
 }

@@ -38,8 +38,19 @@ public final class VisitWriteRules {
 
   private VisitWriteRules() {}
 
+  /**
+   * People on one Appointment: a visit, its guests (interpreter, family, a second clinician) and
+   * room to spare; more is a mistake or an attack (each patient participant gets a link and an e-mail).
+   */
+  public static final int MAX_PARTICIPANTS = 20;
+
   public static List<Violation> check(Appointment appointment) {
     List<Violation> violations = new ArrayList<>();
+    if (appointment.getParticipant().size() > MAX_PARTICIPANTS) {
+      violations.add(new Violation("appointment-participants",
+          "An Appointment may name at most " + MAX_PARTICIPANTS + " participants."));
+      return violations;
+    }
     if (appointment.getStatus() == null) {
       violations.add(new Violation("appointment-status", "Appointment.status is required."));
       return violations;

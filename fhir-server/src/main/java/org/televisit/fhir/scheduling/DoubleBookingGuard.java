@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * No double booking, enforced by the database in the Appointment's own transaction: every active
- * Appointment (pending, booked, arrived, checked-in) records its time per practitioner (or role) and
- * its Slots in Televisit's tables. Writers of the same practitioner are serialised by a lock on the
+ * Appointment (pending, booked, arrived, checked-in) records its time per calendar (the practitioner,
+ * however the Appointment names them: see {@link Calendars}) and its Slots in Televisit's tables. Writers of the same practitioner are serialised by a lock on the
  * practitioner's calendar (on PostgreSQL a transaction-scoped advisory lock keyed by the practitioner;
  * elsewhere SELECT ... FOR UPDATE on a calendar row), so of concurrent bookings of one time
  * exactly one commits; a Slot is a primary key, so it is booked once. The loser gets 409 with an
@@ -34,10 +34,12 @@ public class DoubleBookingGuard {
 
   private final JdbcTemplate jdbc;
   private final boolean postgres;
+  private final Calendars calendars;
 
-  public DoubleBookingGuard(JdbcTemplate jdbc, boolean postgres) {
+  public DoubleBookingGuard(JdbcTemplate jdbc, boolean postgres, Calendars calendars) {
     this.jdbc = jdbc;
     this.postgres = postgres;
+    this.calendars = calendars;
   }
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 10)
@@ -75,7 +77,7 @@ public class DoubleBookingGuard {
     Timestamp start = new Timestamp(appointment.getStart().getTime());
     Timestamp end = new Timestamp(appointment.getEnd().getTime());
     // sorted, so two bookings that share practitioners lock them in the same order (no deadlock)
-    for (String actor : actors(appointment)) {
+    for (String actor : calendars.of(appointment)) {
       if (!lockAndBook(id, actor, start, end)) {
         List<String> clash = jdbc.queryForList(OVERLAP.replace("SELECT 1", "SELECT appointment"), String.class, actor, end, start, id);
         throw new ResourceVersionConflictException("Double booking refused: " + actor + " already has "
@@ -135,18 +137,6 @@ public class DoubleBookingGuard {
   private void release(String appointment) {
     jdbc.update("DELETE FROM televisit.booked_time WHERE appointment = ?", appointment);
     jdbc.update("DELETE FROM televisit.booked_slot WHERE appointment = ?", appointment);
-  }
-
-  static Set<String> actors(Appointment appointment) {
-    Set<String> actors = new TreeSet<>();
-    for (Appointment.AppointmentParticipantComponent p : appointment.getParticipant()) {
-      String ref = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
-      if (ref != null && (ref.startsWith("Practitioner/") || ref.startsWith("PractitionerRole/"))
-          && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
-        actors.add(ref);
-      }
-    }
-    return actors;
   }
 
   static String reference(Appointment appointment) {

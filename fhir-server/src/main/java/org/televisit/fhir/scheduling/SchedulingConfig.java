@@ -41,12 +41,13 @@ public class SchedulingConfig {
   }
 
   @Bean
-  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, IInterceptorService interceptors) throws SQLException {
+  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, IInterceptorService interceptors,
+      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) throws SQLException {
     boolean postgres;
     try (Connection c = dataSource.getConnection()) {
       postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
-    DoubleBookingGuard guard = new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres);
+    DoubleBookingGuard guard = new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres, new Calendars(daos));
     interceptors.registerInterceptor(guard);
     return guard;
   }

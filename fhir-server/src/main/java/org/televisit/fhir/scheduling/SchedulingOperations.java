@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
@@ -45,7 +46,10 @@ public class SchedulingOperations {
   private final Duration holdFor;
   private final Clock clock = Clock.systemUTC();
 
+  private final Calendars calendars;
+
   public SchedulingOperations(DaoRegistry daos, JdbcTemplate jdbc, PlatformTransactionManager transactions, Duration holdFor) {
+    this.calendars = new Calendars(daos);
     this.daos = daos;
     this.jdbc = jdbc;
     this.transaction = new TransactionTemplate(transactions);
@@ -80,9 +84,18 @@ public class SchedulingOperations {
     slots.add(Slot.SP_START, new DateRangeParam(start.getValue(), end.getValue()));
     slots.setSort(new ca.uhn.fhir.rest.api.SortSpec(Slot.SP_START));
     List<IBaseResource> free = daos.getResourceDao(Slot.class).search(slots, new SystemRequestDetails()).getAllResources();
+    // time booked without a Slot (a plain POST of an Appointment) is taken too, whatever the Slot says
+    List<Instant[]> taken = jdbc.query("SELECT starts_at, ends_at FROM televisit.booked_time WHERE actor = ? AND starts_at < ?"
+            + " AND ends_at > ?", (rs, n) -> new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()},
+        calendars.ofActor(actor), new Timestamp(end.getValue().getTime()), new Timestamp(start.getValue().getTime()));
     for (IBaseResource r : free) {
       Slot slot = (Slot) r;
       if (slot.getEnd().after(end.getValue())) {
+        continue;
+      }
+      Instant from = slot.getStart().toInstant();
+      Instant until = slot.getEnd().toInstant();
+      if (taken.stream().anyMatch(t -> t[0].isBefore(until) && t[1].isAfter(from))) {
         continue;
       }
       Appointment proposal = new Appointment();

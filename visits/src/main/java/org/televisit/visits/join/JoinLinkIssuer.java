@@ -140,9 +140,11 @@ public class JoinLinkIssuer {
     int issued = 0;
     int emailed = 0;
     String clinician = clinician(a);
+    java.util.Set<String> linked = new java.util.HashSet<>();
     for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
       String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
-      if (who == null || !who.startsWith("Patient/")) {
+      // one link (and one e-mail) per person, however often the Appointment names them
+      if (who == null || !who.startsWith("Patient/") || !linked.add(who)) {
         continue;
       }
       String token = links.issue(ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());

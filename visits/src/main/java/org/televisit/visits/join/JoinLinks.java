@@ -99,9 +99,23 @@ public class JoinLinks {
     return jdbc.query(SELECT + " WHERE appointment = ? ORDER BY created_at", JoinLinks::read, appointment);
   }
 
-  /** Counts a failed check; locks the link at the limit. Returns the link's state afterwards. */
-  public boolean recordFailure(JoinLink link) {
-    jdbc.update("UPDATE televisit.join_link SET failed_checks = failed_checks + 1 WHERE link_hash = ?", link.hash());
+  /**
+   * Claims one identity check of a link, in one statement: false once the link is locked or its
+   * checks are used up. The claim counts as a failure until {@link #attemptSucceeded} takes it back.
+   */
+  public boolean claimAttempt(JoinLink link) {
+    return jdbc.update("UPDATE televisit.join_link SET failed_checks = failed_checks + 1 WHERE link_hash = ?"
+        + " AND locked_at IS NULL AND failed_checks < ?", link.hash(), properties.maxFailedChecks()) == 1;
+  }
+
+  /** The claimed check matched: it is not a failure. */
+  public void attemptSucceeded(JoinLink link) {
+    jdbc.update("UPDATE televisit.join_link SET failed_checks = failed_checks - 1 WHERE link_hash = ? AND failed_checks > 0",
+        link.hash());
+  }
+
+  /** After a failed check: locks the link once its checks are used up; true when this call locked it. */
+  public boolean lockIfSpent(JoinLink link) {
     int locked = jdbc.update("UPDATE televisit.join_link SET locked_at = ? WHERE link_hash = ? AND locked_at IS NULL"
         + " AND failed_checks >= ?", Timestamp.from(clock.instant()), link.hash(), properties.maxFailedChecks());
     return locked == 1;

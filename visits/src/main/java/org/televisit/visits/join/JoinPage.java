@@ -97,13 +97,20 @@ final class JoinPage extends HttpServlet {
       new Page(403, TITLE, "<p>This page has expired. Open the link from your e-mail again.</p>").writeTo(response);
       return;
     }
+    // An attempt is claimed before the answer is compared: however many arrive at once, at most the
+    // limit are ever compared (30 parallel guesses used to get 17 tries before the lock)
+    if (!links.claimAttempt(link)) {
+      lockedPage().writeTo(response);
+      return;
+    }
     String birthDate = request.getParameter("birth_date");
     if (birthDate != null && sameDate(birthDate.trim(), birthDateOf(link.participant()))) {
+      links.attemptSucceeded(link);
       audit.recordLater("link-check", true, link.appointment(), patientOf(link), "birth date matched");
       admitted(link, request).writeTo(response);
       return;
     }
-    boolean locked = links.recordFailure(link);
+    boolean locked = links.lockIfSpent(link);
     audit.record("link-check", false, link.appointment(), link.participant(), null,
         locked ? "birth date did not match; link locked" : "birth date did not match");
     (locked ? lockedPage() : new Page(200, TITLE,
@@ -159,12 +166,18 @@ final class JoinPage extends HttpServlet {
 
   /** Limits, then the link's state. */
   private Checked limitOrRefuse(String token, HttpServletRequest request) {
-    if (!limiter.allow("addr:" + request.getRemoteAddr(), properties.perAddressPerMinute())
-        || !limiter.allow("link:" + token, properties.perLinkPerMinute())) {
+    Optional<JoinLink> found = links.find(token);
+    // Guesses (tokens that are no link) are counted apart from checks of real links: a guesser behind
+    // the same address as a clinic's patients (a NAT, a hospital proxy) cannot lock them out.
+    String address = request.getRemoteAddr();
+    boolean allowed = found.isPresent()
+        ? limiter.allow("addr:" + address, properties.perAddressPerMinute())
+            && limiter.allow("link:" + token, properties.perLinkPerMinute())
+        : limiter.allow("guess:" + address, properties.perAddressPerMinute());
+    if (!allowed) {
       return Checked.refused(new Page(429, "Please wait a minute",
           "<p>There were too many tries from here. Please wait a minute, then open your link again.</p>"));
     }
-    Optional<JoinLink> found = links.find(token);
     Instant now = Instant.now();
     JoinLink.State state = found.map(l -> l.state(now)).orElse(JoinLink.State.UNKNOWN);
     if (state != JoinLink.State.OPEN) {

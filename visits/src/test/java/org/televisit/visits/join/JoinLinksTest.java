@@ -226,11 +226,12 @@ class JoinLinksTest extends FhirTestSupport {
   }
 
   @Test
-  void attemptsAreRateLimitedPerLinkAndPerAddress() throws Exception {
-    String unknown = base() + "/join/" + "A".repeat(43);
+  void attemptsAreRateLimitedPerLinkAndPerAddressAndGuessesCannotLockPatientsOut() throws Exception {
+    book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String link = awaitLink(1);
     int limited = 0;
     for (int i = 0; i < 25; i++) {
-      if (new Browser(base(), "10.6.0." + i).get(unknown).statusCode() == 429) {
+      if (new Browser(base(), "10.6.0." + i).get(link).statusCode() == 429) {
         limited++;
       }
     }
@@ -242,7 +243,35 @@ class JoinLinksTest extends FhirTestSupport {
         fromOne++;
       }
     }
-    assertThat(fromOne).as("per address: 60 a minute").isEqualTo(5);
+    assertThat(fromOne).as("guesses per address: 60 a minute").isEqualTo(5);
+    // a patient behind the guesser's address still opens their own link
+    patient = createPatient("Neighbour", "Nat", "1980-04-12", email = "nat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org");
+    practitioner = createPractitioner();
+    book(Instant.now().plus(6, ChronoUnit.MINUTES));
+    assertThat(new Browser(base(), "10.5.5.5").get(awaitLink(1)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void parallelWrongBirthDatesAreComparedExactlyFiveTimes() throws Exception {
+    IdType visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String link = awaitLink(1);
+    // fifteen at once (the per-link limit of the test profile is 20 requests a minute)
+    Browser guesser = new Browser(base(), "10.8.1.1");
+    String form = guesser.get(link).body();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(15);
+    List<java.util.concurrent.Callable<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      calls.add(() -> guesser.postForm(link, Map.of("birth_date", "1999-02-02", "form_token", Browser.formToken(form))));
+    }
+    List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+    for (var f : pool.invokeAll(calls)) {
+      answers.add(f.get());
+    }
+    pool.shutdown();
+    assertThat(answers).filteredOn(r -> r.body().contains("does not match")).hasSize(4);
+    assertThat(answers).filteredOn(r -> r.statusCode() == 403 && r.body().contains("locked")).hasSize(11);
+    assertThat(audits(visit)).filteredOn(e -> e.getOutcomeDesc() != null && e.getOutcomeDesc().startsWith("birth date did not match"))
+        .hasSize(5);
   }
 
   @Test

@@ -160,7 +160,7 @@ class LaunchContextsTest extends FhirTestSupport {
     HttpResponse<String> visit = l.clinician.get("/api/console/visit");
     assertThat(visit.statusCode()).as(visit.body()).isEqualTo(200);
     Bundle found = fhir().search().forResource(Appointment.class)
-        .where(Appointment.IDENTIFIER.exactly().systemAndIdentifier(SimulatedEhr.fhirBase() + "/Appointment", "a-" + l.suffix))
+        .where(Appointment.IDENTIFIER.exactly().systemAndIdentifier(SimulatedEhr.launchContextsFhirBase() + "/Appointment", "a-" + l.suffix))
         .returnBundle(Bundle.class).execute();
     assertThat(found.getEntry()).as("the EHR's appointment, found through its Encounter").hasSize(1);
     Practitioner mirrored = mirrored(Practitioner.class, "Practitioner", "d-" + l.suffix);
@@ -186,12 +186,12 @@ class LaunchContextsTest extends FhirTestSupport {
    */
   private Launched launchFromAnotherEhr(String fhirUserPattern, boolean encounter, boolean appointment) throws Exception {
     WireMockServer ehr = SimulatedEhr.server();
-    String iss = SimulatedEhr.fhirBase();
+    String iss = SimulatedEhr.launchContextsFhirBase();
     String path = URI.create(iss).getPath();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     // one key and one set of endpoints for the class: Televisit caches the EHR's discovery and keys
     RSAKey key = EHR_KEY;
-    String auth = "/lc";
+    String auth = "/lc/auth";
     ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(path + "/.well-known/smart-configuration").willReturn(aResponse().withHeader("Content-Type", "application/json")
         .withBody("""
         {"issuer":"%1$s","authorization_endpoint":"%2$s%3$s/authorize","token_endpoint":"%2$s%3$s/token",
@@ -256,7 +256,7 @@ class LaunchContextsTest extends FhirTestSupport {
   private <T extends IBaseResource> T mirrored(Class<T> type, String typeName, String ehrId) {
     Bundle found = fhir().search().forResource(type)
         .where(new ca.uhn.fhir.rest.gclient.TokenClientParam("identifier").exactly()
-            .systemAndIdentifier(SimulatedEhr.fhirBase() + "/" + typeName, ehrId))
+            .systemAndIdentifier(SimulatedEhr.launchContextsFhirBase() + "/" + typeName, ehrId))
         .returnBundle(Bundle.class).execute();
     assertThat(found.getEntry()).hasSize(1);
     return type.cast(found.getEntryFirstRep().getResource());

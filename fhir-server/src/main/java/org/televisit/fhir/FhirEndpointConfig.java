@@ -133,7 +133,10 @@ public class FhirEndpointConfig {
     capabilities.setImplementationDescription("Televisit FHIR R4 server");
     server.setServerConformanceProvider(capabilities);
 
+    // a person reading /fhir in a browser gets a page, not a download
+    server.registerInterceptor(new ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor());
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
+    server.registerInterceptor(new org.televisit.fhir.rules.ParserFailuresAreBadRequests());
     server.registerInterceptor(new org.televisit.fhir.rules.WellFormedReferences(fhirContext));
     if (!ownTypes.isEmpty()) {
       server.registerInterceptor(new org.televisit.fhir.rules.ServedOnTheirOwn(ownTypes));

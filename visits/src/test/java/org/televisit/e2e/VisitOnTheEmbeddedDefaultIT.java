@@ -83,9 +83,11 @@ class VisitOnTheEmbeddedDefaultIT {
         .as("picking a visit picks its clinician").isEqualTo(visit.getDomAttribute("data-practitioner"));
     new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
     screenshot(clinician, SHOTS, "01-launcher.png");
+    a11y("launcher", clinician);
     clinician.findElement(By.id("launch")).click();
     wait.until(d -> d.getCurrentUrl().endsWith("/console") && !d.findElement(By.id("patient-name")).getText().isBlank());
     assertThat(clinician.findElement(By.id("message")).getText()).isEmpty();
+    a11y("console", clinician);
 
     // the patient's link, copied from the console, opened on a phone
     clinician.findElement(By.id("copy-link")).click();
@@ -99,6 +101,7 @@ class VisitOnTheEmbeddedDefaultIT {
     assertThat(patient.findElement(By.id("camera")).isDisplayed()).isTrue();
     assertThat(patient.findElement(By.cssSelector("#self figcaption")).getText()).startsWith("You");
     screenshot(patient, SHOTS, "02-patient-waiting.png");
+    a11y("waiting room", patient);
 
     // admitted before the visit started: the console says what happens
     By patientRow = By.cssSelector("li[data-participant^='Patient/']");
@@ -160,6 +163,8 @@ class VisitOnTheEmbeddedDefaultIT {
     screenshot(interpreter, SHOTS, "05-interpreter-small-phone.png");
     screenshot(family, SHOTS, "06-family-tablet.png");
     screenshot(clinician, SHOTS, "07-console-four-people.png");
+    a11y("in the visit (patient)", patient);
+    a11y("in the visit (console)", clinician);
 
     // the end: every page lets go of its camera and microphone at once and says the visit ended
     // (the pages' own clocks, one machine: Selenium's round trips are not part of the figure)
@@ -175,6 +180,7 @@ class VisitOnTheEmbeddedDefaultIT {
     assertThat(patient.findElement(By.id("status")).getText()).contains("ended");
     assertThat(patient.findElements(By.cssSelector("video.remote"))).isEmpty();
     screenshot(patient, SHOTS, "08-patient-ended.png");
+    a11y("ended (patient)", patient);
 
     // a reload after the end shows the ended visit, with the guests' names
     clinician.navigate().refresh();
@@ -182,6 +188,7 @@ class VisitOnTheEmbeddedDefaultIT {
     assertThat(clinician.findElement(By.id("start")).isDisplayed()).isFalse();
     wait.until(d -> d.findElement(By.id("presence")).getText().contains("Ines Interpreter"));
     screenshot(clinician, SHOTS, "09-console-reloaded-after-end.png");
+    a11y("ended (console)", clinician);
 
     // the default trusts no proxy: a client that sends X-Forwarded-For is still counted as itself
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -195,7 +202,15 @@ class VisitOnTheEmbeddedDefaultIT {
     }
     assertThat(limited).as("120 guesses a minute from one address, whatever it claims to be").isEqualTo(5);
 
+    assertThat(accessibility).as("axe-core violations (any impact)").isEmpty();
     assertThat(televisit.errorLines()).as("ERROR lines in " + televisit.log()).isEmpty();
+  }
+
+  final List<String> accessibility = new java.util.ArrayList<>();
+
+  /** axe-core on the page as it is now; what it finds fails the test at the end (after every picture). */
+  private void a11y(String page, WebDriver driver) throws Exception {
+    org.televisit.support.Accessibility.violations(driver).forEach(v -> accessibility.add(page + ": " + v));
   }
 
   private String invite(String role, String name) {

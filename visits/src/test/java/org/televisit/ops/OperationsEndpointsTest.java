@@ -44,4 +44,16 @@ class OperationsEndpointsTest extends FhirTestSupport {
         .doesNotContain("\"type\":\"ValueSet\"");
   }
 
+  @Test
+  void fhirReadInABrowserIsAPageNotADownload() throws Exception {
+    // what Chromium sends for a typed address
+    HttpResponse<String> page = get("/fhir/metadata", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.headers().firstValue("Content-Disposition")).isEmpty();
+    assertThat(page.body()).contains("CapabilityStatement");
+    // programs still get FHIR JSON
+    assertThat(get("/fhir/metadata").headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+json");
+  }
+
 }

@@ -8,16 +8,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
-/** Every ERROR the server logs while it is open, for tests that fail on any of them. */
+/** Every ERROR (or, from {@link #open(Level)}, every line at that level and above) the server logs while it is open. */
 public final class ErrorLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
-  private ErrorLog() {}
+  private final Level threshold;
+
+  private ErrorLog(Level threshold) {
+    this.threshold = threshold;
+  }
 
   public static ErrorLog open() {
-    ErrorLog log = new ErrorLog();
+    return open(Level.ERROR);
+  }
+
+  public static ErrorLog open(Level threshold) {
+    ErrorLog log = new ErrorLog(threshold);
     log.setContext(log.root.getLoggerContext());
     log.start();
     log.root.addAppender(log);
@@ -26,7 +34,7 @@ public final class ErrorLog extends AppenderBase<ILoggingEvent> implements AutoC
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {
+    if (event.getLevel().isGreaterOrEqual(threshold)) {
       lines.add(event.getLoggerName() + ": " + event.getFormattedMessage()
           + (event.getThrowableProxy() == null ? "" : " (" + event.getThrowableProxy().getClassName() + ": "
               + event.getThrowableProxy().getMessage() + ")"));

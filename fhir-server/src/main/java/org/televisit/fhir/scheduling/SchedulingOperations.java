@@ -112,6 +112,7 @@ public class SchedulingOperations {
 
   @Operation(name = "$hold", type = Appointment.class)
   public Bundle hold(@OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment, RequestDetails request) {
+    requireAppointment("$hold", appointment);
     if (!appointment.hasSlot()) {
       throw new InvalidRequestException("$hold: the appointment must name the Slot it holds");
     }
@@ -129,6 +130,7 @@ public class SchedulingOperations {
 
   @Operation(name = "$book", type = Appointment.class)
   public Bundle book(@OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment, RequestDetails request) {
+    requireAppointment("$book", appointment);
     Appointment booked = transaction.execute(status -> {
       Appointment a = appointment.copy();
       a.setStatus(Appointment.AppointmentStatus.BOOKED);
@@ -153,6 +155,13 @@ public class SchedulingOperations {
       return (Appointment) daos.getResourceDao(Appointment.class).read(id.toUnqualifiedVersionless(), request);
     });
     return new Bundle().setType(Bundle.BundleType.COLLECTION).addEntry(new Bundle.BundleEntryComponent().setResource(booked));
+  }
+
+  /** HAPI passes null when the parameter holds no resource, or one of another type. */
+  private static void requireAppointment(String operation, Appointment appointment) {
+    if (appointment == null) {
+      throw new InvalidRequestException(operation + ": the parameter 'appointment' must hold an Appointment resource");
+    }
   }
 
   /** Holds that ran out: the pending Appointment is cancelled, which frees its Slot and time. */

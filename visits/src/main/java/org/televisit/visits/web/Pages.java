@@ -22,11 +22,11 @@ public final class Pages {
   private static final String STYLE = "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
       + "padding:0 1rem;color:#1d2733}\nlabel{display:block;margin:1rem 0 .3rem;font-weight:600}select,button{font-size:1rem;"
       + "padding:.4rem;width:100%}\nbutton{margin-top:1.5rem;background:#0b5cad;color:#fff;border:0;border-radius:.3rem;"
-      + "padding:.7rem}</style>\n</head><body><h1>";
+      + "padding:.7rem}</style>\n</head><body><main><h1>";
 
   /** A page; {@code title} and {@code body} must already be escaped HTML. */
   public static String page(String title, String body) {
-    return HEAD + title + STYLE + title + "</h1>" + body + "</body></html>\n";
+    return HEAD + title + STYLE + title + "</h1>" + body + "</main></body></html>\n";
   }
 
   /** A page written straight to a servlet response (the join page is served without Spring MVC). */

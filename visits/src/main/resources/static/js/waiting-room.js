@@ -104,6 +104,11 @@
     $('tiles').querySelectorAll('figure.tile:not(#self)').forEach(t => t.remove());
     $('controls').hidden = true;
     $('devices').hidden = true;
+    $('self').hidden = true;
+    $('waiting').hidden = true;
+    document.querySelector('details.devices-choice').hidden = true;
+    document.querySelector('h1').textContent = 'Your visit has ended';
+    document.title = 'Your visit has ended';
     say('This visit has ended. Your camera and microphone are off. You can close this page.');
     page.releasedAt = String(Date.now());
     page.ended = 'true';
@@ -146,11 +151,12 @@
     joined = true; inCall = false;
     $('tiles').querySelectorAll('figure.tile:not(#self)').forEach(t => t.remove());
     say('You left the visit. Your camera and microphone are off.');
-    $('leave').hidden = true;
+    ['leave', 'mute', 'camera', 'switch-camera'].forEach(id => { $(id).hidden = true; });
     $('rejoin').hidden = false;
   };
   $('rejoin').onclick = () => {
     $('rejoin').hidden = true;
+    ['mute', 'camera'].forEach(id => { $(id).hidden = false; });
     joined = false;
     say('Joining again…');
     poll();

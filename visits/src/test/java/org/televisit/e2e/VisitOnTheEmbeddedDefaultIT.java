@@ -179,6 +179,9 @@ class VisitOnTheEmbeddedDefaultIT {
     }
     assertThat(patient.findElement(By.id("status")).getText()).contains("ended");
     assertThat(patient.findElements(By.cssSelector("video.remote"))).isEmpty();
+    assertThat(patient.findElement(By.id("mute")).isDisplayed()).as("no call controls after the end").isFalse();
+    assertThat(patient.findElement(By.id("local")).isDisplayed()).as("no frozen self view").isFalse();
+    assertThat(patient.findElement(By.tagName("h1")).getText()).isEqualTo("Your visit has ended");
     screenshot(patient, SHOTS, "08-patient-ended.png");
     a11y("ended (patient)", patient);
 

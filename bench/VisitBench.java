@@ -144,6 +144,7 @@ public class VisitBench {
         Files.readString(dataDir.resolve("outbox-secret.key")).trim());
     HttpClient http = HttpClient.newHttpClient();
     List<Long> nanos = new ArrayList<>();
+    List<Long> bothEnds = new ArrayList<>();
     for (int v = 0; v < visits; v++) {
       String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench\",\"given\":[\"Dr\"]}]}");
       String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Media\"}],"
@@ -177,11 +178,15 @@ public class VisitBench {
         Thread.sleep(1500); // the patient's publisher settles
         long t0 = System.nanoTime();
         clinician.findElement(By.id("start")).click();
-        while (inbound(clinician) <= 0) {
+        long atClinician = 0, atPatient = 0;
+        while (atClinician == 0 || atPatient == 0) {
           if (System.nanoTime() - t0 > 20_000_000_000L) throw new IllegalStateException("no media within 20 s");
-          Thread.sleep(50);
+          if (atClinician == 0 && inbound(clinician) > 0) atClinician = System.nanoTime() - t0;
+          if (atPatient == 0 && inbound(patientBrowser) > 0) atPatient = System.nanoTime() - t0;
+          Thread.sleep(25);
         }
-        nanos.add(System.nanoTime() - t0);
+        nanos.add(atClinician);
+        bothEnds.add(Math.max(atClinician, atPatient));
         clinician.findElement(By.id("end")).click();
       } finally {
         clinician.quit();
@@ -189,6 +194,7 @@ public class VisitBench {
       }
     }
     report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
+    report("'Start visit' click (patient admitted) -> remote media at both ends (chromium)", bothEnds);
   }
 
   static String create(HttpClient http, String token, String type, String json) throws Exception {

@@ -17,7 +17,7 @@ start
 TELEVISIT_PID=$PID
 trap 'kill $TELEVISIT_PID ${PLAIN_PID:-} 2>/dev/null; rm -rf "$WORK"' EXIT
 register_backend
-PORT=18995 DATA_DIR="$WORK/data-plain" LOG="$WORK/log-plain" start --televisit.rules.enabled=false
+PORT=18995 DATA_DIR="$WORK/data-plain" LOG="$WORK/log-plain" start_baseline WithoutVisitRules
 PLAIN_PID=$PID
 run SchedulingBench book-ab "$BASE" "http://localhost:18995" "$WORK" "${2:-6}" "${1:-5}"
 audit_events

@@ -28,7 +28,9 @@ fresh_database() {
 # A second server beside the first: PORT, DATA_DIR and LOG of its own (the PID of the last one is $PID).
 start() {
   local data="${DATA_DIR:-$WORK/data}" log="${LOG:-$WORK/log}"
-  java $JAVA_OPTS -jar "$WORK/televisit.jar" --server.port=$PORT \
+  # with BASELINE_PATH, the jar's PropertiesLauncher adds that folder to the class path
+  java $JAVA_OPTS ${BASELINE_PATH:+-Dloader.path="$BASELINE_PATH"} -cp "$WORK/televisit.jar" \
+    org.springframework.boot.loader.launch.PropertiesLauncher --server.port=$PORT \
     --televisit.data-dir="$data" --televisit.sandbox.enabled="${SANDBOX:-true}" "$@" >"$log" 2>&1 &
   PID=$!
   for _ in $(seq 1 240); do grep -q "Televisit ready in" "$log" && break; kill -0 $PID || { tail -30 "$log"; exit 1; }; sleep 0.25; done
@@ -37,6 +39,17 @@ start() {
   fi
 }
 stop() { kill $PID; wait $PID 2>/dev/null || true; PID=; }
+
+# start_baseline WithoutTokenChecks|WithoutVisitRules [args]: the same jar with one of the
+# benchmarks' baseline classes (bench/baseline) on its class path. Only this turns Televisit's token
+# checks or visit rules off: no property of the jar does.
+start_baseline() {
+  local marker="$1"; shift
+  mkdir -p "$WORK/baseline"
+  javac -d "$WORK/baseline" "$ROOT/bench/baseline/org/televisit/bench/$marker.java"
+  BASELINE_PATH="$WORK/baseline" start "$@"
+  BASELINE_PATH=
+}
 
 # Runs a driver under bench/ with the class path, without javac's notes.
 # Idle HTTP connections are dropped after 10 s, before Tomcat closes them (a POST on a connection the

@@ -30,6 +30,6 @@ for connections in 8 16; do
 done
 audit_events
 stop
-start --televisit.rules.enabled=false
+start_baseline WithoutVisitRules
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "plain FHIR create, Televisit's rules off"
 stop

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SMART figures on PostgreSQL against the runnable jar (sandbox on): EHR launches with 1 and 20
 # concurrent clinicians, the token endpoint with private_key_jwt, and what the token check adds to a
-# /fhir read (a second run of the same jar with televisit.fhir.require-token=false).
+# /fhir read (a second run of the same jar with the WithoutTokenChecks baseline class, bench/baseline).
 # Build first: mvn -DskipTests install.   bench/smart.sh [launches] [token requests signed] [token seconds]
 set -euo pipefail
 PORT=18992
@@ -27,6 +27,6 @@ for alg in RS384 ES384; do
 done
 run SmartBench read "$BASE" 3000 "$WORK"
 stop
-start --televisit.fhir.require-token=false
+start_baseline WithoutTokenChecks
 run SmartBench read "$BASE" 3000
 stop

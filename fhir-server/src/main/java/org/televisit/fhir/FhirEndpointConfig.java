@@ -49,10 +49,10 @@ public class FhirEndpointConfig {
   }
 
   @Bean
-  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors,
-      @org.springframework.beans.factory.annotation.Value("${televisit.rules.enabled:true}") boolean rulesEnabled) {
+  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors) {
     VisitWriteRulesInterceptor rules = new VisitWriteRulesInterceptor();
-    if (rulesEnabled) {
+    if (!org.springframework.util.ClassUtils.isPresent(org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES,
+        getClass().getClassLoader())) {
       interceptors.registerInterceptor(rules);
     }
     return rules;

@@ -12,6 +12,4 @@ public record FhirServerProperties(
     @DefaultValue("true") boolean validationEnabled,
     // off: visit records are corrected by status (cancelled, entered-in-error), never removed, and an
     // audit trail nobody can delete; it also lets HAPI cache id lookups (see FhirServerConfig)
-    @DefaultValue("false") boolean deleteEnabled,
-    // only for benchmarks that measure what token checks cost; never switch off in a deployment
-    @DefaultValue("true") boolean requireToken) {}
+    @DefaultValue("false") boolean deleteEnabled) {}

@@ -39,7 +39,8 @@ class VisitOnTheEmbeddedDefaultIT {
   @BeforeAll
   static void run() throws Exception {
     // the first run of a build makes the class-data sharing archive first (about a minute)
-    televisit = TelevisitRun.start(Duration.ofMinutes(4));
+    // the switches the benchmarks once used must not turn anything off in the jar (issue 19)
+    televisit = TelevisitRun.start(Duration.ofMinutes(4), "--televisit.fhir.require-token=false", "--televisit.rules.enabled=false");
   }
 
   @AfterAll
@@ -67,6 +68,9 @@ class VisitOnTheEmbeddedDefaultIT {
     String base = televisit.base();
     // out of heap, the JVM exits (and a supervisor restarts it) instead of keeping a dead port open
     assertThat(televisit.commandLine()).contains("-XX:+ExitOnOutOfMemoryError").contains("televisit.jar");
+    var noToken = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "/fhir/Patient")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(noToken.statusCode()).as("/fhir without a token, whatever the options say").isEqualTo(401);
 
     // the clinician picks the first of today's visits in the sandbox EHR: it says whose visit it is
     clinician = Chromium.open(Chromium.DESKTOP);

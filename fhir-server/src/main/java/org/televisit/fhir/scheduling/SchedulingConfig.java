@@ -9,15 +9,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Scheduling on /fhir. {@code televisit.rules.enabled=false} switches Televisit's rules off (write
- * rules, double-booking guard, Slot status, virtual service, join links): only for the benchmark that
- * compares booking with a plain FHIR create; never in a deployment.
+ * Scheduling on /fhir: the double-booking guard, Slot status, virtual service and the scheduling
+ * operations. Off only when the benchmarks' baseline class {@link #WITHOUT_VISIT_RULES} is on the
+ * class path (bench/baseline, never in the jar): no property of a deployment switches them off.
  */
 @Configuration
 @org.springframework.scheduling.annotation.EnableScheduling
-@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "televisit.rules.enabled", havingValue = "true",
-    matchIfMissing = true)
+@org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(SchedulingConfig.WITHOUT_VISIT_RULES)
 public class SchedulingConfig {
+
+  public static final String WITHOUT_VISIT_RULES = "org.televisit.bench.WithoutVisitRules";
 
   @Bean
   public VirtualServiceStamp virtualServiceStamp(org.televisit.smart.server.ServerUrls urls, IInterceptorService interceptors) {

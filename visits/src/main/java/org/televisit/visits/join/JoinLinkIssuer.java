@@ -43,8 +43,8 @@ import org.televisit.visits.notify.PatientEmail;
  */
 @Component
 @Interceptor
-@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "televisit.rules.enabled", havingValue = "true",
-    matchIfMissing = true)
+@org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
+    org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES)
 public class JoinLinkIssuer {
 
   public static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,

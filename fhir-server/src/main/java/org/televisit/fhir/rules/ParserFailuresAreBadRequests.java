@@ -36,7 +36,9 @@ public final class ParserFailuresAreBadRequests {
     StackTraceElement[] frames = t.getStackTrace();
     for (int i = 0; i < Math.min(frames.length, 40); i++) {
       String type = frames[i].getClassName();
-      if (type.startsWith("ca.uhn.fhir.parser.")) {
+      // reading (parse*, ParserState), not writing a response: an encoder's failure stays a 500
+      if (type.startsWith("ca.uhn.fhir.parser.")
+          && (type.contains("ParserState") || frames[i].getMethodName().toLowerCase(java.util.Locale.ROOT).contains("parse"))) {
         return true;
       }
       if (type.startsWith("ca.uhn.fhir.rest.server.method.") || type.startsWith("org.televisit.")) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -71,14 +72,22 @@ class AuthorizationServerConfig {
     cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
     cors.setAllowCredentials(false);
     cors.setMaxAge(600L);
+    // after smartCors: its open answer stands where it gives one
+    return corsFilter(Map.of("/fhir/**", cors), List.of("/fhir/*"), Ordered.HIGHEST_PRECEDENCE + 11);
+  }
+
+  /** A CORS filter run for {@code urlPatterns} alone, its configurations matched on the full path. */
+  private static FilterRegistrationBean<CorsFilter> corsFilter(Map<String, CorsConfiguration> byPath, List<String> urlPatterns,
+      int order) {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    // inside HAPI's /fhir/* servlet the default lookup path would be /metadata
     org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
     fullPath.setAlwaysUseFullPath(true);
     source.setUrlPathHelper(fullPath);
-    source.registerCorsConfiguration("/fhir/**", cors);
+    byPath.forEach(source::registerCorsConfiguration);
     FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
-    registration.setUrlPatterns(List.of("/fhir/*"));
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11); // after smartCors: its open answer stands where it gives one
+    registration.setUrlPatterns(urlPatterns);
+    registration.setOrder(order);
     return registration;
   }
 
@@ -91,19 +100,11 @@ class AuthorizationServerConfig {
     cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
     cors.setAllowCredentials(false);
     cors.setMaxAge(3600L);
-    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    // match on the full path: inside HAPI's /fhir/* servlet the default lookup path would be /metadata
-    org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
-    fullPath.setAlwaysUseFullPath(true);
-    source.setUrlPathHelper(fullPath);
     List<String> paths = List.of("/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration",
         "/fhir/metadata", "/oauth/token", "/oauth/jwks", "/smart-style.json");
-    for (String path : paths) {
-      source.registerCorsConfiguration(path, cors);
-    }
-    FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
-    registration.setUrlPatterns(paths); // the filter runs for these alone, not for every page and FHIR call
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-    return registration;
+    Map<String, CorsConfiguration> byPath = new java.util.LinkedHashMap<>();
+    paths.forEach(path -> byPath.put(path, cors));
+    // the filter runs for these alone, not for every page and FHIR call
+    return corsFilter(byPath, paths, Ordered.HIGHEST_PRECEDENCE + 10);
   }
 }

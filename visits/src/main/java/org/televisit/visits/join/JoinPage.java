@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.web.filter.ServerHttpObservationFilter;
@@ -186,9 +187,10 @@ final class JoinPage extends HttpServlet {
     }
     return switch (state) {
       case OPEN -> new Checked(found.get(), null);
-      case UNKNOWN, REVOKED -> Checked.refused(new Page(404, "This link does not work any more",
-          "<p>This visit link is not valid any more. If your visit was moved, a new link was sent to you. Please check your"
-              + " latest e-mail or call the clinic.</p>"));
+      case UNKNOWN -> Checked.refused(new Page(404, "This is not a visit link",
+          "<p>This address is not a Televisit visit link. If you copied it from an e-mail, please check that you copied"
+              + " all of it, or open the link from the e-mail directly.</p>"));
+      case REVOKED -> Checked.refused(revoked(found.get()));
       case LOCKED -> Checked.refused(lockedPage());
       case NOT_YET_OPEN -> Checked.refused(new Page(200, "Your visit has not opened yet",
           "<p>Your link opens on <strong>" + HtmlUtils.htmlEscape(TIME.format(found.get().notBefore().atZone(zone)))
@@ -227,6 +229,34 @@ final class JoinPage extends HttpServlet {
         + "<label for=\"mic-choice\">Microphone</label><select id=\"mic-choice\"></select></details>"
         + "<script src=\"/vendor/adapter/adapter.js\"></script><script src=\"/vendor/janus/janus.js\"></script>"
         + "<script src=\"/js/visit-video.js\"></script><script src=\"/js/waiting-room.js\"></script>");
+  }
+
+  /** Why a link was withdrawn, in the visit's own terms: cancelled, moved (a new link went out), ended, or taken back. */
+  private Page revoked(JoinLink link) {
+    Appointment.AppointmentStatus status = appointmentStatus(link.appointment());
+    if (status == Appointment.AppointmentStatus.CANCELLED || status == Appointment.AppointmentStatus.NOSHOW) {
+      return new Page(410, "This visit was cancelled",
+          "<p>This visit was cancelled. If you still need to see your clinician, please call the clinic.</p>");
+    }
+    if (status == Appointment.AppointmentStatus.FULFILLED) {
+      return new Page(410, "This visit is over",
+          "<p>This visit has ended. If you still need to talk to your clinician, please call the clinic.</p>");
+    }
+    if (status != null && !link.guest()) {
+      return new Page(410, "Your visit was moved",
+          "<p>Your visit was moved to another time, and a new link was sent to you. Please use the link in your latest"
+              + " e-mail.</p>");
+    }
+    return new Page(410, "This link does not work any more",
+        "<p>This link was withdrawn. If you think that is a mistake, please call the clinic; they can send you a new one.</p>");
+  }
+
+  private Appointment.AppointmentStatus appointmentStatus(String appointment) {
+    try {
+      return ((Appointment) daos.getResourceDao("Appointment").read(new IdType(appointment), new SystemRequestDetails())).getStatus();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Page lockedPage() {

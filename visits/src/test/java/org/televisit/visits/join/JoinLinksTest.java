@@ -182,13 +182,17 @@ class JoinLinksTest extends FhirTestSupport {
     fhir().update().resource(a).execute();
     String second = awaitLink(2);
     assertThat(second).isNotEqualTo(first);
-    assertThat(browser.get(first).statusCode()).isEqualTo(404);
+    HttpResponse<String> old = browser.get(first);
+    assertThat(old.statusCode()).isEqualTo(410);
+    assertThat(old.body()).contains("Your visit was moved").contains("new link was sent");
     assertThat(browser.get(second).statusCode()).isEqualTo(200);
 
     Appointment moved = fhir().read().resource(Appointment.class).withId(visit.getIdPart()).execute();
     moved.setStatus(Appointment.AppointmentStatus.CANCELLED);
     fhir().update().resource(moved).execute();
-    assertThat(browser.get(second).statusCode()).isEqualTo(404);
+    HttpResponse<String> cancelled = browser.get(second);
+    assertThat(cancelled.statusCode()).isEqualTo(410);
+    assertThat(cancelled.body()).contains("This visit was cancelled");
     assertThat(subtypes(audits(visit))).contains("book", "reschedule", "cancel");
   }
 
@@ -212,7 +216,7 @@ class JoinLinksTest extends FhirTestSupport {
     String token = JoinLinks.randomKey() + JoinLinks.randomKey().substring(0, 21); // 43 characters, no link
     HttpResponse<String> page = browser.get(base() + "/join/" + token);
     assertThat(page.statusCode()).isEqualTo(404);
-    assertThat(page.body()).contains("not valid any more");
+    assertThat(page.body()).contains("not a Televisit visit link");
     assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html").containsIgnoringCase("utf-8"));
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors 'none'");

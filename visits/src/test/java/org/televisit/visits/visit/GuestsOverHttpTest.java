@@ -112,7 +112,9 @@ class GuestsOverHttpTest extends FhirTestSupport {
     assertThat(postJson(clinician, "/api/console/visit/remove", "{\"participant\":\"" + guest + "\"}").statusCode()).isEqualTo(200);
     assertThat(guestOnTheAppointment(appointment, guest).getStatus())
         .isEqualTo(org.hl7.fhir.r4.model.Appointment.ParticipationStatus.DECLINED);
-    assertThat(new Browser(base(), "10.30.0.3").get(link).statusCode()).isEqualTo(404);
+    HttpResponse<String> withdrawn = new Browser(base(), "10.30.0.3").get(link);
+    assertThat(withdrawn.statusCode()).isEqualTo(410);
+    assertThat(withdrawn.body()).contains("This link was withdrawn");
     assertThat(interpreter.get("/api/waiting-room").statusCode()).isEqualTo(401);
     assertThat(JanusByHand.call((String) join.get("janusUrl"), JanusByHand.body("create", (String) join.get("token")))
         .path("janus").asText()).isEqualTo("error");

@@ -92,7 +92,9 @@ class VisitOverHttpTest extends FhirTestSupport {
     Bundle encounters = fhir().search().forResource(Encounter.class).where(Encounter.APPOINTMENT.hasId(later))
         .returnBundle(Bundle.class).execute();
     assertThat(((Encounter) encounters.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Encounter.EncounterStatus.CANCELLED);
-    assertThat(new Browser(base(), "10.22.0.2").get(link).statusCode()).as("a cancel revokes every link").isEqualTo(404);
+    HttpResponse<String> cancelledLink = new Browser(base(), "10.22.0.2").get(link);
+    assertThat(cancelledLink.statusCode()).as("a cancel revokes every link").isEqualTo(410);
+    assertThat(cancelledLink.body()).contains("This visit was cancelled");
 
     IdType missed = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, Instant.now().minusSeconds(1800)))
         .execute().getId().toUnqualifiedVersionless();

@@ -35,6 +35,11 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
     return server().baseUrl() + "/lc/fhir";
   }
 
+  /** An EHR whose FHIR base names a tenant, as Oracle Health's do. */
+  public static String tenantFhirBase() {
+    return server().baseUrl() + "/lc/r4/tenant-7";
+  }
+
   /** A second EHR on the same server, registered with Encounter write-back (its own discovery cache entry). */
   public static String writeBackFhirBase() {
     return server().baseUrl() + "/wb/fhir";
@@ -56,7 +61,11 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
             "televisit.smart.issuers[2].fhir-base=" + launchContextsFhirBase(),
             "televisit.smart.issuers[2].client-id=" + CLIENT_ID,
             "televisit.smart.issuers[2].client-auth=PUBLIC",
-            "televisit.smart.issuers[2].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
+            "televisit.smart.issuers[2].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds",
+            "televisit.smart.issuers[3].fhir-base=" + tenantFhirBase(),
+            "televisit.smart.issuers[3].client-id=" + CLIENT_ID,
+            "televisit.smart.issuers[3].client-auth=PUBLIC",
+            "televisit.smart.issuers[3].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
         .applyTo(context.getEnvironment());
   }
 }

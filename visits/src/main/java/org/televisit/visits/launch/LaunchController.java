@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,11 @@ public class LaunchController {
   private final ClientKeys keys;
   private final String publicUrl;
 
+  private final org.televisit.smart.server.ServerUrls urls;
+
   LaunchController(LaunchFlow flow, SmartClientProperties properties, IssuerRegistry registry, ClientKeys keys,
-      @Value("${televisit.public-url:}") String publicUrl) {
+      @Value("${televisit.public-url:}") String publicUrl, org.televisit.smart.server.ServerUrls urls) {
+    this.urls = urls;
     this.flow = flow;
     this.properties = properties;
     this.registry = registry;
@@ -127,6 +131,9 @@ public class LaunchController {
     body.put("intent", context.intent());
     body.put("tenant", context.tenant());
     body.put("scope", context.granted().asString());
+    // for another EHR: what its grant leaves out (Televisit's own sandbox grants what it asks)
+    body.put("featuresOff", urls.isAudience(context.issuer().fhirBase().toString()) ? List.of()
+        : LaunchFeatures.off(context, java.time.ZoneId.systemDefault()));
     return ResponseEntity.ok(body);
   }
 

@@ -168,6 +168,31 @@ class LaunchContextsTest extends FhirTestSupport {
         .contains("Practitioner/" + mirrored.getIdElement().getIdPart());
   }
 
+  @Test
+  void anIdTokenWithoutKidATenantInTheIssuerPathAndNoRefreshTokenStillOpenAVisit() throws Exception {
+    String tenant = SimulatedEhr.tenantFhirBase();
+    assertThat(tenant).contains("/r4/tenant-7");
+    Launched l = launchFromAnotherEhr(tenant, "%2$s/Practitioner/d-%1$s", false, false, false,
+        "launch openid fhirUser user/Patient.rs user/Encounter.cruds");
+    HttpResponse<String> started = postJson(l.clinician, "/api/console/visit/start");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    // the EHR's records were read under the tenant's base
+    SimulatedEhr.server().verify(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(URI.create(tenant).getPath() + "/Patient/p-" + l.suffix)));
+    postJson(l.clinician, "/api/console/visit/end");
+  }
+
+  @Test
+  void fewerScopesThanAskedOpenTheVisitAndTheConsoleSaysWhatIsOff() throws Exception {
+    // the EHR grants no Encounter access (Televisit asked for user/Encounter.cruds)
+    Launched l = launchFromAnotherEhr(SimulatedEhr.launchContextsFhirBase(), "Practitioner/d-%s", false, false, true,
+        "launch openid fhirUser user/Patient.rs");
+    Map<String, Object> context = JSONObjectUtils.parse(l.clinician.get("/api/console/context").body());
+    assertThat(context.get("featuresOff").toString()).contains("Encounter").contains("refresh");
+    assertThat(postJson(l.clinician, "/api/console/visit/start").statusCode()).isEqualTo(200);
+    postJson(l.clinician, "/api/console/visit/end");
+  }
+
   record Launched(Browser clinician, String suffix) {}
 
   static final RSAKey EHR_KEY;
@@ -185,8 +210,13 @@ class LaunchContextsTest extends FhirTestSupport {
    * Encounter that names an Appointment; fhirUser as the pattern says (%1$s the suffix, %2$s the base).
    */
   private Launched launchFromAnotherEhr(String fhirUserPattern, boolean encounter, boolean appointment) throws Exception {
+    return launchFromAnotherEhr(SimulatedEhr.launchContextsFhirBase(), fhirUserPattern, encounter, appointment, true,
+        "launch openid fhirUser user/Patient.rs user/Encounter.cruds");
+  }
+
+  private Launched launchFromAnotherEhr(String iss, String fhirUserPattern, boolean encounter, boolean appointment,
+      boolean keyId, String grantedScope) throws Exception {
     WireMockServer ehr = SimulatedEhr.server();
-    String iss = SimulatedEhr.launchContextsFhirBase();
     String path = URI.create(iss).getPath();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     // one key and one set of endpoints for the class: Televisit caches the EHR's discovery and keys
@@ -234,15 +264,17 @@ class LaunchContextsTest extends FhirTestSupport {
     HttpResponse<String> launch = clinician.get("/launch?iss=" + q(iss) + "&launch=lc-" + suffix);
     assertThat(launch.statusCode()).as(launch.body()).isEqualTo(302);
     AuthorizationRequest sent = AuthorizationRequest.parse(URI.create(launch.headers().firstValue("Location").orElseThrow()));
-    SignedJWT idToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+    JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT);
+    SignedJWT idToken = new SignedJWT((keyId ? header.keyID(key.getKeyID()) : header).build(),
         new JWTClaimsSet.Builder().issuer(iss).audience(SimulatedEhr.CLIENT_ID).subject("d-" + suffix).issueTime(new Date())
             .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("nonce", sent.getCustomParameter("nonce").get(0))
             .claim("fhirUser", fhirUserPattern.formatted(suffix, iss)).build());
     idToken.sign(new RSASSASigner(key));
     ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(auth + "/token").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
         {"access_token":"opaque-%1$s","token_type":"Bearer","expires_in":3600,"id_token":"%2$s",
-         "scope":"launch openid fhirUser user/Patient.rs user/Encounter.cruds",
-         "patient":"p-%1$s"%3$s}""".formatted(suffix, idToken.serialize(), encounter ? ",\"encounter\":\"e-" + suffix + "\"" : ""))));
+         "scope":"%4$s",
+         "patient":"p-%1$s"%3$s}""".formatted(suffix, idToken.serialize(), encounter ? ",\"encounter\":\"e-" + suffix + "\"" : "",
+        grantedScope))));
     HttpResponse<String> callback = clinician.get("/callback?code=c-" + suffix + "&state=" + q(sent.getState().getValue()));
     assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
     return new Launched(clinician, suffix);

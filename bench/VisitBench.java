@@ -145,6 +145,7 @@ public class VisitBench {
     HttpClient http = HttpClient.newHttpClient();
     List<Long> nanos = new ArrayList<>();
     List<Long> bothEnds = new ArrayList<>();
+    List<Long> afterAdmit = new ArrayList<>();
     for (int v = 0; v < visits; v++) {
       String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench\",\"given\":[\"Dr\"]}]}");
       String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Media\"}],"
@@ -187,6 +188,20 @@ public class VisitBench {
         }
         nanos.add(atClinician);
         bothEnds.add(Math.max(atClinician, atPatient));
+        // the patient leaves and comes back (a new waiting-room entry): the visit is started, time the Admit
+        patientBrowser.findElement(By.id("leave")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("li[data-participant='Patient/" + patient + "'][data-state='left']")).isEmpty());
+        patientBrowser.navigate().refresh();
+        wait.until(d -> !d.findElements(By.cssSelector("li[data-participant='Patient/" + patient + "'] button.admit")).isEmpty());
+        Thread.sleep(1000);
+        long idle = inbound(clinician);
+        long t1 = System.nanoTime();
+        clinician.findElement(By.cssSelector("li[data-participant='Patient/" + patient + "'] button.admit")).click();
+        while (inbound(clinician) <= idle) {
+          if (System.nanoTime() - t1 > 20_000_000_000L) throw new IllegalStateException("no media after Admit within 20 s");
+          Thread.sleep(25);
+        }
+        afterAdmit.add(System.nanoTime() - t1);
         clinician.findElement(By.id("end")).click();
       } finally {
         clinician.quit();
@@ -195,6 +210,7 @@ public class VisitBench {
     }
     report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
     report("'Start visit' click (patient admitted) -> remote media at both ends (chromium)", bothEnds);
+    report("'Admit' (visit started, patient back in the waiting room) -> their media at the clinician", afterAdmit);
   }
 
   static String create(HttpClient http, String token, String type, String json) throws Exception {

@@ -154,14 +154,7 @@ public class VisitBench {
       String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
           + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
           + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
-      String link = null;
-      try (Connection c = DriverManager.getConnection(System.getenv("TELEVISIT_DB_URL"), System.getenv("TELEVISIT_DB_USER"), "");
-          var st = c.prepareStatement("SELECT payload FROM televisit.outbox WHERE appointment = ?")) {
-        st.setString(1, "Appointment/" + appointment);
-        try (ResultSet rs = st.executeQuery()) {
-          if (rs.next()) link = (String) JSONObjectUtils.parse(seal.open(rs.getString(1))).get("link");
-        }
-      }
+      String link = linkOf(appointment, seal);
       WebDriver clinician = chromium(new Dimension(1280, 900));
       WebDriver patientBrowser = chromium(new Dimension(390, 844));
       try {
@@ -188,16 +181,41 @@ public class VisitBench {
         }
         nanos.add(atClinician);
         bothEnds.add(Math.max(atClinician, atPatient));
-        // the patient leaves and comes back (a new waiting-room entry): the visit is started, time the Admit
-        patientBrowser.findElement(By.id("leave")).click();
-        wait.until(d -> !d.findElements(By.cssSelector("li[data-participant='Patient/" + patient + "'][data-state='left']")).isEmpty());
-        patientBrowser.navigate().refresh();
-        wait.until(d -> !d.findElements(By.cssSelector("li[data-participant='Patient/" + patient + "'] button.admit")).isEmpty());
-        Thread.sleep(1000);
-        long idle = inbound(clinician);
+        clinician.findElement(By.id("end")).click();
+      } finally {
+        clinician.quit();
+        patientBrowser.quit();
+      }
+    }
+    // a visit already started when the patient arrives: Admit -> the patient's media at the clinician
+    for (int v = 0; v < visits; v++) {
+      String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Late\",\"given\":[\"Dr\"]}]}");
+      String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Arrives\"}],"
+          + "\"telecom\":[{\"system\":\"email\",\"value\":\"late" + v + "@example.org\"}]}");
+      Instant start = Instant.now().plusSeconds(120);
+      String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
+          + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
+          + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
+      String link = linkOf(appointment, seal);
+      WebDriver clinician = chromium(new Dimension(1280, 900));
+      WebDriver patientBrowser = chromium(new Dimension(390, 844));
+      try {
+        clinician.get(base + "/sandbox");
+        new Select(clinician.findElement(By.id("practitioner"))).selectByValue("Practitioner/" + practitioner);
+        new Select(clinician.findElement(By.id("appointment"))).selectByValue("Appointment/" + appointment);
+        new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
+        clinician.findElement(By.id("launch")).click();
+        WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(30));
+        wait.until(d -> d.getCurrentUrl().endsWith("/console"));
+        clinician.findElement(By.id("start")).click();
+        wait.until(d -> d.findElement(By.id("end")).isDisplayed());
+        patientBrowser.get(link);
+        By admit = By.cssSelector("li[data-participant='Patient/" + patient + "'] button.admit");
+        wait.until(d -> !d.findElements(admit).isEmpty());
+        new WebDriverWait(patientBrowser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("devices")).getText().contains("work"));
         long t1 = System.nanoTime();
-        clinician.findElement(By.cssSelector("li[data-participant='Patient/" + patient + "'] button.admit")).click();
-        while (inbound(clinician) <= idle) {
+        clinician.findElement(admit).click();
+        while (inbound(clinician) <= 0) {
           if (System.nanoTime() - t1 > 20_000_000_000L) throw new IllegalStateException("no media after Admit within 20 s");
           Thread.sleep(25);
         }
@@ -210,7 +228,18 @@ public class VisitBench {
     }
     report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
     report("'Start visit' click (patient admitted) -> remote media at both ends (chromium)", bothEnds);
-    report("'Admit' (visit started, patient back in the waiting room) -> their media at the clinician", afterAdmit);
+    report("'Admit' (visit started, the patient just arrived) -> their media at the clinician", afterAdmit);
+  }
+
+  /** The patient's link, read from the sealed outbox row of the booking. */
+  static String linkOf(String appointment, org.televisit.video.rooms.SecretSeal seal) throws Exception {
+    try (Connection c = DriverManager.getConnection(System.getenv("TELEVISIT_DB_URL"), System.getenv("TELEVISIT_DB_USER"), "");
+        var st = c.prepareStatement("SELECT payload FROM televisit.outbox WHERE appointment = ?")) {
+      st.setString(1, "Appointment/" + appointment);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? (String) JSONObjectUtils.parse(seal.open(rs.getString(1))).get("link") : null;
+      }
+    }
   }
 
   static String create(HttpClient http, String token, String type, String json) throws Exception {

@@ -9,6 +9,9 @@
   const clinician = $('tiles').dataset.clinician || 'Your clinician';
   const say = text => { $('status').textContent = text; };
   let joined = false, over = false, inCall = false, muted = false, cameraOn = true;
+  // how often a waiting page asks whether it was let in: the Admit -> media figure's floor (issue 18);
+  // a push over the presence stream would remove it
+  const POLL_MS = 400;
   let audioDevice = null, videoDevice = null;
 
   // tiles are named by role: Janus knows roles, never patients' names
@@ -80,7 +83,7 @@
           .catch(e => { joined = false; throw e; }); // Janus did not take the join: ask again
       }
       if (body.message) say(body.message);
-    }).catch(() => {}).finally(() => { if (!joined && !over) setTimeout(poll, 1000); });
+    }).catch(() => {}).finally(() => { if (!joined && !over) setTimeout(poll, POLL_MS); });
   }
 
   // a dropped connection (network change, server restart) rejoins with the same link while the visit is open

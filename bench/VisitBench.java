@@ -147,24 +147,13 @@ public class VisitBench {
     List<Long> bothEnds = new ArrayList<>();
     List<Long> afterAdmit = new ArrayList<>();
     for (int v = 0; v < visits; v++) {
-      String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Bench\",\"given\":[\"Dr\"]}]}");
-      String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Media\"}],"
-          + "\"telecom\":[{\"system\":\"email\",\"value\":\"media" + v + "@example.org\"}]}");
-      Instant start = Instant.now().plusSeconds(120);
-      String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
-          + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
-          + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
-      String link = linkOf(appointment, seal);
+      Booked b = book(http, token, seal, "Bench", "Media", "media" + v);
+      String patient = b.patient();
+      String link = b.link();
       WebDriver clinician = chromium(new Dimension(1280, 900));
       WebDriver patientBrowser = chromium(new Dimension(390, 844));
       try {
-        clinician.get(base + "/sandbox");
-        new Select(clinician.findElement(By.id("practitioner"))).selectByValue("Practitioner/" + practitioner);
-        new Select(clinician.findElement(By.id("appointment"))).selectByValue("Appointment/" + appointment);
-        new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
-        clinician.findElement(By.id("launch")).click();
-        WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(30));
-        wait.until(d -> d.getCurrentUrl().endsWith("/console"));
+        WebDriverWait wait = launch(clinician, b);
         patientBrowser.get(link);
         wait.until(d -> !d.findElements(By.cssSelector("li[data-state='waiting'] button.admit")).isEmpty());
         clinician.findElement(By.cssSelector("li[data-state='waiting'] button.admit")).click();
@@ -189,24 +178,13 @@ public class VisitBench {
     }
     // a visit already started when the patient arrives: Admit -> the patient's media at the clinician
     for (int v = 0; v < visits; v++) {
-      String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Late\",\"given\":[\"Dr\"]}]}");
-      String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Arrives\"}],"
-          + "\"telecom\":[{\"system\":\"email\",\"value\":\"late" + v + "@example.org\"}]}");
-      Instant start = Instant.now().plusSeconds(120);
-      String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
-          + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
-          + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
-      String link = linkOf(appointment, seal);
+      Booked b = book(http, token, seal, "Late", "Arrives", "late" + v);
+      String patient = b.patient();
+      String link = b.link();
       WebDriver clinician = chromium(new Dimension(1280, 900));
       WebDriver patientBrowser = chromium(new Dimension(390, 844));
       try {
-        clinician.get(base + "/sandbox");
-        new Select(clinician.findElement(By.id("practitioner"))).selectByValue("Practitioner/" + practitioner);
-        new Select(clinician.findElement(By.id("appointment"))).selectByValue("Appointment/" + appointment);
-        new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
-        clinician.findElement(By.id("launch")).click();
-        WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(30));
-        wait.until(d -> d.getCurrentUrl().endsWith("/console"));
+        WebDriverWait wait = launch(clinician, b);
         clinician.findElement(By.id("start")).click();
         wait.until(d -> d.findElement(By.id("end")).isDisplayed());
         patientBrowser.get(link);
@@ -229,6 +207,34 @@ public class VisitBench {
     report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
     report("'Start visit' click (patient admitted) -> remote media at both ends (chromium)", bothEnds);
     report("'Admit' (visit started, the patient just arrived) -> their media at the clinician", afterAdmit);
+  }
+
+  record Booked(String practitioner, String patient, String appointment, String link) {}
+
+  /** A practitioner, a patient with an e-mail address, their visit in two minutes, and the patient's link. */
+  static Booked book(HttpClient http, String token, org.televisit.video.rooms.SecretSeal seal, String doctor, String family,
+      String mailbox) throws Exception {
+    String practitioner = create(http, token, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\""
+        + doctor + "\",\"given\":[\"Dr\"]}]}");
+    String patient = create(http, token, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}],"
+        + "\"telecom\":[{\"system\":\"email\",\"value\":\"" + mailbox + "@example.org\"}]}");
+    Instant start = Instant.now().plusSeconds(120);
+    String appointment = create(http, token, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + start
+        + "\",\"end\":\"" + start.plusSeconds(1200) + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
+        + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner/" + practitioner + "\"},\"status\":\"accepted\"}]}");
+    return new Booked(practitioner, patient, appointment, linkOf(appointment, seal));
+  }
+
+  /** The clinician launches Televisit for the visit from the sandbox EHR; returns a wait on the console. */
+  static WebDriverWait launch(WebDriver clinician, Booked b) {
+    clinician.get(base + "/sandbox");
+    new Select(clinician.findElement(By.id("practitioner"))).selectByValue("Practitioner/" + b.practitioner());
+    new Select(clinician.findElement(By.id("appointment"))).selectByValue("Appointment/" + b.appointment());
+    new Select(clinician.findElement(By.id("app"))).selectByValue("televisit");
+    clinician.findElement(By.id("launch")).click();
+    WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(30));
+    wait.until(d -> d.getCurrentUrl().endsWith("/console"));
+    return wait;
   }
 
   /** The patient's link, read from the sealed outbox row of the booking. */

@@ -60,7 +60,8 @@ public final class Calendars {
     return reference.startsWith("PractitionerRole/") ? practitionerOf(reference).orElse(reference) : reference;
   }
 
-  private Optional<String> practitionerOf(String roleRef) {
+  /** The practitioner a PractitionerRole of the store is for; empty for an unknown role or one without a practitioner. */
+  public Optional<String> practitionerOf(String roleRef) {
     try {
       PractitionerRole role = (PractitionerRole) daos.getResourceDao("PractitionerRole")
           .read(new IdType(roleRef), new SystemRequestDetails());

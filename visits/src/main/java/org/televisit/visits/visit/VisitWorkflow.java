@@ -68,10 +68,12 @@ public class VisitWorkflow {
   private final org.springframework.context.ApplicationEventPublisher events;
 
   private final Presence presence;
+  private final org.televisit.fhir.scheduling.Calendars calendars;
 
   VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions,
       org.springframework.context.ApplicationEventPublisher events, Presence presence) {
     this.presence = presence;
+    this.calendars = new org.televisit.fhir.scheduling.Calendars(daos);
     this.events = events;
     this.daos = daos;
     this.video = video;
@@ -265,15 +267,9 @@ public class VisitWorkflow {
     }
   }
 
-  /** The practitioner a PractitionerRole of this store is for. */
+  /** The practitioner a PractitionerRole of this store is for (the same resolution the booking guard uses). */
   public java.util.Optional<String> practitionerOfRole(String roleRef) {
-    try {
-      org.hl7.fhir.r4.model.PractitionerRole role = (org.hl7.fhir.r4.model.PractitionerRole) daos.getResourceDao("PractitionerRole")
-          .read(new IdType(roleRef), new SystemRequestDetails());
-      return java.util.Optional.ofNullable(role.getPractitioner().getReference()).filter(r -> r.startsWith("Practitioner/"));
-    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
-      return java.util.Optional.empty();
-    }
+    return calendars.practitionerOf(roleRef);
   }
 
   /** How long an on-demand visit is booked for. */

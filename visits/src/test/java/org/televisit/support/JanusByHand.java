@@ -30,6 +30,11 @@ public final class JanusByHand {
     return call(janusUrl + "/" + session + "/" + handle, message);
   }
 
+  /** Where a page at {@code base} reaches {@code janusUrl} (the local Janus is relayed on the app's origin). */
+  public static String from(String base, String janusUrl) {
+    return URI.create(base + "/").resolve(janusUrl).toString();
+  }
+
   public static ObjectNode body(String janus, String token) {
     ObjectNode body = JSON.createObjectNode();
     body.put("janus", janus).put("transaction", UUID.randomUUID().toString()).put("token", token);

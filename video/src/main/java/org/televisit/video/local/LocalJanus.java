@@ -157,13 +157,18 @@ public final class LocalJanus implements AutoCloseable {
   }
 
   public JanusNode node(String publicHost, int capacity) {
+    return nodeReachedAt(publicHost + ":" + settings.httpPort() + "/janus", capacity);
+  }
+
+  /** This Janus as a pool node that browsers reach at {@code publicUrl} (e.g. a relay on the app's origin). */
+  public JanusNode nodeReachedAt(String publicUrl, int capacity) {
     return new JanusNode(
         settings.id(),
         "http://127.0.0.1:" + settings.httpPort() + "/janus",
         "http://127.0.0.1:" + settings.adminPort() + "/admin",
         settings.adminSecret(),
         settings.videoroomAdminKey(),
-        publicHost + ":" + settings.httpPort() + "/janus",
+        publicUrl,
         capacity,
         false);
   }

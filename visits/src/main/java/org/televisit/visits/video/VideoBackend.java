@@ -46,8 +46,12 @@ public class VideoBackend implements DisposableBean {
   private volatile String eventsPassword;
   private volatile String unavailableReason = "Video unavailable: starting.";
 
+  private final org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort;
+
   public VideoBackend(
-      VideoProperties properties, DataSource dataSource, @Value("${televisit.data-dir:./data}") String dataDir) {
+      VideoProperties properties, DataSource dataSource, @Value("${televisit.data-dir:./data}") String dataDir,
+      org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort) {
+    this.eventsPort = eventsPort;
     this.properties = properties;
     this.dataSource = dataSource;
     this.dataDir = Path.of(dataDir);
@@ -65,7 +69,10 @@ public class VideoBackend implements DisposableBean {
           n.publicUrl(), n.capacity(), n.draining()));
     }
     if (properties.localJanus().enabled()) {
-      startLocalJanus(event.getWebServer().getPort()).ifPresent(nodes::add);
+      // over HTTPS the events come in on a loopback HTTP port of their own (LocalJanusEventsPort)
+      LocalJanusEventsPort port = eventsPort.getIfAvailable();
+      int events = port == null ? event.getWebServer().getPort() : port.port(event).orElse(event.getWebServer().getPort());
+      startLocalJanus(events).ifPresent(nodes::add);
     }
     if (nodes.isEmpty()) {
       unavailableReason = properties.localJanus().enabled()
@@ -102,7 +109,9 @@ public class VideoBackend implements DisposableBean {
           local.adminPort() == 0 ? LocalJanus.freePort() : local.adminPort(),
           secret(), secret(), local.rtpFrom(), local.rtpTo(),
           "http://127.0.0.1:" + appPort + EVENTS_PATH, "janus", eventsPassword, 60));
-      return Optional.of(localJanus.node(local.publicHost(), local.capacity()));
+      return Optional.of(local.publicHost() == null || local.publicHost().isBlank()
+          ? localJanus.nodeReachedAt(LocalJanusRelay.PATH, local.capacity())
+          : localJanus.node(local.publicHost(), local.capacity()));
     } catch (Exception e) {
       log.warn("The local Janus did not start: {}", e.getMessage());
       return Optional.empty();
@@ -137,6 +146,14 @@ public class VideoBackend implements DisposableBean {
 
   public Optional<NodePool> pool() {
     return Optional.ofNullable(pool);
+  }
+
+  /** The local Janus's API, while it runs (what {@link LocalJanusRelay} relays to). */
+  Optional<String> localJanusApi() {
+    LocalJanus janus = localJanus;
+    return janus == null || !janus.isAlive()
+        ? Optional.empty()
+        : Optional.of("http://127.0.0.1:" + janus.settings().httpPort() + "/janus");
   }
 
   public String unavailableReason() {

@@ -44,7 +44,10 @@ public record VideoProperties(
       @DefaultValue("0") int adminPort,
       @DefaultValue("20000") int rtpFrom,
       @DefaultValue("20999") int rtpTo,
-      /** How browsers reach it; the loopback address works for a browser on the same machine. */
-      @DefaultValue("http://127.0.0.1") String publicHost,
+      /**
+       * How browsers reach it: empty (the default) through Televisit's own origin (LocalJanusRelay), so
+       * it works wherever Televisit does; or a host such as http://127.0.0.1 for its own port.
+       */
+      @DefaultValue("") String publicHost,
       @DefaultValue("100") int capacity) {}
 }

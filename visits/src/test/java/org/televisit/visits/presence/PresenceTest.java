@@ -71,7 +71,7 @@ class PresenceTest extends FhirTestSupport {
     clinician.send(HttpRequest.newBuilder(URI.create(base() + "/api/console/visit/admit")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"participant\":\"" + patient.getValue() + "\"}")));
     Map<String, Object> join = JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(patientBrowser.get("/api/waiting-room").body()), "join");
-    joinJanus(join);
+    joinJanus(base(), join);
     await().atMost(Duration.ofSeconds(3)).until(() -> last(events).contains("connected"));
 
     // another app node records a change and announces it: this node's console shows it
@@ -99,8 +99,9 @@ class PresenceTest extends FhirTestSupport {
     return events.isEmpty() ? "" : events.get(events.size() - 1);
   }
 
-  static void joinJanus(Map<String, Object> join) throws Exception {
-    var answer = org.televisit.support.JanusByHand.joinAsPublisher((String) join.get("janusUrl"), (String) join.get("token"),
+  static void joinJanus(String base, Map<String, Object> join) throws Exception {
+    var answer = org.televisit.support.JanusByHand.joinAsPublisher(
+        org.televisit.support.JanusByHand.from(base, (String) join.get("janusUrl")), (String) join.get("token"),
         (String) join.get("opaqueId"), ((Number) join.get("room")).longValue(), (String) join.get("pin"),
         ((Number) join.get("feedId")).longValue(), "Patient");
     assertThat(answer.path("janus").asText()).isEqualTo("ack");

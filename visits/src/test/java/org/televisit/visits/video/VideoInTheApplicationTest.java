@@ -67,7 +67,8 @@ class VideoInTheApplicationTest extends FhirTestSupport {
     JoinData data = rooms.admit(visit, "patient-42", "patient", "Patient");
 
     // what janus.js does: session, attach with the opaque id, join with token and pin
-    assertThat(org.televisit.support.JanusByHand.joinAsPublisher(data.janusUrl(), data.token(), data.opaqueId(), data.room(),
+    assertThat(org.televisit.support.JanusByHand.joinAsPublisher(
+        org.televisit.support.JanusByHand.from(base(), data.janusUrl()), data.token(), data.opaqueId(), data.room(),
         data.pin(), data.feedId(), "Patient").path("janus").asText()).isEqualTo("ack");
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->

@@ -99,7 +99,7 @@ class GuestsOverHttpTest extends FhirTestSupport {
     assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(200);
     Map<String, Object> join = JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(interpreter.get("/api/waiting-room").body()), "join");
     assertThat(join).containsEntry("role", "interpreter").containsEntry("display", "Ana Intérprete");
-    assertThat(JanusByHand.joinAsPublisher((String) join.get("janusUrl"), (String) join.get("token"), (String) join.get("opaqueId"),
+    assertThat(JanusByHand.joinAsPublisher(JanusByHand.from(base(), (String) join.get("janusUrl")), (String) join.get("token"), (String) join.get("opaqueId"),
         ((Number) join.get("room")).longValue(), (String) join.get("pin"), ((Number) join.get("feedId")).longValue(), "Interpreter")
         .path("janus").asText()).isEqualTo("ack");
 
@@ -116,7 +116,7 @@ class GuestsOverHttpTest extends FhirTestSupport {
     assertThat(withdrawn.statusCode()).isEqualTo(410);
     assertThat(withdrawn.body()).contains("This link was withdrawn");
     assertThat(interpreter.get("/api/waiting-room").statusCode()).isEqualTo(401);
-    assertThat(JanusByHand.call((String) join.get("janusUrl"), JanusByHand.body("create", (String) join.get("token")))
+    assertThat(JanusByHand.call(JanusByHand.from(base(), (String) join.get("janusUrl")), JanusByHand.body("create", (String) join.get("token")))
         .path("janus").asText()).isEqualTo("error");
     assertThat(postJson(clinician, "/api/console/visit/remove", "{\"participant\":\"" + patient.getValue() + "\"}").statusCode())
         .isEqualTo(400);

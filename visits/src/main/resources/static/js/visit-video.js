@@ -154,12 +154,15 @@ window.TelevisitVideo = (function () {
   }
 
   /** Bytes received so far over every subscription (what "inbound media" means in tests). */
-  async function inboundBytes() {
+  // Media bytes received so far, of one kind ('audio', 'video') or all.
+  async function inboundBytes(kind) {
     let total = 0;
     for (const h of subscribers) {
       const pc = h.webrtcStuff && h.webrtcStuff.pc;
       if (!pc) continue;
-      (await pc.getStats()).forEach(r => { if (r.type === 'inbound-rtp') total += r.bytesReceived || 0; });
+      (await pc.getStats()).forEach(r => {
+        if (r.type === 'inbound-rtp' && (!kind || r.kind === kind)) total += r.bytesReceived || 0;
+      });
     }
     return total;
   }
@@ -189,5 +192,12 @@ window.TelevisitVideo = (function () {
     releaseCapture();
   }
 
-  return { join, inboundBytes, mute, camera, useDevice, leave, releaseCapture, liveCaptureTracks };
+  // What the page sends now, by kind and device label (a camera switch changes the video one).
+  function sending() {
+    const pc = publisher && publisher.webrtcStuff && publisher.webrtcStuff.pc;
+    return pc ? pc.getSenders().filter(s => s.track).map(s => ({ kind: s.track.kind, label: s.track.label,
+      state: s.track.readyState, enabled: s.track.enabled, muted: s.track.muted })) : [];
+  }
+
+  return { join, inboundBytes, mute, camera, useDevice, leave, releaseCapture, liveCaptureTracks, sending };
 })();

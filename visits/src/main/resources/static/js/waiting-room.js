@@ -35,6 +35,9 @@
         const old = $('local').srcObject;
         if (old) old.getTracks().forEach(t => t.stop());
         $('local').srcObject = stream;
+        // when the patient first sees themselves (the Fast-3G figure of bench/visit.sh fast-3g)
+        $('local').addEventListener('playing', () => { page.previewAt = page.previewAt || String(Math.round(performance.now())); },
+          { once: true });
         $('devices').textContent = 'Your camera and microphone work.';
         $('retry').hidden = true;
         return listDevices();

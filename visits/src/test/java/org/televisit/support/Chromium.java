@@ -23,10 +23,24 @@ public final class Chromium {
   private Chromium() {}
 
   public static WebDriver open(Dimension size) throws Exception {
+    return open(size, null);
+  }
+
+  /** A browser that also trusts {@code certificate} (PEM; a run's self-signed one), as a user who accepted it. */
+  public static WebDriver open(Dimension size, Path certificate) throws Exception {
+    return open(size, certificate, 1);
+  }
+
+  /** ... with {@code cameras} fake cameras (a phone's front and back: 2). */
+  public static WebDriver open(Dimension size, Path certificate, int cameras) throws Exception {
     ChromeOptions options = new ChromeOptions();
+    if (certificate != null) {
+      options.addArguments("--ignore-certificate-errors-spki-list=" + spkiHash(certificate));
+    }
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream",
+        cameras == 1 ? "--use-fake-device-for-media-stream" : "--use-fake-device-for-media-stream=device-count=" + cameras,
         "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory("televisit-chromium"));
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
         .usingAnyFreePort().build();
@@ -35,10 +49,26 @@ public final class Chromium {
     return driver;
   }
 
+  private static String spkiHash(Path pem) throws Exception {
+    try (var in = Files.newInputStream(pem)) {
+      var cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
+      return java.util.Base64.getEncoder().encodeToString(digest);
+    }
+  }
+
   /** Bytes of media received so far by the page's video (TelevisitVideo), -1 when it cannot tell. */
   public static long inbound(WebDriver driver) {
     Object bytes = ((JavascriptExecutor) driver).executeAsyncScript(
         "const done = arguments[arguments.length - 1]; TelevisitVideo.inboundBytes().then(done).catch(() => done(-1));");
+    return ((Number) bytes).longValue();
+  }
+
+  /** Bytes of one kind of media ("audio", "video") received so far by the page's video. */
+  public static long inbound(WebDriver driver, String kind) {
+    Object bytes = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; TelevisitVideo.inboundBytes(arguments[0]).then(done).catch(() => done(-1));",
+        kind);
     return ((Number) bytes).longValue();
   }
 

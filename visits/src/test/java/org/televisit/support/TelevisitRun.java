@@ -23,14 +23,22 @@ public final class TelevisitRun implements AutoCloseable {
 
   private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s.*");
 
+  private static final Pattern HTTPS_AT = Pattern.compile(".*serving HTTPS at (https://\\S+?)/? .*");
+
   private final Process process;
   private final Path log;
+  private final Path data;
   private final int port;
+  private final boolean https;
+  private volatile String base;
+  private volatile HttpClient http;
 
-  private TelevisitRun(Process process, Path log, int port) {
+  private TelevisitRun(Process process, Path log, Path data, int port, boolean https) {
     this.process = process;
     this.log = log;
+    this.data = data;
     this.port = port;
+    this.https = https;
   }
 
   /** Starts `./televisit run` and waits until it is ready (the readiness probe answers UP). */
@@ -38,7 +46,9 @@ public final class TelevisitRun implements AutoCloseable {
     Path repo = repository();
     Path data = Files.createTempDirectory("televisit-run");
     int port = FreePort.pick();
-    Path log = Path.of("target", "televisit-run.log").toAbsolutePath();
+    // one log per kind of run (the ITs each start one): televisit-run.log, televisit-run--lan.log, ...
+    Path log = Path.of("target", "televisit-run" + String.join("", List.of(options).stream()
+        .filter(o -> o.equals("--https") || o.equals("--lan")).toList()) + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("televisit").toString(), "run",
         "--server.port=" + port, "--televisit.data-dir=" + data));
@@ -47,13 +57,29 @@ public final class TelevisitRun implements AutoCloseable {
         .redirectOutput(log.toFile());
     // what a first run on a fresh machine has: none of the test suite's database settings
     builder.environment().keySet().removeIf(k -> k.startsWith("TELEVISIT_"));
-    TelevisitRun run = new TelevisitRun(builder.start(), log, port);
+    boolean https = List.of(options).contains("--https") || List.of(options).contains("--lan");
+    TelevisitRun run = new TelevisitRun(builder.start(), log, data, port, https);
     run.awaitReady(timeout);
     return run;
   }
 
+  /** Where users reach it: http://localhost:port, or the HTTPS address the run announced (--https, --lan). */
   public String base() {
-    return "http://localhost:" + port;
+    return base != null ? base : "http://localhost:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** An HTTP client that trusts the run's own generated certificate, and nothing else. */
+  public HttpClient http() {
+    return http;
+  }
+
+  /** Its certificate as PEM (the --https and --lan runs make one in their data folder). */
+  public Path certificate() {
+    return data.resolve("tls/cert.pem");
   }
 
   public Path log() {
@@ -72,11 +98,20 @@ public final class TelevisitRun implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     Instant until = Instant.now().plus(timeout);
     while (Instant.now().isBefore(until)) {
       if (!process.isAlive()) {
         throw new IllegalStateException("./televisit run ended (exit " + process.exitValue() + "); see " + log);
+      }
+      if (https && base == null) {
+        Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(HTTPS_AT::matcher).filter(java.util.regex.Matcher::matches)
+            .findFirst().ifPresent(m -> base = m.group(1));
+        if (base == null || !Files.exists(certificate())) {
+          Thread.sleep(200);
+          continue;
+        }
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trusting(certificate())).build();
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/readiness"))
@@ -91,6 +126,20 @@ public final class TelevisitRun implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("./televisit run was not ready within " + timeout + "; see " + log);
+  }
+
+  private static javax.net.ssl.SSLContext trusting(Path pem) throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    store.load(null, null);
+    try (var in = Files.newInputStream(pem)) {
+      store.setCertificateEntry("televisit", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
   }
 
   /** SIGTERM (a graceful shutdown that also stops its Janus), then SIGKILL if it hangs. */

@@ -8,25 +8,38 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.televisit.smart.launch.LaunchContext;
 
 /**
- * Who may frame Televisit's pages. The console may be shown inside the frame of the EHR that launched
- * it (its registered frame-ancestors) and by Televisit itself; every other page (join links, the
- * sandbox, sign-in) may not be framed at all (clickjacking). Plus the usual hardening headers.
+ * Who may frame Televisit's pages. What an EHR shows inside its chart's frame — the launch, the
+ * callback, and the console — may be framed by that EHR's registered frame-ancestors (and by Televisit
+ * itself); the sandbox EHR's sign-in page by the sandbox's chart origins. Every other page (join links,
+ * the launcher, errors elsewhere) may not be framed at all (clickjacking). The console and join pages
+ * may use camera and microphone on their own origin (the EHR's iframe still has to allow them, with
+ * {@code allow="camera; microphone"}). Plus the usual hardening headers.
  */
 @Component
 class EhrFraming extends OncePerRequestFilter {
 
-  private final Map<String, String> ancestorsByIssuer;
+  private static final java.util.Set<String> IN_THE_EHR_FRAME = java.util.Set.of("/console", "/console.html", "/launch", "/callback");
 
-  EhrFraming(SmartClientProperties properties) {
-    this.ancestorsByIssuer = properties.issuersOrEmpty().stream()
+  private final Map<String, String> ancestorsByIssuer;
+  private final String sandboxAncestors;
+
+  EhrFraming(SmartClientProperties properties, org.televisit.smart.server.ServerUrls urls,
+      @org.springframework.beans.factory.annotation.Value("${televisit.sandbox.frame-ancestors:}") List<String> sandboxAncestors) {
+    Map<String, String> byIssuer = new java.util.HashMap<>();
+    properties.issuersOrEmpty().stream()
         .filter(i -> i.frameAncestors() != null && !i.frameAncestors().isEmpty())
-        .collect(Collectors.toMap(i -> IssuerKey.of(i.fhirBase().toString()), i -> String.join(" ", i.frameAncestors()), (a, b) -> a));
+        .forEach(i -> byIssuer.putIfAbsent(IssuerKey.of(i.fhirBase().toString()), String.join(" ", i.frameAncestors())));
+    this.sandboxAncestors = String.join(" ", sandboxAncestors.stream().filter(a -> !a.isBlank()).toList());
+    if (!this.sandboxAncestors.isEmpty()) {
+      // the sandbox EHR is Televisit's own FHIR base; its chart page frames the app from these origins
+      byIssuer.putIfAbsent(IssuerKey.of(urls.fhirBase().toString()), this.sandboxAncestors);
+    }
+    this.ancestorsByIssuer = Map.copyOf(byIssuer);
   }
 
   @Override
@@ -37,25 +50,39 @@ class EhrFraming extends OncePerRequestFilter {
       response.setHeader("X-Content-Type-Options", "nosniff");
       response.setHeader("Referrer-Policy", "no-referrer");
       String ancestors = "'none'";
-      if (path.equals("/console") || path.equals("/console.html")) {
-        ancestors = "'self'" + extraFor(request);
+      if (IN_THE_EHR_FRAME.contains(path)) {
+        ancestors = "'self'" + extra(ancestorsByIssuer.get(IssuerKey.of(issuerOf(request))));
+      } else if (path.equals("/sandbox/sign-in") || path.equals("/oauth/authorize")) {
+        ancestors = "'self'" + extra(sandboxAncestors);
       }
       response.setHeader("Content-Security-Policy", "frame-ancestors " + ancestors);
       if (path.startsWith("/join/") || path.startsWith("/console")) {
-        response.setHeader("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()");
+        response.setHeader("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()");
       }
     }
     chain.doFilter(request, response);
   }
 
-  private String extraFor(HttpServletRequest request) {
+  private static String extra(String ancestors) {
+    return ancestors == null || ancestors.isEmpty() ? "" : " " + ancestors;
+  }
+
+  /** The EHR this request belongs to: the launch's iss, else the pending or completed launch in the session. */
+  private static String issuerOf(HttpServletRequest request) {
+    if (request.getRequestURI().equals("/launch") && request.getParameter("iss") != null) {
+      return request.getParameter("iss");
+    }
     HttpSession session = request.getSession(false);
-    LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
-    if (context == null) {
+    if (session == null) {
       return "";
     }
-    String extra = ancestorsByIssuer.get(IssuerKey.of(context.issuer().fhirBase().toString()));
-    return extra == null ? "" : " " + extra;
+    if (session.getAttribute(LaunchController.CONTEXT) instanceof LaunchContext context) {
+      return context.issuer().fhirBase().toString();
+    }
+    if (session.getAttribute(LaunchController.PENDING) instanceof org.televisit.smart.launch.PendingLaunch pending) {
+      return pending.issuer().fhirBase().toString();
+    }
+    return "";
   }
 
   /** Issuers compared without a trailing slash. */

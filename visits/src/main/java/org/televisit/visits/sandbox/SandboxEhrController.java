@@ -98,7 +98,9 @@ class SandboxEhrController {
       body.append(option(app.clientId(), app.name(), false));
     }
     body.append("</select><label><input type=\"checkbox\" name=\"banner\" value=\"true\" checked> the app shows the"
-        + " patient banner</label><button type=\"submit\" id=\"launch\">Launch</button></form>"
+        + " patient banner</label><label><input type=\"checkbox\" name=\"embedded\" value=\"true\" id=\"embedded\"> open the app"
+        + " inside the chart, in a frame, as most EHRs do (needs HTTPS: <code>./televisit run --https</code>; open this"
+        + " launcher at another address than the app's, e.g. 127.0.0.1 for localhost, to frame it from another site)</label><button type=\"submit\" id=\"launch\">Launch</button></form>"
         + "<script>document.getElementById('appointment').addEventListener('change', e => {"
         + " const who = e.target.selectedOptions[0].dataset.practitioner;"
         + " if (who) document.getElementById('practitioner').value = who; });</script>");
@@ -115,6 +117,7 @@ class SandboxEhrController {
       @RequestParam(required = false) String patient,
       @RequestParam String app,
       @RequestParam(required = false) boolean banner,
+      @RequestParam(required = false) boolean embedded,
       @RequestParam(name = "form_token", required = false) String formToken,
       HttpServletRequest request) {
     if (!Pages.formTokenMatches(request.getSession(false), formToken)) {
@@ -145,7 +148,25 @@ class SandboxEhrController {
         .queryParam("iss", server.urls().fhirBase().toString())
         .queryParam("launch", launch)
         .encode().build().toUri();
+    if (embedded) {
+      return chart(context, target);
+    }
     return ResponseEntity.status(HttpStatus.FOUND).location(target).build();
+  }
+
+  /**
+   * The chart with the app in a frame, on whatever origin this launcher was opened from: opened at
+   * another address than Televisit's public URL, the app runs cross-site, as inside a real EHR.
+   */
+  private ResponseEntity<String> chart(GrantContext context, URI launch) {
+    String patientName = directory.patients().stream().filter(p -> p.reference().equals(context.patient()))
+        .map(SandboxDirectory.Person::name).findFirst().orElse("patient");
+    String body = "<p id=\"chart\">Chart of <strong>" + HtmlUtils.htmlEscape(patientName) + "</strong> · <a href=\"/sandbox\">back"
+        + " to the launcher</a></p><iframe id=\"app\" title=\"Televisit\" src=\"" + HtmlUtils.htmlEscape(launch.toString())
+        + "\" allow=\"camera; microphone; display-capture; fullscreen\""
+        + " style=\"width:100%;height:80vh;border:1px solid #9aa7b4;border-radius:.3rem\"></iframe>";
+    return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+        .body(Pages.page("Sandbox EHR", "<style>body{max-width:80rem}</style>" + body));
   }
 
   @GetMapping(value = "/sandbox/sign-in", produces = MediaType.TEXT_HTML_VALUE)

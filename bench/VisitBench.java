@@ -49,6 +49,7 @@ public class VisitBench {
     switch (args[0]) {
       case "presence" -> presence(Integer.parseInt(args[2]), args[3]);
       case "media" -> media(Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
+      case "fast-3g" -> fast3g(Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -207,6 +208,43 @@ public class VisitBench {
     report("'Start visit' click -> inbound media at the clinician (chromium)", nanos);
     report("'Start visit' click (patient admitted) -> remote media at both ends (chromium)", bothEnds);
     report("'Admit' (visit started, the patient just arrived) -> their media at the clinician", afterAdmit);
+  }
+
+  /**
+   * The patient's link opened on a phone over Chrome's "Fast 3G" (562.5 ms round trips, 1.44 Mbit/s
+   * down, 675 kbit/s up; DevTools' preset), each time in a new browser (empty cache): from the
+   * navigation's start to the camera preview playing, both on the page's own clock (the waiting page
+   * marks data-preview-at), and the bytes that crossed the network for it (navigation and resources).
+   */
+  static void fast3g(int rounds, Path dataDir, String token) throws Exception {
+    org.televisit.video.rooms.SecretSeal seal = new org.televisit.video.rooms.SecretSeal(
+        Files.readString(dataDir.resolve("outbox-secret.key")).trim());
+    HttpClient http = HttpClient.newHttpClient();
+    List<Long> nanos = new ArrayList<>();
+    List<Long> bytes = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      Booked b = book(http, token, seal, "Slow", "Network", "slow" + r);
+      ChromeDriver phone = (ChromeDriver) chromium(new Dimension(390, 844));
+      try {
+        phone.executeCdpCommand("Network.enable", Map.of());
+        phone.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+        phone.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 562.5,
+            "downloadThroughput", 1_440_000 / 8, "uploadThroughput", 675_000 / 8));
+        phone.get(b.link());
+        new WebDriverWait(phone, Duration.ofSeconds(30)).until(d -> d.findElement(By.tagName("body")).getDomAttribute("data-preview-at") != null);
+        long previewAt = Long.parseLong(phone.findElement(By.tagName("body")).getDomAttribute("data-preview-at"));
+        nanos.add(previewAt * 1_000_000L);
+        Number transferred = (Number) phone.executeScript("return performance.getEntriesByType('navigation')"
+            + ".concat(performance.getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0);");
+        bytes.add(transferred.longValue());
+      } finally {
+        phone.quit();
+      }
+    }
+    report("Link opened -> camera preview, Fast 3G, empty cache (phone)", nanos);
+    long[] sorted = bytes.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.out.printf("%-62s n=%4d min %,d B  max %,d B%n", "Bytes over the network for that page", sorted.length, sorted[0],
+        sorted[sorted.length - 1]);
   }
 
   record Booked(String practitioner, String patient, String appointment, String link) {}

@@ -227,7 +227,7 @@ final class JoinPage extends HttpServlet {
         + "<details class=\"devices-choice\"><summary>Camera and microphone</summary>"
         + "<label for=\"camera-choice\">Camera</label><select id=\"camera-choice\"></select>"
         + "<label for=\"mic-choice\">Microphone</label><select id=\"mic-choice\"></select></details>"
-        + "<script src=\"/vendor/adapter/adapter.js\"></script><script src=\"/vendor/janus/janus.js\"></script>"
+        + "<script src=\"/vendor/adapter/adapter.min.js\"></script><script src=\"/vendor/janus/janus.min.js\"></script>"
         + "<script src=\"/js/visit-video.js\"></script><script src=\"/js/waiting-room.js\"></script>");
   }
 

@@ -294,4 +294,27 @@ class JoinLinksTest extends FhirTestSupport {
     assertThat(mailsTo(email)).hasSize(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> communications(visit).size() == 1);
   }
+
+  /** What a phone downloads for the waiting room (issue 18: <= 300 KB; bench/join-fast3g.sh times it). */
+  @Test
+  void theWaitingRoomWeighsUnder300KbOnTheWire() throws Exception {
+    book(Instant.now().plus(5, ChronoUnit.MINUTES));
+    String link = awaitLink(1);
+    String page = checkBirthDate(link, "1980-04-12").body();
+    long bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    java.util.regex.Matcher assets = java.util.regex.Pattern.compile("(?:src|href)=\"(/[^\"]+\\.(?:js|css))\"").matcher(page);
+    List<String> seen = new java.util.ArrayList<>();
+    while (assets.find()) {
+      HttpResponse<byte[]> asset = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + assets.group(1)))
+          .header("Accept-Encoding", "gzip, deflate, br").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(asset.statusCode()).as(assets.group(1)).isEqualTo(200);
+      if (assets.group(1).startsWith("/vendor/")) {
+        assertThat(asset.headers().firstValue("Content-Encoding")).as(assets.group(1)).hasValue("gzip");
+      }
+      bytes += asset.body().length;
+      seen.add(assets.group(1));
+    }
+    assertThat(seen).contains("/vendor/janus/janus.min.js", "/vendor/adapter/adapter.min.js", "/js/waiting-room.js");
+    assertThat(bytes).as("bytes of the waiting room and its scripts and styles").isLessThanOrEqualTo(300 * 1024);
+  }
 }

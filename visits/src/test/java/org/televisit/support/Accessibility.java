@@ -1,40 +1,24 @@
 package org.televisit.support;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 /**
- * axe-core (npm, installed by ./televisit test into .cache/axe) run inside a page: the WCAG 2.1 A/AA
+ * axe-core (npm, fetched by ./televisit test: {@link BrowserScripts}) run inside a page: the WCAG 2.1 A/AA
  * rules and best practices, every impact. Returns one line per violation: rule, impact, how many
  * nodes, the first node's selector.
  */
 public final class Accessibility {
 
-  private static String axe;
-
   private Accessibility() {}
-
-  public static synchronized String script() throws Exception {
-    if (axe == null) {
-      String where = System.getenv().getOrDefault("TELEVISIT_AXE_JS", "");
-      Path file = where.isEmpty() ? repository().resolve(".cache/axe/node_modules/axe-core/axe.min.js") : Path.of(where);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalStateException("axe-core is missing (" + file + "): run ./televisit test, which installs it with npm");
-      }
-      axe = Files.readString(file);
-    }
-    return axe;
-  }
 
   @SuppressWarnings("unchecked")
   public static List<String> violations(WebDriver driver) throws Exception {
     JavascriptExecutor js = (JavascriptExecutor) driver;
     if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe !== 'undefined';"))) {
-      js.executeScript(script());
+      js.executeScript(BrowserScripts.axe());
     }
     Object found = js.executeAsyncScript("""
         const done = arguments[arguments.length - 1];
@@ -43,13 +27,5 @@ public final class Accessibility {
           .catch(e => done(['axe failed: ' + e]));
         """);
     return (List<String>) found;
-  }
-
-  private static Path repository() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isExecutable(dir.resolve("televisit"))) {
-      dir = dir.getParent();
-    }
-    return dir == null ? Path.of("") : dir;
   }
 }

@@ -19,7 +19,7 @@ public class OutboxKey {
   private static final Logger log = LoggerFactory.getLogger(OutboxKey.class);
   private final SecretSeal seal;
 
-  OutboxKey(@Value("${televisit.notify.secret-key:}") String configured, @Value("${televisit.data-dir:./data}") String dataDir)
+  public OutboxKey(@Value("${televisit.notify.secret-key:}") String configured, @Value("${televisit.data-dir:./data}") String dataDir)
       throws java.io.IOException {
     if (configured != null && !configured.isBlank()) {
       seal = new SecretSeal(configured);

@@ -48,10 +48,35 @@ public class VisitBench {
     base = args[1];
     switch (args[0]) {
       case "presence" -> presence(Integer.parseInt(args[2]), args[3]);
-      case "media" -> media(Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
-      case "fast-3g" -> fast3g(Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
+      case "media" -> media(Integer.parseInt(args[2]), Path.of(args[3]), tokens(args, 4));
+      case "fast-3g" -> fast3g(Integer.parseInt(args[2]), Path.of(args[3]), tokens(args, 4));
       default -> throw new IllegalArgumentException(args[0]);
     }
+  }
+
+  /**
+   * The system token: args[at], and, when args[at + 1] names bench/SchedulingBench.java and args[at + 2]
+   * the work folder, a fresh one from it every 4 minutes (tokens live 300 s; a slow run outlives one).
+   */
+  static java.util.function.Supplier<String> tokens(String[] args, int at) {
+    String[] current = {args[at]};
+    long[] since = {System.nanoTime()};
+    if (args.length < at + 3) return () -> current[0];
+    return () -> {
+      if (System.nanoTime() - since[0] > 240_000_000_000L) {
+        try {
+          Process p = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), args[at + 1], "token", base, args[at + 2])
+              .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+          List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+          if (p.waitFor() != 0 || lines.isEmpty()) throw new IllegalStateException("no fresh token");
+          current[0] = lines.get(lines.size() - 1).trim();
+          since[0] = System.nanoTime();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return current[0];
+    };
   }
 
   static HttpClient browser() {
@@ -140,7 +165,7 @@ public class VisitBench {
   }
 
   /** Each visit: book one (system token), read the patient's link from the sealed outbox, run it in two browsers. */
-  static void media(int visits, Path dataDir, String token) throws Exception {
+  static void media(int visits, Path dataDir, java.util.function.Supplier<String> token) throws Exception {
     org.televisit.video.rooms.SecretSeal seal = new org.televisit.video.rooms.SecretSeal(
         Files.readString(dataDir.resolve("outbox-secret.key")).trim());
     HttpClient http = HttpClient.newHttpClient();
@@ -148,7 +173,7 @@ public class VisitBench {
     List<Long> bothEnds = new ArrayList<>();
     List<Long> afterAdmit = new ArrayList<>();
     for (int v = 0; v < visits; v++) {
-      Booked b = book(http, token, seal, "Bench", "Media", "media" + v);
+      Booked b = book(http, token.get(), seal, "Bench", "Media", "media" + v);
       String patient = b.patient();
       String link = b.link();
       WebDriver clinician = chromium(new Dimension(1280, 900));
@@ -179,7 +204,7 @@ public class VisitBench {
     }
     // a visit already started when the patient arrives: Admit -> the patient's media at the clinician
     for (int v = 0; v < visits; v++) {
-      Booked b = book(http, token, seal, "Late", "Arrives", "late" + v);
+      Booked b = book(http, token.get(), seal, "Late", "Arrives", "late" + v);
       String patient = b.patient();
       String link = b.link();
       WebDriver clinician = chromium(new Dimension(1280, 900));
@@ -216,14 +241,14 @@ public class VisitBench {
    * navigation's start to the camera preview playing, both on the page's own clock (the waiting page
    * marks data-preview-at), and the bytes that crossed the network for it (navigation and resources).
    */
-  static void fast3g(int rounds, Path dataDir, String token) throws Exception {
+  static void fast3g(int rounds, Path dataDir, java.util.function.Supplier<String> token) throws Exception {
     org.televisit.video.rooms.SecretSeal seal = new org.televisit.video.rooms.SecretSeal(
         Files.readString(dataDir.resolve("outbox-secret.key")).trim());
     HttpClient http = HttpClient.newHttpClient();
     List<Long> nanos = new ArrayList<>();
     List<Long> bytes = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      Booked b = book(http, token, seal, "Slow", "Network", "slow" + r);
+      Booked b = book(http, token.get(), seal, "Slow", "Network", "slow" + r);
       ChromeDriver phone = (ChromeDriver) chromium(new Dimension(390, 844));
       try {
         phone.executeCdpCommand("Network.enable", Map.of());

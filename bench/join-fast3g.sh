@@ -13,4 +13,4 @@ start
 echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server, Janus, browser and driver share the machine"
 register_backend
 TOKEN=$(java -cp "$CP" "$ROOT/bench/SchedulingBench.java" token "$BASE" "$WORK" 2>/dev/null | tail -1)
-run VisitBench fast-3g "$BASE" "${1:-10}" "$WORK/data" "$TOKEN"
+run VisitBench fast-3g "$BASE" "${1:-10}" "$WORK/data" "$TOKEN" "$ROOT/bench/SchedulingBench.java" "$WORK"

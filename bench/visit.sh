@@ -14,4 +14,4 @@ echo "JAVA_OPTS=$JAVA_OPTS cores=$(nproc); server, Janus, browsers and driver sh
 run VisitBench presence "$BASE" "${1:-300}" "$TELEVISIT_VIDEO_EVENTS_PASSWORD"
 register_backend
 TOKEN=$(java -cp "$CP" "$ROOT/bench/SchedulingBench.java" token "$BASE" "$WORK" 2>/dev/null | tail -1)
-run VisitBench media "$BASE" "${2:-5}" "$WORK/data" "$TOKEN"
+run VisitBench media "$BASE" "${2:-5}" "$WORK/data" "$TOKEN" "$ROOT/bench/SchedulingBench.java" "$WORK"

@@ -105,7 +105,9 @@ class VisitInTheEhrFrameIT {
 
     // the chart, on its own site, frames the app: the frame's first page is the EHR's sign-in (its own
     // cookies are partitioned to this frame), then the console
+    // the presence list is redrawn on every change: an element read mid-redraw is read again
     WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     wait.until(d -> d.findElements(By.id("app")).size() == 1);
     assertThat(clinician.getCurrentUrl()).startsWith(chart);
     clinician.switchTo().frame("app");
@@ -167,7 +169,7 @@ class VisitInTheEhrFrameIT {
     assertThat(Chromium.liveCaptureTracks(patient)).isEqualTo(2);
     videoKeepsArriving(clinician);
     // a moment without video while the camera changes is not a lost connection for long
-    new WebDriverWait(clinician, Duration.ofSeconds(5))
+    new WebDriverWait(clinician, Duration.ofSeconds(5)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> "connected".equals(d.findElement(patientRow).getDomAttribute("data-state")));
     clinician.switchTo().defaultContent();
     screenshot(clinician, SHOTS, "04-visit-in-the-chart.png");

@@ -78,7 +78,9 @@ class VisitOnTheEmbeddedDefaultIT {
     // right after start-up the sandbox clinic is still loading: the launcher says so and reloads itself
     new WebDriverWait(clinician, Duration.ofSeconds(90))
         .until(d -> d.findElements(By.cssSelector("#appointment option[data-practitioner]")).size() > 0);
+    // the presence list is redrawn on every change: an element read mid-redraw is read again
     WebDriverWait wait = new WebDriverWait(clinician, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     WebElement visit = clinician.findElements(By.cssSelector("#appointment option[data-practitioner]")).get(0);
     assertThat(visit.getText()).contains(" with ");
     assertThat(clinician.findElement(By.cssSelector("label[for=appointment]")).getText()).contains("times in");

@@ -45,6 +45,14 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
     return server().baseUrl() + "/wb/fhir";
   }
 
+  /**
+   * An EHR whose FHIR API is a real FHIR server (HAPI's plain RestfulServer, started by the test that
+   * uses it, its FHIR paths proxied through here); only its authorization server is simulated.
+   */
+  public static String realServerFhirBase() {
+    return server().baseUrl() + "/hapi/fhir";
+  }
+
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     TestPropertyValues.of(
@@ -65,7 +73,12 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
             "televisit.smart.issuers[3].fhir-base=" + tenantFhirBase(),
             "televisit.smart.issuers[3].client-id=" + CLIENT_ID,
             "televisit.smart.issuers[3].client-auth=PUBLIC",
-            "televisit.smart.issuers[3].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds")
+            "televisit.smart.issuers[3].scopes=openid fhirUser user/Patient.rs user/Encounter.cruds",
+            "televisit.smart.issuers[4].fhir-base=" + realServerFhirBase(),
+            "televisit.smart.issuers[4].client-id=" + CLIENT_ID,
+            "televisit.smart.issuers[4].client-auth=PUBLIC",
+            "televisit.smart.issuers[4].scopes=openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds",
+            "televisit.smart.issuers[4].encounter-write-back=true")
         .applyTo(context.getEnvironment());
   }
 }

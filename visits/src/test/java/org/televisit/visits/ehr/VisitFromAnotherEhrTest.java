@@ -12,21 +12,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -42,6 +30,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.televisit.support.Browser;
+import org.televisit.support.OtherEhrLaunch;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.SimulatedEhr;
 import org.televisit.support.TelevisitIntegrationTest;
@@ -57,10 +46,6 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
 
   static final String CLIENT = SimulatedEhr.CLIENT_ID;
 
-  static String q(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
   String json(org.hl7.fhir.instance.model.api.IBaseResource r) {
     return fhirContext.newJsonParser().encodeResourceToString(r);
   }
@@ -74,15 +59,6 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
     String ehrPatient = "p-" + suffix;
     String ehrEncounter = "e-" + suffix;
     String ehrAppointment = "a-" + suffix;
-    RSAKey key = new RSAKeyGenerator(2048).keyID("wb-" + suffix).generate();
-    ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(path + "/.well-known/smart-configuration").willReturn(aResponse().withHeader("Content-Type", "application/json")
-        .withBody("""
-        {"issuer":"%1$s","authorization_endpoint":"%2$s/wb/authorize","token_endpoint":"%2$s/wb/token",
-         "jwks_uri":"%2$s/wb/jwks","capabilities":["launch-ehr","permission-v2","openid-connect"],
-         "code_challenge_methods_supported":["S256"]}""".formatted(iss, ehr.baseUrl()))));
-    ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/wb/jwks").willReturn(aResponse().withHeader("Content-Type", "application/json")
-        .withBody(new JWKSet(key.toPublicJWK()).toString())));
-
     // the EHR's records
     Patient patient = new Patient();
     patient.setId(ehrPatient);
@@ -123,30 +99,17 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json").withBody(json(planned))));
 
     // the EHR launch, with an id_token naming the clinician
-    Browser clinician = new Browser(base(), "10.40.0.1");
-    HttpResponse<String> launch = clinician.get("/launch?iss=" + q(iss) + "&launch=wb-" + suffix);
-    assertThat(launch.statusCode()).as(launch.body()).isEqualTo(302);
-    AuthorizationRequest sent = AuthorizationRequest.parse(URI.create(launch.headers().firstValue("Location").orElseThrow()));
-    String nonce = sent.getCustomParameter("nonce").get(0);
-    String fhirUser = iss + "/Practitioner/d-" + suffix;
-    SignedJWT idToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-        new JWTClaimsSet.Builder().issuer(iss).audience(CLIENT).subject("d-" + suffix).issueTime(new Date())
-            .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("nonce", nonce).claim("fhirUser", fhirUser).build());
-    idToken.sign(new RSASSASigner(key));
-    ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/wb/token").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
-        {"access_token":"ehr-access-%1$s","token_type":"Bearer","expires_in":3600,"id_token":"%2$s",
-         "scope":"launch openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds",
-         "patient":"%3$s","encounter":"%4$s","fhirContext":[{"reference":"Appointment/%5$s"}]}"""
-        .formatted(suffix, idToken.serialize(), ehrPatient, ehrEncounter, ehrAppointment))));
-    HttpResponse<String> callback = clinician.get("/callback?code=c-" + suffix + "&state=" + q(sent.getState().getValue()));
-    assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
+    OtherEhrLaunch.Context context = new OtherEhrLaunch.Context(ehrPatient, ehrEncounter, ehrAppointment, "d-" + suffix,
+        "launch openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds");
+    Browser clinician = OtherEhrLaunch.launch(base(), ehr, iss, "/wb", CLIENT, "10.40.0.1", context);
+    String access = "Bearer " + OtherEhrLaunch.accessToken(context);
 
     // the console shows the EHR's patient
     HttpResponse<String> banner = clinician.get("/api/console/patient");
     assertThat(banner.statusCode()).as(banner.body()).isEqualTo(200);
     assertThat(JSONObjectUtils.parse(banner.body())).containsEntry("name", "Eli Elsewhere").containsEntry("mrn", "MRN-" + suffix)
         .containsEntry("birthDate", "1971-03-04");
-    ehr.verify(getRequestedFor(path + "/Patient/" + ehrPatient).withHeader("Authorization", equalTo("Bearer ehr-access-" + suffix)));
+    ehr.verify(getRequestedFor(path + "/Patient/" + ehrPatient).withHeader("Authorization", equalTo(access)));
 
     // kept in Televisit's store under the EHR's ids
     Bundle mirrored = fhir().search().forResource(Appointment.class)
@@ -168,7 +131,7 @@ class VisitFromAnotherEhrTest extends FhirTestSupport {
         .withRequestBody(matchingJsonPath("$.class.code", equalTo("VR")))
         .withRequestBody(matchingJsonPath("$.appointment[0].reference", equalTo("Appointment/" + ehrAppointment)))
         .withRequestBody(matchingJsonPath("$.participant[0].individual.reference", equalTo("Practitioner/d-" + suffix)))
-        .withHeader("Authorization", equalTo("Bearer ehr-access-" + suffix))));
+        .withHeader("Authorization", equalTo(access))));
 
     // end: finished with a period end in the EHR too
     HttpResponse<String> ended = postJson(clinician, "/api/console/visit/end", "{}");

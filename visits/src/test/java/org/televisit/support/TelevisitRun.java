@@ -43,12 +43,17 @@ public final class TelevisitRun implements AutoCloseable {
 
   /** Starts `./televisit run` and waits until it is ready (the readiness probe answers UP). */
   public static TelevisitRun start(Duration timeout, String... options) throws Exception {
+    return start(timeout, java.util.Map.of(), options);
+  }
+
+  /** ... with {@code env} added to a first run's environment (e.g. TELEVISIT_JAVA_OPTS). */
+  public static TelevisitRun start(Duration timeout, java.util.Map<String, String> env, String... options) throws Exception {
     Path repo = repository();
     Path data = Files.createTempDirectory("televisit-run");
     int port = FreePort.pick();
     // one log per kind of run (the ITs each start one): televisit-run.log, televisit-run--lan.log, ...
     Path log = Path.of("target", "televisit-run" + String.join("", List.of(options).stream()
-        .filter(o -> o.equals("--https") || o.equals("--lan")).toList()) + ".log").toAbsolutePath();
+        .filter(o -> o.equals("--https") || o.equals("--lan")).toList()) + (env.isEmpty() ? "" : "-env") + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("televisit").toString(), "run",
         "--server.port=" + port, "--televisit.data-dir=" + data));
@@ -57,6 +62,7 @@ public final class TelevisitRun implements AutoCloseable {
         .redirectOutput(log.toFile());
     // what a first run on a fresh machine has: none of the test suite's database settings
     builder.environment().keySet().removeIf(k -> k.startsWith("TELEVISIT_"));
+    builder.environment().putAll(env);
     boolean https = List.of(options).contains("--https") || List.of(options).contains("--lan");
     TelevisitRun run = new TelevisitRun(builder.start(), log, data, port, https);
     run.awaitReady(timeout);

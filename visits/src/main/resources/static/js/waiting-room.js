@@ -82,7 +82,12 @@
         if (preview) preview.getTracks().forEach(t => t.stop());
         say(clinician + ' let you in. Connecting…');
         return TelevisitVideo.join(body.join, Object.assign(els, { audioDevice, videoDevice }), reconnect, ended)
-          .then(() => { inCall = true; page.inCall = 'true'; $('leave').hidden = false; els.changed(); })
+          .then(() => {
+            inCall = true; page.inCall = 'true'; $('leave').hidden = false; els.changed();
+            // no longer a waiting room: the page says where the patient is
+            document.querySelector('h1').textContent = document.title = 'Your visit';
+            $('where').textContent = 'This is';
+          })
           .catch(e => { joined = false; throw e; }); // Janus did not take the join: ask again
       }
       if (body.message) say(body.message);

@@ -125,6 +125,8 @@ class VisitOnTheEmbeddedDefaultIT {
     wait.until(d -> "connected".equals(d.findElement(patientRow).getDomAttribute("data-state")));
     assertThat(clinician.findElements(By.cssSelector("li[data-participant^='Patient/'] button.admit")))
         .as("no Admit for someone in the call").isEmpty();
+    patientWait.until(d -> d.findElement(By.tagName("h1")).getText().equals("Your visit"));
+    assertThat(patient.findElement(By.id("waiting")).getText()).startsWith("This is your visit with");
     String clinicianName = patient.findElement(By.id("tiles")).getDomAttribute("data-clinician");
     patientWait.until(d -> d.findElements(By.cssSelector("#tiles figure.tile figcaption")).stream()
         .anyMatch(c -> c.getText().equals(clinicianName)));

@@ -208,7 +208,8 @@ final class JoinPage extends HttpServlet {
     presence.waiting(VisitWorkflow.roomKey(link.appointment()), link.participant());
     String who = link.clinician() != null ? HtmlUtils.htmlEscape(link.clinician()) : "your clinician";
     return new Page(200, "Waiting room", "<link rel=\"stylesheet\" href=\"/css/visit.css\">"
-        + "<p id=\"waiting\">You are in the waiting room for " + (link.guest() ? "the" : "your") + " visit with <strong>" + who
+        + "<p id=\"waiting\"><span id=\"where\">You are in the waiting room for</span> " + (link.guest() ? "the" : "your")
+        + " visit with <strong>" + who
         + "</strong> on " + HtmlUtils.htmlEscape(TIME.format(link.startsAt().atZone(zone))) + " ("
         + HtmlUtils.htmlEscape(zone.getId()) + ").</p>"
         + "<p id=\"status\" class=\"notice\" role=\"status\" aria-live=\"polite\">Your clinician will let you in. Please keep this"

@@ -164,13 +164,18 @@ public final class LocalJanus implements AutoCloseable {
   public JanusNode nodeReachedAt(String publicUrl, int capacity) {
     return new JanusNode(
         settings.id(),
-        "http://127.0.0.1:" + settings.httpPort() + "/janus",
+        apiUrl(),
         "http://127.0.0.1:" + settings.adminPort() + "/admin",
         settings.adminSecret(),
         settings.videoroomAdminKey(),
         publicUrl,
         capacity,
         false);
+  }
+
+  /** Where this host reaches its Janus API (loopback). */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + settings.httpPort() + "/janus";
   }
 
   public Settings settings() {

@@ -153,7 +153,7 @@ public class VideoBackend implements DisposableBean {
     LocalJanus janus = localJanus;
     return janus == null || !janus.isAlive()
         ? Optional.empty()
-        : Optional.of("http://127.0.0.1:" + janus.settings().httpPort() + "/janus");
+        : Optional.of(janus.apiUrl());
   }
 
   public String unavailableReason() {

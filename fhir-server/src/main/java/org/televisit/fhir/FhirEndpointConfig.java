@@ -13,13 +13,16 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import org.televisit.fhir.rules.BaseValidationInterceptor;
+import org.televisit.fhir.rules.BaseValidation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.televisit.fhir.rules.UnknownResourceTypeInterceptor;
-import org.televisit.fhir.rules.VisitWriteRulesInterceptor;
+import org.televisit.fhir.scheduling.DoubleBookingGuard;
+import org.televisit.fhir.scheduling.SchedulingConfig;
+import org.televisit.fhir.scheduling.SlotStatus;
+import org.springframework.util.ClassUtils;
 
 /** The HTTP face of the FHIR store: one HAPI RestfulServer mounted at televisit.fhir.path. */
 @Configuration
@@ -48,25 +51,22 @@ public class FhirEndpointConfig {
     return records;
   }
 
+  /**
+   * The one chain every Appointment and Encounter write goes through (see {@link BookingPipeline}),
+   * on HAPI's global interceptor service so it also guards writes made in-process. Base validation is
+   * switched off only by televisit.fhir.validation-enabled; the visit rules and scheduling steps only
+   * by the benchmarks' baseline class on the class path (never in the jar).
+   */
   @Bean
-  public VisitWriteRulesInterceptor visitWriteRulesInterceptor(IInterceptorService interceptors) {
-    VisitWriteRulesInterceptor rules = new VisitWriteRulesInterceptor();
-    if (!org.springframework.util.ClassUtils.isPresent(org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES,
-        getClass().getClassLoader())) {
-      interceptors.registerInterceptor(rules);
-    }
-    return rules;
-  }
-
-  /** Base R4 validation of the visit resources, switched off only by televisit.fhir.validation-enabled. */
-  @Bean
-  public BaseValidationInterceptor baseValidationInterceptor(
-      FhirContext fhirContext, FhirServerProperties properties, IInterceptorService interceptors) {
-    BaseValidationInterceptor validation = BaseValidationInterceptor.forVisitResources(fhirContext);
-    if (properties.validationEnabled()) {
-      interceptors.registerInterceptor(validation);
-    }
-    return validation;
+  public BookingPipeline bookingPipeline(FhirContext fhirContext, FhirServerProperties properties,
+      IInterceptorService interceptors, ObjectProvider<DoubleBookingGuard> guard, ObjectProvider<SlotStatus> slots,
+      ObjectProvider<BookingEvents> events) {
+    boolean visitRules = !ClassUtils.isPresent(SchedulingConfig.WITHOUT_VISIT_RULES, getClass().getClassLoader());
+    BookingPipeline pipeline = new BookingPipeline(visitRules,
+        properties.validationEnabled() ? BaseValidation.forVisitResources(fhirContext) : null,
+        guard.getIfAvailable(), slots.getIfAvailable(), events.orderedStream().toList());
+    interceptors.registerInterceptor(pipeline);
+    return pipeline;
   }
 
   /** Size, format, depth and count limits before HAPI parses a body (see FhirRequestLimits). */

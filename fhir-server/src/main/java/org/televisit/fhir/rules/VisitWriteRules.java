@@ -1,14 +1,17 @@
 package org.televisit.fhir.rules;
 
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Appointment;
-import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.televisit.fhir.Appointments;
 
 /**
  * The rules a visit's Appointment and Encounter must satisfy before they are stored. Pure functions of
@@ -18,16 +21,38 @@ public final class VisitWriteRules {
 
   public static final String ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
   public static final String VIRTUAL_CLASS = "VR";
+  /** The code system of the rule named in a refusal's OperationOutcome. */
+  public static final String RULE_SYSTEM = "urn:televisit:rule";
 
-  /** Statuses at which an Appointment stands for a real, scheduled meeting of patient and clinician. */
-  static final Set<AppointmentStatus> SCHEDULED =
-      EnumSet.of(
-          AppointmentStatus.PENDING,
-          AppointmentStatus.BOOKED,
-          AppointmentStatus.ARRIVED,
-          AppointmentStatus.CHECKEDIN,
-          AppointmentStatus.FULFILLED,
-          AppointmentStatus.NOSHOW);
+  /**
+   * Refuses an Appointment or Encounter that breaks a rule: 422 whose OperationOutcome names each
+   * broken rule. Other resources pass.
+   */
+  public static void enforce(IBaseResource resource) {
+    List<Violation> violations;
+    if (resource instanceof Appointment appointment) {
+      violations = check(appointment);
+    } else if (resource instanceof Encounter encounter) {
+      violations = check(encounter);
+    } else {
+      return;
+    }
+    if (violations.isEmpty()) {
+      return;
+    }
+    OperationOutcome outcome = new OperationOutcome();
+    for (Violation violation : violations) {
+      OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue();
+      issue.setSeverity(OperationOutcome.IssueSeverity.ERROR);
+      issue.setCode(OperationOutcome.IssueType.BUSINESSRULE);
+      issue.setDiagnostics(violation.message());
+      issue.getDetails().addCoding().setSystem(RULE_SYSTEM).setCode(violation.rule());
+      issue.getDetails().setText(violation.message());
+    }
+    throw new UnprocessableEntityException(
+        "Visit rule " + violations.get(0).rule() + " broken: " + violations.get(0).message(), outcome);
+  }
+
 
   /** Encounter statuses at which the visit has started. */
   static final Set<EncounterStatus> STARTED =
@@ -55,7 +80,7 @@ public final class VisitWriteRules {
       violations.add(new Violation("appointment-status", "Appointment.status is required."));
       return violations;
     }
-    if (!SCHEDULED.contains(appointment.getStatus())) {
+    if (!Appointments.SCHEDULED.contains(appointment.getStatus())) {
       return violations;
     }
     String status = appointment.getStatus().toCode();

@@ -1,20 +1,16 @@
 package org.televisit.fhir.scheduling;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.televisit.fhir.Appointments;
 
 /**
  * No double booking, enforced by the database in the Appointment's own transaction: every active
@@ -26,11 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * OperationOutcome and nothing of its write is kept. Cancelling (or any inactive status) frees the
  * time and the Slots; changing the time moves them.
  */
-@Interceptor
 public class DoubleBookingGuard {
-
-  static final Set<Appointment.AppointmentStatus> HOLDS_TIME = EnumSet.of(Appointment.AppointmentStatus.PENDING,
-      Appointment.AppointmentStatus.BOOKED, Appointment.AppointmentStatus.ARRIVED, Appointment.AppointmentStatus.CHECKEDIN);
 
   private final JdbcTemplate jdbc;
   private final boolean postgres;
@@ -42,36 +34,19 @@ public class DoubleBookingGuard {
     this.calendars = calendars;
   }
 
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 10)
-  public void created(IBaseResource resource) {
-    if (resource instanceof Appointment appointment) {
-      reserve(appointment, false); // a new Appointment holds nothing yet (a deleted one released its time)
-    }
-  }
-
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 10)
-  public void updated(IBaseResource previous, IBaseResource resource) {
-    if (resource instanceof Appointment appointment) {
-      reserve(appointment, true);
-    }
-  }
-
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = 10)
-  public void deleted(IBaseResource resource) {
-    if (resource instanceof Appointment appointment) {
-      release(reference(appointment));
-    }
-  }
-
   private static final String OVERLAP = "SELECT 1 FROM televisit.booked_time WHERE actor = ? AND starts_at < ? AND ends_at > ?"
       + " AND appointment <> ?";
 
-  void reserve(Appointment appointment, boolean heldBefore) {
-    String id = reference(appointment);
+  /**
+   * Books the Appointment's time on each calendar and its Slots, or refuses with 409 (the caller's
+   * transaction then rolls back). {@code heldBefore}: an update, whose earlier time is released first.
+   */
+  public void reserve(Appointment appointment, boolean heldBefore) {
+    String id = Appointments.reference(appointment);
     if (heldBefore) {
       release(id);
     }
-    if (!HOLDS_TIME.contains(appointment.getStatus()) || !appointment.hasStart() || !appointment.hasEnd()) {
+    if (!Appointments.HOLDS_TIME.contains(appointment.getStatus()) || !appointment.hasStart() || !appointment.hasEnd()) {
       return;
     }
     Timestamp start = new Timestamp(appointment.getStart().getTime());
@@ -134,12 +109,14 @@ public class DoubleBookingGuard {
     return booked != null && booked == 1;
   }
 
+  /** Frees the time and the Slots of a deleted Appointment. */
+  public void release(Appointment deleted) {
+    release(Appointments.reference(deleted));
+  }
+
   private void release(String appointment) {
     jdbc.update("DELETE FROM televisit.booked_time WHERE appointment = ?", appointment);
     jdbc.update("DELETE FROM televisit.booked_slot WHERE appointment = ?", appointment);
   }
 
-  static String reference(Appointment appointment) {
-    return "Appointment/" + appointment.getIdElement().getIdPart();
-  }
 }

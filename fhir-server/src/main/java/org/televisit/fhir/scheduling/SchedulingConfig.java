@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Scheduling on /fhir: the double-booking guard, Slot status, virtual service and the scheduling
- * operations. Off only when the benchmarks' baseline class {@link #WITHOUT_VISIT_RULES} is on the
+ * Scheduling on /fhir: the double-booking guard and Slot status (steps of the BookingPipeline),
+ * the virtual service stamp and the scheduling operations. Off only when the benchmarks' baseline class {@link #WITHOUT_VISIT_RULES} is on the
  * class path (bench/baseline, never in the jar): no property of a deployment switches them off.
  */
 @Configuration
@@ -35,21 +35,17 @@ public class SchedulingConfig {
   }
 
   @Bean
-  public SlotStatus slotStatus(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, IInterceptorService interceptors) {
-    SlotStatus status = new SlotStatus(daos);
-    interceptors.registerInterceptor(status);
-    return status;
+  public SlotStatus slotStatus(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+    return new SlotStatus(daos);
   }
 
   @Bean
-  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, IInterceptorService interceptors,
-      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) throws SQLException {
+  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, ca.uhn.fhir.jpa.api.dao.DaoRegistry daos)
+      throws SQLException {
     boolean postgres;
     try (Connection c = dataSource.getConnection()) {
       postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
-    DoubleBookingGuard guard = new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres, new Calendars(daos));
-    interceptors.registerInterceptor(guard);
-    return guard;
+    return new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres, new Calendars(daos));
   }
 }

@@ -1,14 +1,10 @@
 package org.televisit.fhir.scheduling;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.HashSet;
 import java.util.Set;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
@@ -18,7 +14,6 @@ import org.hl7.fhir.r4.model.Slot;
  * Keeps each Slot's status in step with the Appointment that takes it, in the same transaction:
  * busy-tentative while held (pending), busy once booked, free again when cancelled or moved off it.
  */
-@Interceptor
 public class SlotStatus {
 
   private final DaoRegistry daos;
@@ -27,21 +22,8 @@ public class SlotStatus {
     this.daos = daos;
   }
 
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 30)
-  public void created(IBaseResource resource) {
-    if (resource instanceof Appointment a) {
-      apply(null, a);
-    }
-  }
-
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 30)
-  public void updated(IBaseResource previous, IBaseResource resource) {
-    if (resource instanceof Appointment a) {
-      apply(previous instanceof Appointment p ? p : null, a);
-    }
-  }
-
-  void apply(Appointment before, Appointment after) {
+  /** Sets the Slots of {@code after} to follow its status, and frees those {@code before} held that it no longer does. */
+  public void apply(Appointment before, Appointment after) {
     Slot.SlotStatus wanted = switch (after.getStatus()) {
       case PENDING -> Slot.SlotStatus.BUSYTENTATIVE;
       case BOOKED, ARRIVED, CHECKEDIN, FULFILLED -> Slot.SlotStatus.BUSY;

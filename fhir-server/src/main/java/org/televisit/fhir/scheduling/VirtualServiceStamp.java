@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.televisit.fhir.Appointments;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PositiveIntType;
@@ -41,7 +42,7 @@ public class VirtualServiceStamp {
   }
 
   void stamp(IBaseResource resource) {
-    if (!(resource instanceof Appointment a) || !DoubleBookingGuard.HOLDS_TIME.contains(a.getStatus()) || a.hasExtension(URL)) {
+    if (!(resource instanceof Appointment a) || !Appointments.HOLDS_TIME.contains(a.getStatus()) || a.hasExtension(URL)) {
       return;
     }
     Extension service = a.addExtension().setUrl(URL);

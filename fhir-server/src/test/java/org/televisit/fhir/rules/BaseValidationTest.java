@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 /** The base R4 validation of visit resources, as the server runs it (no Spring). */
 class BaseValidationTest {
 
-  static BaseValidationInterceptor validation;
+  static BaseValidation validation;
 
   @BeforeAll
   static void validator() {
-    validation = BaseValidationInterceptor.forVisitResources(FhirContext.forR4Cached());
+    validation = BaseValidation.forVisitResources(FhirContext.forR4Cached());
   }
 
   static Appointment booked() {
@@ -111,9 +111,9 @@ class BaseValidationTest {
   @Test
   void theValidatorIsListedBaseTypesOnly() {
     FhirContext r4 = FhirContext.forR4Cached();
-    var listed = new BaseValidationInterceptor.BaseTypesListed(
+    var listed = new BaseValidation.BaseTypesListed(
         r4, new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(r4)).fetchAllStructureDefinitions();
-    assertThat(listed).allMatch(BaseValidationInterceptor.BaseTypesListed::isBaseType);
+    assertThat(listed).allMatch(BaseValidation.BaseTypesListed::isBaseType);
     assertThat(listed).extracting(sd -> ((StructureDefinition) sd).getType())
         .contains("Appointment", "Encounter", "Reference", "CodeableConcept", "positiveInt")
         .hasSizeLessThan(250);

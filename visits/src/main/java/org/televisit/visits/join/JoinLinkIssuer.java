@@ -1,9 +1,5 @@
 package org.televisit.visits.join;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -15,20 +11,20 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.televisit.fhir.Appointments;
+import org.televisit.fhir.BookingEvents;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.visits.audit.VisitAudit;
 import org.televisit.visits.notify.Outbox;
@@ -42,13 +38,10 @@ import org.televisit.visits.notify.PatientEmail;
  * If the Appointment's write rolls back, none of this happened.
  */
 @Component
-@Interceptor
 @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
     org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES)
-public class JoinLinkIssuer {
+public class JoinLinkIssuer implements BookingEvents {
 
-  public static final Set<Appointment.AppointmentStatus> LINKED = EnumSet.of(Appointment.AppointmentStatus.BOOKED,
-      Appointment.AppointmentStatus.ARRIVED, Appointment.AppointmentStatus.CHECKEDIN);
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' HH:mm");
   private static final Logger log = LoggerFactory.getLogger(JoinLinkIssuer.class);
 
@@ -63,39 +56,33 @@ public class JoinLinkIssuer {
   private final Cache<String, Optional<String>> clinicianNames = Caffeine.newBuilder()
       .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
 
-  JoinLinkIssuer(JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls,
-      IInterceptorService interceptors) {
+  JoinLinkIssuer(JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls) {
     this.links = links;
     this.outbox = outbox;
     this.audit = audit;
     this.daos = daos;
     this.urls = urls;
-    interceptors.registerInterceptor(this);
   }
 
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 20)
-  public void created(IBaseResource resource, RequestDetails request) {
-    if (!(resource instanceof Appointment a) || isSandboxSeed(request)) {
-      return;
-    }
+  @Override
+  public void appointmentCreated(Appointment a, RequestDetails request) {
     if (a.getStatus() == Appointment.AppointmentStatus.PENDING) {
       audit.record("hold", true, ref(a), patient(a).orElse(null), request, null);
     }
-    if (LINKED.contains(a.getStatus())) {
+    if (Appointments.LINKED.contains(a.getStatus())) {
       bookedWithLinks("book", a, request);
     }
   }
 
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 20)
-  public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-    if (resource instanceof Practitioner p) {
-      clinicianNames.invalidate("Practitioner/" + p.getIdElement().getIdPart());
-    }
-    if (!(resource instanceof Appointment a) || !(previous instanceof Appointment before) || isSandboxSeed(request)) {
-      return;
-    }
-    boolean was = LINKED.contains(before.getStatus());
-    boolean is = LINKED.contains(a.getStatus());
+  @Override
+  public void practitionerUpdated(Practitioner p) {
+    clinicianNames.invalidate("Practitioner/" + p.getIdElement().getIdPart());
+  }
+
+  @Override
+  public void appointmentUpdated(Appointment before, Appointment a, RequestDetails request) {
+    boolean was = Appointments.LINKED.contains(before.getStatus());
+    boolean is = Appointments.LINKED.contains(a.getStatus());
     boolean moved = !Objects.equals(before.getStart(), a.getStart()) || !Objects.equals(before.getEnd(), a.getEnd());
     if (is && !was) {
       links.revokeAll(ref(a));
@@ -169,7 +156,7 @@ public class JoinLinkIssuer {
    * Returns the link for the clinician to pass on; it is not stored anywhere in clear.
    */
   public String issueOne(Appointment a, String participant, String role, RequestDetails request) {
-    if (!LINKED.contains(a.getStatus())) {
+    if (!Appointments.LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");
     }
     String token = links.issue(ref(a), participant, role, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
@@ -217,7 +204,7 @@ public class JoinLinkIssuer {
    * through the outbox when an address is given; returns their key and the link for the clinician.
    */
   public Invited invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
-    if (!LINKED.contains(a.getStatus())) {
+    if (!Appointments.LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");
     }
     String guest = JoinLink.GUEST + JoinLinks.randomKey();
@@ -274,18 +261,11 @@ public class JoinLinkIssuer {
     }
   }
 
-  /** The Appointment's patient participant, if any. */
-  public static Optional<String> patient(Appointment a) {
-    return a.getParticipant().stream().map(p -> p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue())
-        .filter(r -> r != null && r.startsWith("Patient/")).findFirst();
+  private static Optional<String> patient(Appointment a) {
+    return Appointments.patient(a);
   }
 
-  static String ref(Appointment a) {
-    return "Appointment/" + a.getIdElement().getIdPart();
-  }
-
-  /** The sandbox clinic's own demo visits get no e-mails (their patients' addresses are fictional). */
-  private static boolean isSandboxSeed(RequestDetails request) {
-    return request instanceof SystemRequestDetails && Boolean.TRUE.equals(request.getUserData().get(org.televisit.fhir.sandbox.SandboxSeed.SEED_MARK));
+  private static String ref(Appointment a) {
+    return Appointments.reference(a);
   }
 }

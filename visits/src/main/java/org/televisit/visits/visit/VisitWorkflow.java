@@ -1,5 +1,6 @@
 package org.televisit.visits.visit;
 
+import org.televisit.fhir.Appointments;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -348,7 +349,7 @@ public class VisitWorkflow {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
     return transaction.execute(status -> {
-      if (!org.televisit.visits.join.JoinLinkIssuer.LINKED.contains(a.getStatus())) {
+      if (!Appointments.LINKED.contains(a.getStatus())) {
         throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
       }
       return issuer.issueLinks(a, null);
@@ -511,7 +512,7 @@ public class VisitWorkflow {
   }
 
   static String patientOf(Appointment a) {
-    return org.televisit.visits.join.JoinLinkIssuer.patient(a).orElse(null);
+    return Appointments.patient(a).orElse(null);
   }
 
 

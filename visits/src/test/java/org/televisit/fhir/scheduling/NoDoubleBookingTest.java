@@ -101,6 +101,21 @@ class NoDoubleBookingTest extends FhirTestSupport {
     assertThat(codes).filteredOn(c -> c == 409).hasSize(49);
   }
 
+  /**
+   * Validation runs before anything is booked: an Appointment that is not valid R4 is 422 for that,
+   * even where its time is taken (it used to be a 409 from the guard, which ran first and did its
+   * writes before the validator refused the body).
+   */
+  @Test
+  void anInvalidBodyIsRefusedForWhatItIsBeforeItsTimeIsChecked() throws Exception {
+    assertThat(book(visit(NINE.plus(3, ChronoUnit.HOURS), 20)).statusCode()).isEqualTo(201);
+    Appointment invalid = visit(NINE.plus(3, ChronoUnit.HOURS), 20);
+    invalid.setMinutesDuration(0); // positiveInt: base R4 refuses it; Televisit's visit rules do not look at it
+    HttpResponse<String> refused = book(invalid);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("less than permitted minimum value of 1");
+  }
+
   @Test
   void overlapsAreRefusedAndBackToBackIsFine() throws Exception {
     assertThat(book(visit(NINE, 20)).statusCode()).isEqualTo(201);

@@ -3,9 +3,6 @@ package org.televisit.fhir.rules;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -29,13 +26,12 @@ import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
  * OperationOutcome, as the FHIR RESTful API asks for content that breaks the rules of the resource,
  * and the whole write (a transaction bundle included) rolls back.
  */
-@Interceptor
-public class BaseValidationInterceptor {
+public class BaseValidation {
 
   private final FhirValidator validator;
   private final Set<String> validatedTypes;
 
-  public BaseValidationInterceptor(FhirValidator validator, Set<String> validatedTypes) {
+  public BaseValidation(FhirValidator validator, Set<String> validatedTypes) {
     this.validator = validator;
     this.validatedTypes = validatedTypes;
   }
@@ -45,7 +41,7 @@ public class BaseValidationInterceptor {
    * JPA-backed chain would look definitions up in the database on every write and serialise concurrent
    * bookings.
    */
-  public static BaseValidationInterceptor forVisitResources(FhirContext fhirContext) {
+  public static BaseValidation forVisitResources(FhirContext fhirContext) {
     ValidationSupportChain definitions =
         new ValidationSupportChain(
             ValidationSupportChain.CacheConfiguration.defaultValues(),
@@ -57,7 +53,7 @@ public class BaseValidationInterceptor {
     instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
     FhirValidator validator = fhirContext.newValidator();
     validator.registerValidatorModule(instanceValidator);
-    return new BaseValidationInterceptor(validator, Set.of("Appointment", "Encounter"));
+    return new BaseValidation(validator, Set.of("Appointment", "Encounter"));
   }
 
   /**
@@ -85,17 +81,6 @@ public class BaseValidationInterceptor {
     }
   }
 
-  // After Televisit's own rules (order 0), so a broken visit rule is named before generic R4 errors.
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = 100)
-  public void beforeCreate(IBaseResource resource) {
-    validate(resource);
-  }
-
-  @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = 100)
-  public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource) {
-    validate(newResource);
-  }
-
   /**
    * R5 cross-version extensions (such as the virtualService Televisit stamps on visits) make the R4
    * validator look for a 5.0 package it does not have ("invalid Version '5.0'"); they are validated by
@@ -103,9 +88,9 @@ public class BaseValidationInterceptor {
    */
   static IBaseResource withoutCrossVersionExtensions(IBaseResource resource) {
     if (resource instanceof org.hl7.fhir.r4.model.DomainResource domain
-        && domain.getExtension().stream().anyMatch(BaseValidationInterceptor::crossVersion)) {
+        && domain.getExtension().stream().anyMatch(BaseValidation::crossVersion)) {
       org.hl7.fhir.r4.model.DomainResource copy = domain.copy();
-      copy.getExtension().removeIf(BaseValidationInterceptor::crossVersion);
+      copy.getExtension().removeIf(BaseValidation::crossVersion);
       return copy;
     }
     return resource;
@@ -117,7 +102,8 @@ public class BaseValidationInterceptor {
     return extension.getUrl() != null && extension.getUrl().startsWith(CROSS_VERSION);
   }
 
-  void validate(IBaseResource resource) {
+  /** Refuses (422, the validator's OperationOutcome) a validated type that is not valid R4; others pass. */
+  public void validate(IBaseResource resource) {
     if (!validatedTypes.contains(resource.fhirType())) {
       return;
     }

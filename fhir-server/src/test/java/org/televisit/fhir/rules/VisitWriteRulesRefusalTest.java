@@ -9,13 +9,14 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-class VisitWriteRulesInterceptorTest {
+/** How a broken visit rule is refused: what every Appointment and Encounter write goes through (BookingPipeline). */
+class VisitWriteRulesRefusalTest {
 
   @Test
   void aBrokenRuleIs422WithTheRuleNamedInTheOutcome() {
     Appointment noTimes = VisitWriteRulesTest.bookedVisit();
     noTimes.setStart(null);
-    assertThatThrownBy(() -> new VisitWriteRulesInterceptor().beforeCreate(noTimes))
+    assertThatThrownBy(() -> VisitWriteRules.enforce(noTimes))
         .isInstanceOfSatisfying(
             UnprocessableEntityException.class,
             e -> {
@@ -29,17 +30,17 @@ class VisitWriteRulesInterceptorTest {
   }
 
   @Test
-  void updatesAreCheckedOnTheNewVersion() {
+  void anAppointmentWithoutParticipantsIsRefused() {
     Appointment fine = VisitWriteRulesTest.bookedVisit();
     Appointment broken = VisitWriteRulesTest.bookedVisit();
     broken.getParticipant().clear();
-    new VisitWriteRulesInterceptor().beforeUpdate(broken, fine);
-    assertThatThrownBy(() -> new VisitWriteRulesInterceptor().beforeUpdate(fine, broken))
+    VisitWriteRules.enforce(fine);
+    assertThatThrownBy(() -> VisitWriteRules.enforce(broken))
         .isInstanceOf(UnprocessableEntityException.class);
   }
 
   @Test
   void otherResourcesPass() {
-    new VisitWriteRulesInterceptor().beforeCreate(new Patient());
+    VisitWriteRules.enforce(new Patient());
   }
 }

@@ -4,7 +4,9 @@
 # check is measured by bench/smart.sh). Build first: mvn -DskipTests install.
 #   bench/appointments.sh [seconds-per-create-run] [creates-only]
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/prelude.sh"
+need_build
+need_postgres
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -XX:+ExitOnOutOfMemoryError"
 PORT=18991
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"

@@ -3,14 +3,12 @@
 # 5,000 from seed 20261202: bench/fuzz.sh [bodies] [seed]. Needs what ./televisit test needs (it runs
 # through Maven on the test PostgreSQL). Prints the summary line: bodies, codes, slowest answer.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "$0")/prelude.sh"
 BODIES="${1:-50000}"
 SEED="${2:-$RANDOM}"
 cd "$ROOT"
-if ! ls "$HOME"/.m2/repository/org/televisit/televisit-fhir-server/*/televisit-fhir-server-*.jar >/dev/null 2>&1; then
-  echo "bench/fuzz.sh: the modules are not installed yet; running mvn -DskipTests install first" >&2
-  mvn -q -B -ntp -DskipTests install
-fi
+need_build
+need_postgres
 if ! mvn -B -ntp -pl visits test -Dtest=FuzzedBodiesTest -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="-Dtelevisit.fuzz.bodies=$BODIES -Dtelevisit.fuzz.seed=$SEED" > "$ROOT/visits/target/fuzz.log" 2>&1; then
   echo "bench/fuzz.sh: the fuzz test failed (seed $SEED); see visits/target/fuzz.log and the surefire report" >&2

@@ -7,6 +7,9 @@
 set -euo pipefail
 PORT=18996
 source "$(dirname "$0")/lib.sh"
+need_command chromium chromium
+need_command chromedriver chromium-driver
+need_command janus janus
 classpath test
 fresh_database
 start

@@ -1,7 +1,9 @@
 # Shared by the bench scripts: a fresh PostgreSQL database, the app's class path, one Televisit
 # started from the runnable jar with its own data folder, a backend-services app registered for the
 # drivers. Source it after setting PORT (and, before `start`, SANDBOX=false to switch the sandbox off).
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
+need_build
+need_postgres
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -XX:+ExitOnOutOfMemoryError"
 BASE="http://localhost:$PORT"
 PG_ADMIN="${PG_ADMIN:-psql -w -h 127.0.0.1 -U postgres -d postgres -q}"
@@ -12,8 +14,7 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # CP: the visits module's classes and dependencies of the given scope (runtime, or test for Selenium)
 classpath() {
-  mvn -q -B -ntp -f "$ROOT/pom.xml" -pl visits dependency:build-classpath -Dmdep.outputFile="$WORK/cp" \
-    -Dmdep.includeScope="${1:-runtime}" >/dev/null
+  module_classpath "$WORK/cp" "${1:-runtime}"
   CP="$ROOT/visits/target/classes:$(cat "$WORK/cp")"
 }
 

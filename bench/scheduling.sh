@@ -18,7 +18,7 @@ start --televisit.join.per-link-per-minute=1000000
 register_backend
 run SchedulingBench book "$BASE" "$WORK" "${1:-30}" "Televisit (rules, link, outbox, audit)"
 audit_events
-command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+command -v wrk >/dev/null || { say "installing wrk (apt)"; apt-get install -y -q wrk >/dev/null; } || need_command wrk wrk
 run SchedulingBench link-paths "$BASE" "$WORK/data" "$WORK/links"
 # warm-up: on two cores the JIT is still compiling the check's path after 10 s (1,600 vs 2,000/s)
 LINKS="$WORK/links" wrk -t2 -c8 -d"${CHECK_WARMUP:-30}s" -s "$ROOT/bench/join-links.lua" "$BASE" >/dev/null

@@ -6,7 +6,8 @@
 # `./televisit prepare` once per build); PLAIN=1 measures the runnable jar as it is instead.
 # JAVA_OPTS defaults to what ./televisit run uses.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/prelude.sh"
+need_build
 if [ "${PLAIN:-}" = 1 ]; then
   JAR="$ROOT/visits/target/televisit.jar" CDS=
 else

@@ -2,9 +2,12 @@
 # Video figures on real local Janus processes and PostgreSQL. Build first: mvn -DskipTests install.
 #   bench/video.sh [visits]
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/prelude.sh"
+need_build
+need_postgres
+need_command janus janus
 CP_FILE=$(mktemp)
-mvn -q -B -ntp -f "$ROOT/pom.xml" -pl visits dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+module_classpath "$CP_FILE" runtime
 CP="$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
 echo "cores=$(nproc); Janus $(janus --version 2>/dev/null | head -1 | grep -o '(.*)')"

@@ -6,6 +6,9 @@
 set -euo pipefail
 PORT=18995
 source "$(dirname "$0")/lib.sh"
+need_command chromium chromium
+need_command chromedriver chromium-driver
+need_command janus janus
 export TELEVISIT_VIDEO_EVENTS_PASSWORD="bench-$(head -c 12 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
 classpath test
 fresh_database

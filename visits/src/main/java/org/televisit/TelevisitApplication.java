@@ -3,7 +3,10 @@ package org.televisit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Televisit: one Spring Boot application composed of the fhir-server, smart-launch and video modules. */
+/**
+ * Televisit: one Spring Boot application composed of the fhir-server, smart-launch and video
+ * modules.
+ */
 @SpringBootApplication
 public class TelevisitApplication {
 

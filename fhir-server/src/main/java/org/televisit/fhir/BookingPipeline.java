@@ -41,7 +41,11 @@ public class BookingPipeline {
   private final SlotStatus slots;
   private final List<BookingEvents> events;
 
-  public BookingPipeline(boolean visitRules, BaseValidation validation, DoubleBookingGuard guard, SlotStatus slots,
+  public BookingPipeline(
+      boolean visitRules,
+      BaseValidation validation,
+      DoubleBookingGuard guard,
+      SlotStatus slots,
       List<BookingEvents> events) {
     this.visitRules = visitRules;
     this.validation = validation;
@@ -55,7 +59,9 @@ public class BookingPipeline {
     check(resource);
     if (resource instanceof Appointment appointment) {
       if (guard != null) {
-        guard.reserve(appointment, false); // a new Appointment holds nothing yet (a deleted one released its time)
+        guard.reserve(
+            appointment,
+            false); // a new Appointment holds nothing yet (a deleted one released its time)
       }
       if (slots != null) {
         slots.apply(null, appointment);
@@ -101,8 +107,12 @@ public class BookingPipeline {
     }
   }
 
-  /** The sandbox clinic's own demo visits get no links or e-mails (their patients' addresses are fictional). */
+  /**
+   * The sandbox clinic's own demo visits get no links or e-mails (their patients' addresses are
+   * fictional).
+   */
   private static boolean isSandboxSeed(RequestDetails request) {
-    return request instanceof SystemRequestDetails && Boolean.TRUE.equals(request.getUserData().get(SandboxSeed.SEED_MARK));
+    return request instanceof SystemRequestDetails
+        && Boolean.TRUE.equals(request.getUserData().get(SandboxSeed.SEED_MARK));
   }
 }

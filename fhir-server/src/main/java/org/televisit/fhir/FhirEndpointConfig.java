@@ -13,39 +13,46 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import org.televisit.fhir.rules.BaseValidation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+import org.televisit.fhir.rules.BaseValidation;
 import org.televisit.fhir.rules.UnknownResourceTypeInterceptor;
 import org.televisit.fhir.scheduling.DoubleBookingGuard;
 import org.televisit.fhir.scheduling.SchedulingConfig;
 import org.televisit.fhir.scheduling.SlotStatus;
-import org.springframework.util.ClassUtils;
 
 /** The HTTP face of the FHIR store: one HAPI RestfulServer mounted at televisit.fhir.path. */
 @Configuration
 public class FhirEndpointConfig {
 
   /**
-   * Other modules add their own interceptors (SMART scope enforcement, scheduling rules) as beans of
-   * this type; the endpoint registers all of them.
+   * Other modules add their own interceptors (SMART scope enforcement, scheduling rules) as beans
+   * of this type; the endpoint registers all of them.
    */
   public interface FhirServerInterceptor {}
 
   /**
-   * A resource type another module serves from its own tables instead of HAPI's JPA store (the audit
-   * trail serves AuditEvent). The endpoint registers it in place of the JPA provider of that type.
+   * A resource type another module serves from its own tables instead of HAPI's JPA store (the
+   * audit trail serves AuditEvent). The endpoint registers it in place of the JPA provider of that
+   * type.
    */
   public interface ModuleResourceProvider extends IResourceProvider {
-    /** The search parameters it answers: the CapabilityStatement lists these, not the JPA store's. */
+    /**
+     * The search parameters it answers: the CapabilityStatement lists these, not the JPA store's.
+     */
     java.util.Set<String> searchParameters();
   }
 
-  /** Storage rules go to HAPI's global interceptor service so they also guard writes made in-process. */
+  /**
+   * Storage rules go to HAPI's global interceptor service so they also guard writes made
+   * in-process.
+   */
   @Bean
-  public org.televisit.fhir.rules.RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(IInterceptorService interceptors) {
+  public org.televisit.fhir.rules.RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(
+      IInterceptorService interceptors) {
     var records = new org.televisit.fhir.rules.RecordsDoNotBlockDeletes();
     interceptors.registerInterceptor(records);
     return records;
@@ -53,39 +60,60 @@ public class FhirEndpointConfig {
 
   /**
    * The one chain every Appointment and Encounter write goes through (see {@link BookingPipeline}),
-   * on HAPI's global interceptor service so it also guards writes made in-process. Base validation is
-   * switched off only by televisit.fhir.validation-enabled; the visit rules and scheduling steps only
-   * by the benchmarks' baseline class on the class path (never in the jar).
+   * on HAPI's global interceptor service so it also guards writes made in-process. Base validation
+   * is switched off only by televisit.fhir.validation-enabled; the visit rules and scheduling steps
+   * only by the benchmarks' baseline class on the class path (never in the jar).
    */
   @Bean
-  public BookingPipeline bookingPipeline(FhirContext fhirContext, FhirServerProperties properties,
-      IInterceptorService interceptors, ObjectProvider<DoubleBookingGuard> guard, ObjectProvider<SlotStatus> slots,
+  public BookingPipeline bookingPipeline(
+      FhirContext fhirContext,
+      FhirServerProperties properties,
+      IInterceptorService interceptors,
+      ObjectProvider<DoubleBookingGuard> guard,
+      ObjectProvider<SlotStatus> slots,
       ObjectProvider<BookingEvents> events) {
-    boolean visitRules = !ClassUtils.isPresent(SchedulingConfig.WITHOUT_VISIT_RULES, getClass().getClassLoader());
-    BookingPipeline pipeline = new BookingPipeline(visitRules,
-        properties.validationEnabled() ? BaseValidation.forVisitResources(fhirContext) : null,
-        guard.getIfAvailable(), slots.getIfAvailable(), events.orderedStream().toList());
+    boolean visitRules =
+        !ClassUtils.isPresent(SchedulingConfig.WITHOUT_VISIT_RULES, getClass().getClassLoader());
+    BookingPipeline pipeline =
+        new BookingPipeline(
+            visitRules,
+            properties.validationEnabled() ? BaseValidation.forVisitResources(fhirContext) : null,
+            guard.getIfAvailable(),
+            slots.getIfAvailable(),
+            events.orderedStream().toList());
     interceptors.registerInterceptor(pipeline);
     return pipeline;
   }
 
   /** Size, format, depth and count limits before HAPI parses a body (see FhirRequestLimits). */
   @Bean
-  public org.springframework.boot.web.servlet.FilterRegistrationBean<org.televisit.fhir.limits.FhirRequestLimits> fhirRequestLimits(
-      org.televisit.fhir.limits.RequestLimits limits, FhirServerProperties properties) {
-    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
-        new org.televisit.fhir.limits.FhirRequestLimits(limits));
+  public org.springframework.boot.web.servlet.FilterRegistrationBean<
+          org.televisit.fhir.limits.FhirRequestLimits>
+      fhirRequestLimits(
+          org.televisit.fhir.limits.RequestLimits limits, FhirServerProperties properties) {
+    var registration =
+        new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+            new org.televisit.fhir.limits.FhirRequestLimits(limits));
     registration.addUrlPatterns(properties.path() + "/*");
-    registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20); // after CORS, before anything reads
+    registration.setOrder(
+        org.springframework.core.Ordered.HIGHEST_PRECEDENCE
+            + 20); // after CORS, before anything reads
     return registration;
   }
 
-  /** Only the served types are stored, whatever path a write takes (a transaction or batch entry too). */
+  /**
+   * Only the served types are stored, whatever path a write takes (a transaction or batch entry
+   * too).
+   */
   @Bean
-  public org.televisit.fhir.rules.ServedTypesOnly servedTypesOnly(IInterceptorService interceptors,
-      ObjectProvider<ModuleResourceProvider> moduleProviders, FhirContext fhirContext) {
+  public org.televisit.fhir.rules.ServedTypesOnly servedTypesOnly(
+      IInterceptorService interceptors,
+      ObjectProvider<ModuleResourceProvider> moduleProviders,
+      FhirContext fhirContext) {
     java.util.Set<String> own = new java.util.HashSet<>();
-    moduleProviders.orderedStream().forEach(p -> own.add(fhirContext.getResourceType(p.getResourceType())));
+    moduleProviders
+        .orderedStream()
+        .forEach(p -> own.add(fhirContext.getResourceType(p.getResourceType())));
     var rule = new org.televisit.fhir.rules.ServedTypesOnly(own);
     interceptors.registerInterceptor(rule);
     return rule;
@@ -111,8 +139,10 @@ public class FhirEndpointConfig {
     server.setDefaultPrettyPrint(false);
     java.util.List<ModuleResourceProvider> ownProviders = moduleProviders.orderedStream().toList();
     java.util.Map<String, java.util.Set<String>> ownTypes = new java.util.HashMap<>();
-    ownProviders.forEach(p -> ownTypes.put(fhirContext.getResourceType(p.getResourceType()), p.searchParameters()));
-    // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are served.
+    ownProviders.forEach(
+        p -> ownTypes.put(fhirContext.getResourceType(p.getResourceType()), p.searchParameters()));
+    // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are
+    // served.
     for (Object provider : resourceProviders.createProviders()) {
       if (provider instanceof IResourceProvider typed) {
         String type = fhirContext.getResourceType(typed.getResourceType());
@@ -134,7 +164,8 @@ public class FhirEndpointConfig {
     server.setServerConformanceProvider(capabilities);
 
     // a person reading /fhir in a browser gets a page, not a download
-    server.registerInterceptor(new ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor());
+    server.registerInterceptor(
+        new ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor());
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
     server.registerInterceptor(new org.televisit.fhir.rules.ParserFailuresAreBadRequests());
     server.registerInterceptor(new org.televisit.fhir.rules.WellFormedReferences(fhirContext));

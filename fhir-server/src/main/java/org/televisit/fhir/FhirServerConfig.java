@@ -28,9 +28,9 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
- * HAPI FHIR R4 JPA storage inside Spring Boot. HAPI brings its own entity manager; Boot's DataSource
- * and the spring.jpa.properties are handed to it, so one switch (the DataSource URL) moves everything
- * between H2 and PostgreSQL.
+ * HAPI FHIR R4 JPA storage inside Spring Boot. HAPI brings its own entity manager; Boot's
+ * DataSource and the spring.jpa.properties are handed to it, so one switch (the DataSource URL)
+ * moves everything between H2 and PostgreSQL.
  */
 @Configuration
 @Import({
@@ -42,15 +42,20 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
   SubscriptionChannelConfig.class,
   FhirEndpointConfig.class
 })
-@EnableConfigurationProperties({FhirServerProperties.class, org.televisit.fhir.limits.RequestLimits.class})
+@EnableConfigurationProperties({
+  FhirServerProperties.class,
+  org.televisit.fhir.limits.RequestLimits.class
+})
 public class FhirServerConfig {
 
   @Bean
   public JpaStorageSettings storageSettings(FhirServerProperties properties) {
     JpaStorageSettings settings = new JpaStorageSettings();
     // DELETE is refused (405) unless televisit.fhir.delete-enabled: records of visits, audit and
-    // provenance stay, corrected by status. With deletes off HAPI may cache the id of every resource
-    // a write references instead of querying each one: validated creates +20-45 % (docs/benchmarks.md).
+    // provenance stay, corrected by status. With deletes off HAPI may cache the id of every
+    // resource
+    // a write references instead of querying each one: validated creates +20-45 %
+    // (docs/benchmarks.md).
     settings.setDeleteEnabled(properties.deleteEnabled());
     settings.setAllowMultipleDelete(false);
     settings.setExpungeEnabled(false);
@@ -62,7 +67,8 @@ public class FhirServerConfig {
     settings.setEnforceReferentialIntegrityOnWrite(true);
     settings.setEnforceReferentialIntegrityOnDelete(true);
     settings.setAutoCreatePlaceholderReferenceTargets(false);
-    // A repeated identical search (the console polls) may reuse the cached result for a moment only.
+    // A repeated identical search (the console polls) may reuse the cached result for a moment
+    // only.
     settings.setReuseCachedSearchResultsForMillis(1000L);
     return settings;
   }
@@ -86,7 +92,8 @@ public class FhirServerConfig {
       JpaStorageSettings storageSettings,
       JpaProperties jpaProperties) {
     LocalContainerEntityManagerFactoryBean factory =
-        HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        HapiEntityManagerFactoryUtil.newEntityManagerFactory(
+            beanFactory, fhirContext, storageSettings);
     factory.setPersistenceUnitName("HAPI_PU");
     factory.setDataSource(dataSource);
     Map<String, Object> properties = new HashMap<>(jpaProperties.getProperties());
@@ -110,8 +117,9 @@ public class FhirServerConfig {
       return switch (product) {
         case "PostgreSQL" -> "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect";
         case "H2" -> "ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect";
-        default -> throw new IllegalStateException(
-            "Televisit runs on PostgreSQL or H2; the configured database is " + product);
+        default ->
+            throw new IllegalStateException(
+                "Televisit runs on PostgreSQL or H2; the configured database is " + product);
       };
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot reach the configured database: " + e.getMessage(), e);

@@ -10,6 +10,7 @@ public record FhirServerProperties(
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("200") int maximumPageSize,
     @DefaultValue("true") boolean validationEnabled,
-    // off: visit records are corrected by status (cancelled, entered-in-error), never removed, and an
+    // off: visit records are corrected by status (cancelled, entered-in-error), never removed, and
+    // an
     // audit trail nobody can delete; it also lets HAPI cache id lookups (see FhirServerConfig)
     @DefaultValue("false") boolean deleteEnabled) {}

@@ -3,9 +3,9 @@ package org.televisit.fhir;
 import java.util.List;
 
 /**
- * The resource types Televisit serves at /fhir: what a virtual visit needs. Any other type is refused
- * (400) and absent from the CapabilityStatement; HAPI still keeps its internal DAOs (terminology,
- * validation) but exposes none of them.
+ * The resource types Televisit serves at /fhir: what a virtual visit needs. Any other type is
+ * refused (400) and absent from the CapabilityStatement; HAPI still keeps its internal DAOs
+ * (terminology, validation) but exposes none of them.
  */
 public final class ServedResourceTypes {
 

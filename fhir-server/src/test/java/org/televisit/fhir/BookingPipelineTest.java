@@ -23,22 +23,24 @@ import org.televisit.fhir.scheduling.DoubleBookingGuard;
 class BookingPipelineTest {
 
   final List<String> heard = new ArrayList<>();
-  final BookingEvents listener = new BookingEvents() {
-    @Override
-    public void appointmentCreated(Appointment appointment, RequestDetails request) {
-      heard.add("created " + appointment.getIdElement().getIdPart());
-    }
+  final BookingEvents listener =
+      new BookingEvents() {
+        @Override
+        public void appointmentCreated(Appointment appointment, RequestDetails request) {
+          heard.add("created " + appointment.getIdElement().getIdPart());
+        }
 
-    @Override
-    public void appointmentUpdated(Appointment before, Appointment after, RequestDetails request) {
-      heard.add("updated " + after.getIdElement().getIdPart());
-    }
+        @Override
+        public void appointmentUpdated(
+            Appointment before, Appointment after, RequestDetails request) {
+          heard.add("updated " + after.getIdElement().getIdPart());
+        }
 
-    @Override
-    public void practitionerUpdated(Practitioner practitioner) {
-      heard.add("practitioner " + practitioner.getIdElement().getIdPart());
-    }
-  };
+        @Override
+        public void practitionerUpdated(Practitioner practitioner) {
+          heard.add("practitioner " + practitioner.getIdElement().getIdPart());
+        }
+      };
 
   static Appointment visit(String id) {
     Appointment a = new Appointment();
@@ -54,12 +56,15 @@ class BookingPipelineTest {
   @Test
   void aBrokenVisitRuleIsRefusedBeforeAnythingIsBooked() {
     // a guard without a database: reaching it would fail with "No DataSource set", not a 422
-    DoubleBookingGuard unreachable = new DoubleBookingGuard(new JdbcTemplate(), false, new Calendars(null));
-    BookingPipeline pipeline = new BookingPipeline(true, null, unreachable, null, List.of(listener));
+    DoubleBookingGuard unreachable =
+        new DoubleBookingGuard(new JdbcTemplate(), false, new Calendars(null));
+    BookingPipeline pipeline =
+        new BookingPipeline(true, null, unreachable, null, List.of(listener));
     Appointment broken = visit("1");
     broken.getParticipant().remove(0); // no patient; its times would send the guard to the database
     assertThatThrownBy(() -> pipeline.created(broken, new SystemRequestDetails()))
-        .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("appointment-patient");
+        .isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("appointment-patient");
     assertThat(heard).isEmpty();
   }
 

@@ -12,8 +12,8 @@ import java.util.UUID;
 import liquibase.Liquibase;
 import liquibase.Scope;
 import liquibase.changelog.ChangeLogHistoryServiceFactory;
-import liquibase.changelog.FastCheckService;
 import liquibase.changelog.ChangeSet;
+import liquibase.changelog.FastCheckService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -23,18 +23,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The changelog on both databases Televisit runs on: applied to an empty database, applied again as a
- * no-op, and the latest changeset rolled back and re-applied. PostgreSQL is the real server on
+ * The changelog on both databases Televisit runs on: applied to an empty database, applied again as
+ * a no-op, and the latest changeset rolled back and re-applied. PostgreSQL is the real server on
  * 127.0.0.1:5432 (TELEVISIT_TEST_PG_URL overrides); each run uses a database of its own.
  */
 class ChangelogTest {
 
   static final String CHANGELOG = "db/televisit/changelog.xml";
   static final String PG_ADMIN_URL =
-      System.getenv().getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+      System.getenv()
+          .getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
   static final String PG_USER = System.getenv().getOrDefault("TELEVISIT_TEST_PG_USER", "postgres");
   static final String PG_PASSWORD = System.getenv().getOrDefault("TELEVISIT_TEST_PG_PASSWORD", "");
-  static final String PG_DB = "televisit_migrations_" + UUID.randomUUID().toString().substring(0, 8);
+  static final String PG_DB =
+      "televisit_migrations_" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
   static void createPostgresDatabase() throws SQLException {
@@ -74,7 +76,12 @@ class ChangelogTest {
     assertThat(all).isNotEmpty();
     ChangeSet latest = all.get(all.size() - 1);
 
-    run(db, lb -> { lb.update(""); return null; });
+    run(
+        db,
+        lb -> {
+          lb.update("");
+          return null;
+        });
     try (Connection c = db.open()) {
       assertThat(ranIds(c)).hasSize(all.size());
       assertThat(schemaExists(c)).isTrue();
@@ -82,18 +89,33 @@ class ChangelogTest {
     List<ChangeSet> unrun = run(db, lb -> lb.listUnrunChangeSets(null, null));
     assertThat(unrun).isEmpty();
 
-    run(db, lb -> { lb.update(""); return null; });
+    run(
+        db,
+        lb -> {
+          lb.update("");
+          return null;
+        });
     try (Connection c = db.open()) {
       assertThat(ranIds(c)).as("a second update is a no-op").hasSize(all.size());
     }
 
-    run(db, lb -> { lb.rollback(1, ""); return null; });
+    run(
+        db,
+        lb -> {
+          lb.rollback(1, "");
+          return null;
+        });
     try (Connection c = db.open()) {
       assertThat(ranIds(c)).hasSize(all.size() - 1).doesNotContain(latest.getId());
       assertLatestUndone(c, latest);
     }
 
-    run(db, lb -> { lb.update(""); return null; });
+    run(
+        db,
+        lb -> {
+          lb.update("");
+          return null;
+        });
     try (Connection c = db.open()) {
       assertThat(ranIds(c)).hasSize(all.size()).contains(latest.getId());
     }
@@ -104,7 +126,8 @@ class ChangelogTest {
   }
 
   private static <T> T run(Connector db, Step<T> step) throws Exception {
-    // Liquibase caches history per database URL for the JVM's life; separate runs must not share it.
+    // Liquibase caches history per database URL for the JVM's life; separate runs must not share
+    // it.
     Scope.getCurrentScope().getSingleton(ChangeLogHistoryServiceFactory.class).resetAll();
     Scope.getCurrentScope().getSingleton(FastCheckService.class).clearCache();
     try (Connection connection = db.open()) {
@@ -125,7 +148,9 @@ class ChangelogTest {
     if (latest.getId().equals("001-schema")) {
       assertThat(schemaExists(connection)).as("rollback of 001 drops the schema").isFalse();
     } else {
-      assertThat(LatestChangeset.undone(connection)).as("rollback of " + latest.getId() + " undone").isTrue();
+      assertThat(LatestChangeset.undone(connection))
+          .as("rollback of " + latest.getId() + " undone")
+          .isTrue();
     }
   }
 
@@ -133,7 +158,8 @@ class ChangelogTest {
   private static List<String> ranIds(Connection connection) throws Exception {
     List<String> ids = new java.util.ArrayList<>();
     try (Statement st = connection.createStatement();
-        ResultSet rs = st.executeQuery("SELECT id FROM televisit_changelog ORDER BY orderexecuted")) {
+        ResultSet rs =
+            st.executeQuery("SELECT id FROM televisit_changelog ORDER BY orderexecuted")) {
       while (rs.next()) {
         ids.add(rs.getString(1));
       }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded default is an H2 file that closes whenever its last connection does (every stop of
  * `./televisit run`), and H2 compacts the file as it closes. H2 2.3.232 could lose the last commits
- * in that compaction (h2database#4247, seen here as tables missing after a reopen); every commit made
- * before a close must be there after the reopen.
+ * in that compaction (h2database#4247, seen here as tables missing after a reopen); every commit
+ * made before a close must be there after the reopen.
  */
 class EmbeddedDatabaseRestartsTest {
 
@@ -34,10 +34,12 @@ class EmbeddedDatabaseRestartsTest {
     String url = "jdbc:h2:file:" + dir.resolve("televisit") + ";DB_CLOSE_ON_EXIT=FALSE";
     int tables;
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-      Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      Database database =
+          DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       database.setDatabaseChangeLogTableName("televisit_changelog");
       database.setDatabaseChangeLogLockTableName("televisit_changelog_lock");
-      try (Liquibase liquibase = new Liquibase(ChangelogTest.CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
+      try (Liquibase liquibase =
+          new Liquibase(ChangelogTest.CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
         liquibase.update("");
       } // closes the connection, and so the file
     }
@@ -50,18 +52,23 @@ class EmbeddedDatabaseRestartsTest {
     for (int restart = 0; restart < 80; restart++) {
       try (Connection c = DriverManager.getConnection(url, "sa", "")) {
         assertThat(tables(c)).as("tables after restart %d", restart).hasSize(tables);
-        assertThat(actors(c)).as("rows after restart %d", restart).containsExactlyInAnyOrderElementsOf(written);
+        assertThat(actors(c))
+            .as("rows after restart %d", restart)
+            .containsExactlyInAnyOrderElementsOf(written);
         String actor = "Practitioner/" + restart;
-        try (PreparedStatement st = c.prepareStatement("MERGE INTO televisit.booking_calendar KEY (actor) VALUES (?)")) {
+        try (PreparedStatement st =
+            c.prepareStatement("MERGE INTO televisit.booking_calendar KEY (actor) VALUES (?)")) {
           st.setString(1, actor);
           st.executeUpdate();
         }
         written.add(actor);
-        // and churn, as a day of bookings and cancellations leaves it: dead pages for the compaction to move
+        // and churn, as a day of bookings and cancellations leaves it: dead pages for the
+        // compaction to move
         try (Statement st = c.createStatement()) {
           st.executeUpdate("DELETE FROM televisit.booked_slot");
-          st.executeUpdate("INSERT INTO televisit.booked_slot (slot, appointment) SELECT 'Slot/' || x, 'Appointment/' || x"
-              + " FROM SYSTEM_RANGE(1, 500)");
+          st.executeUpdate(
+              "INSERT INTO televisit.booked_slot (slot, appointment) SELECT 'Slot/' || x, 'Appointment/' || x"
+                  + " FROM SYSTEM_RANGE(1, 500)");
         }
       } // the last connection: H2 closes (and compacts) the file
     }
@@ -71,7 +78,9 @@ class EmbeddedDatabaseRestartsTest {
   private static List<String> tables(Connection c) throws SQLException {
     List<String> names = new ArrayList<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'TELEVISIT'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'TELEVISIT'")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }
@@ -81,7 +90,8 @@ class EmbeddedDatabaseRestartsTest {
 
   private static List<String> actors(Connection c) throws SQLException {
     List<String> actors = new ArrayList<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT actor FROM televisit.booking_calendar")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT actor FROM televisit.booking_calendar")) {
       while (rs.next()) {
         actors.add(rs.getString(1));
       }

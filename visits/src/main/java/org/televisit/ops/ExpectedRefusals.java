@@ -9,8 +9,8 @@ import org.slf4j.Marker;
 
 /**
  * HAPI 8.8 logs every exception an interceptor throws at ERROR, with its stack trace, before it
- * answers the request: a 401 without a token, a 403 outside the scopes, a 409 double booking, a
- * 422 rule. Those are answers, not faults; an operator's ERROR lines are for faults. This drops that
+ * answers the request: a 401 without a token, a 403 outside the scopes, a 409 double booking, a 422
+ * rule. Those are answers, not faults; an operator's ERROR lines are for faults. This drops that
  * one logger's line when the exception is a 4xx answer; a 5xx (or any other exception) is still
  * logged, and HAPI logs the failed request itself.
  */
@@ -19,14 +19,20 @@ public final class ExpectedRefusals extends TurboFilter {
   static final String HAPI_INTERCEPTORS = "ca.uhn.fhir.interceptor.executor.BaseInterceptorService";
 
   @Override
-  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+  public FilterReply decide(
+      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
     if (level != Level.ERROR || logger == null || !HAPI_INTERCEPTORS.equals(logger.getName())) {
       return FilterReply.NEUTRAL;
     }
     Throwable thrown = t;
-    if (thrown == null && params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last) {
+    if (thrown == null
+        && params != null
+        && params.length > 0
+        && params[params.length - 1] instanceof Throwable last) {
       thrown = last;
     }
-    return thrown instanceof BaseServerResponseException answer && answer.getStatusCode() < 500 ? FilterReply.DENY : FilterReply.NEUTRAL;
+    return thrown instanceof BaseServerResponseException answer && answer.getStatusCode() < 500
+        ? FilterReply.DENY
+        : FilterReply.NEUTRAL;
   }
 }

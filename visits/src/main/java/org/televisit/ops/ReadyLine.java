@@ -19,7 +19,8 @@ class ReadyLine {
   void onReady(ApplicationReadyEvent event) {
     String base = baseUrl(event);
     Environment env = event.getApplicationContext().getEnvironment();
-    long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    long sinceJvmStart =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     log.info(
         "Televisit ready in {} ms: home {}/  FHIR {}{}  health {}/actuator/health",
         sinceJvmStart,
@@ -30,9 +31,12 @@ class ReadyLine {
   }
 
   static String baseUrl(ApplicationReadyEvent event) {
-    String configured = event.getApplicationContext().getEnvironment().getProperty("televisit.public-url");
+    String configured =
+        event.getApplicationContext().getEnvironment().getProperty("televisit.public-url");
     if (configured != null && !configured.isBlank()) {
-      return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+      return configured.endsWith("/")
+          ? configured.substring(0, configured.length() - 1)
+          : configured;
     }
     int port = 8080;
     if (event.getApplicationContext() instanceof WebServerApplicationContext web) {

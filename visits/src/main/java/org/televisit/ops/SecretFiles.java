@@ -6,21 +6,31 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Supplier;
 
-/** Secrets a single-node run generates once and keeps in its data folder, readable by its user only. */
+/**
+ * Secrets a single-node run generates once and keeps in its data folder, readable by its user only.
+ */
 public final class SecretFiles {
 
   private SecretFiles() {}
 
-  /** A 256-bit key, base64, generated once into {@code file} (for sealing secrets at rest on one node). */
+  /**
+   * A 256-bit key, base64, generated once into {@code file} (for sealing secrets at rest on one
+   * node).
+   */
   public static String readOrCreateKey(Path file) throws IOException {
-    return readOrCreate(file, () -> {
-      byte[] bytes = new byte[32];
-      new java.security.SecureRandom().nextBytes(bytes);
-      return java.util.Base64.getEncoder().encodeToString(bytes);
-    }).trim();
+    return readOrCreate(
+            file,
+            () -> {
+              byte[] bytes = new byte[32];
+              new java.security.SecureRandom().nextBytes(bytes);
+              return java.util.Base64.getEncoder().encodeToString(bytes);
+            })
+        .trim();
   }
 
-  /** The file's content; on first use {@code generate} makes it and it is written with mode 0600. */
+  /**
+   * The file's content; on first use {@code generate} makes it and it is written with mode 0600.
+   */
   public static String readOrCreate(Path file, Supplier<String> generate) throws IOException {
     if (Files.exists(file)) {
       return Files.readString(file);

@@ -13,7 +13,8 @@ class MalformedInputTest extends FhirTestSupport {
 
   @Test
   void brokenJsonIs400() throws Exception {
-    assertBadRequest(post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\": \"Appointment\", "));
+    assertBadRequest(
+        post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\": \"Appointment\", "));
   }
 
   @Test
@@ -23,14 +24,17 @@ class MalformedInputTest extends FhirTestSupport {
 
   @Test
   void aBodyOfAnotherTypeIs400() throws Exception {
-    assertBadRequest(post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\":\"Patient\"}"));
+    assertBadRequest(
+        post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\":\"Patient\"}"));
   }
 
   @Test
   void anUnknownResourceTypeIs400() throws Exception {
-    assertBadRequest(post("/fhir/Spaceship", "application/fhir+json", "{\"resourceType\":\"Spaceship\"}"));
+    assertBadRequest(
+        post("/fhir/Spaceship", "application/fhir+json", "{\"resourceType\":\"Spaceship\"}"));
     assertBadRequest(get("/fhir/Spaceship?name=x"));
-    assertBadRequest(post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\":\"Spaceship\"}"));
+    assertBadRequest(
+        post("/fhir/Appointment", "application/fhir+json", "{\"resourceType\":\"Spaceship\"}"));
   }
 
   @Test
@@ -42,7 +46,9 @@ class MalformedInputTest extends FhirTestSupport {
   void anUnknownElementIsRefusedByName() throws Exception {
     // Well-formed JSON that is not valid FHIR: the validator's 422, naming the element.
     HttpResponse<String> response =
-        post("/fhir/Appointment", "application/fhir+json",
+        post(
+            "/fhir/Appointment",
+            "application/fhir+json",
             "{\"resourceType\":\"Appointment\",\"status\":\"proposed\",\"colour\":\"blue\","
                 + "\"participant\":[{\"status\":\"needs-action\",\"type\":[{\"text\":\"x\"}]}]}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
@@ -52,7 +58,9 @@ class MalformedInputTest extends FhirTestSupport {
   @Test
   void anInvalidCodeIsRefused() throws Exception {
     HttpResponse<String> response =
-        post("/fhir/Appointment", "application/fhir+json",
+        post(
+            "/fhir/Appointment",
+            "application/fhir+json",
             "{\"resourceType\":\"Appointment\",\"status\":\"maybe\",\"participant\":[{\"status\":\"accepted\"}]}");
     assertThat(response.statusCode()).isBetween(400, 422);
     assertThat(response.body()).contains("OperationOutcome");

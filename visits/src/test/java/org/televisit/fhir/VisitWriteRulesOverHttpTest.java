@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
 
-/** Each write rule over HTTP: broken gives 422 naming the rule and stores nothing; kept gives 201. */
+/**
+ * Each write rule over HTTP: broken gives 422 naming the rule and stores nothing; kept gives 201.
+ */
 @TelevisitIntegrationTest
 class VisitWriteRulesOverHttpTest extends FhirTestSupport {
 
@@ -75,11 +77,15 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
 
   @Test
   void anUpdateThatBreaksARuleLeavesTheStoredVersion() throws Exception {
-    IdType id = (IdType) fhir().create().resource(bookedVisit(patient, practitioner, NINE)).execute().getId();
+    IdType id =
+        (IdType)
+            fhir().create().resource(bookedVisit(patient, practitioner, NINE)).execute().getId();
     Appointment stored = fhir().read().resource(Appointment.class).withId(id.getIdPart()).execute();
     stored.setEnd(null);
     HttpResponse<String> response =
-        put("/fhir/Appointment/" + id.getIdPart(), fhirContext.newJsonParser().encodeResourceToString(stored));
+        put(
+            "/fhir/Appointment/" + id.getIdPart(),
+            fhirContext.newJsonParser().encodeResourceToString(stored));
     assertThat(response.statusCode()).isEqualTo(422);
     Appointment after = fhir().read().resource(Appointment.class).withId(id.getIdPart()).execute();
     assertThat(after.getMeta().getVersionId()).isEqualTo("1");
@@ -110,21 +116,38 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
     Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     Patient newPatient = new Patient();
     newPatient.addIdentifier().setSystem("urn:televisit:test:mrn").setValue(mrn);
-    tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(newPatient)
-        .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    tx.addEntry()
+        .setFullUrl("urn:uuid:" + UUID.randomUUID())
+        .setResource(newPatient)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Patient");
     Appointment broken = bookedVisit(patient, practitioner, NINE);
     broken.getParticipant().get(0).setActor(new Reference(tx.getEntryFirstRep().getFullUrl()));
     broken.setEnd(null);
-    tx.addEntry().setResource(broken).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Appointment");
+    tx.addEntry()
+        .setResource(broken)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Appointment");
 
     HttpResponse<String> response =
-        post("/fhir", "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(tx));
+        post(
+            "/fhir",
+            "application/fhir+json",
+            fhirContext.newJsonParser().encodeResourceToString(tx));
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.body()).contains("appointment-times");
-    Bundle found = fhir().search().forResource(Patient.class)
-        .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:televisit:test:mrn", mrn))
-        .returnBundle(Bundle.class).execute();
-    assertThat(found.getEntry()).as("the patient of the refused transaction is not stored").isEmpty();
+    Bundle found =
+        fhir()
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:televisit:test:mrn", mrn))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry())
+        .as("the patient of the refused transaction is not stored")
+        .isEmpty();
   }
 
   @Test
@@ -134,9 +157,11 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
     a.getParticipant().get(0).setStatus(null);
     HttpResponse<String> response = postResource(a);
     assertThat(response.statusCode()).isEqualTo(422);
-    OperationOutcome outcome = fhirContext.newJsonParser().parseResource(OperationOutcome.class, response.body());
+    OperationOutcome outcome =
+        fhirContext.newJsonParser().parseResource(OperationOutcome.class, response.body());
     assertThat(outcome.getIssue()).isNotEmpty();
-    assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(outcome.getIssueFirstRep().getSeverity())
+        .isEqualTo(OperationOutcome.IssueSeverity.ERROR);
   }
 
   void assertRefused(Resource resource, String rule) throws Exception {
@@ -144,9 +169,11 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
     int before = count(type);
     HttpResponse<String> response = postResource(resource);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
-    OperationOutcome outcome = fhirContext.newJsonParser().parseResource(OperationOutcome.class, response.body());
+    OperationOutcome outcome =
+        fhirContext.newJsonParser().parseResource(OperationOutcome.class, response.body());
     assertThat(outcome.getIssue())
-        .anySatisfy(issue -> assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo(rule));
+        .anySatisfy(
+            issue -> assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo(rule));
     assertThat(count(type)).as("nothing stored").isEqualTo(before);
   }
 
@@ -161,7 +188,9 @@ class VisitWriteRulesOverHttpTest extends FhirTestSupport {
   }
 
   HttpResponse<String> postResource(Resource resource) throws Exception {
-    return post("/fhir/" + resource.fhirType(), "application/fhir+json",
+    return post(
+        "/fhir/" + resource.fhirType(),
+        "application/fhir+json",
         fhirContext.newJsonParser().encodeResourceToString(resource));
   }
 

@@ -18,16 +18,45 @@ class ExpectedRefusalsTest {
   @Test
   void aRefusalThatAnInterceptorAnswersIsNoErrorLineButAFaultStillIs() {
     var hapi = context.getLogger(ExpectedRefusals.HAPI_INTERCEPTORS);
-    Object[] refused = {"SERVER_INCOMING_REQUEST_PRE_HANDLED", "x", new AuthenticationException("An access token is required")};
-    assertThat(filter.decide(null, hapi, Level.ERROR, "Exception thrown by interceptor for pointcut {}: {}", refused, null))
+    Object[] refused = {
+      "SERVER_INCOMING_REQUEST_PRE_HANDLED",
+      "x",
+      new AuthenticationException("An access token is required")
+    };
+    assertThat(
+            filter.decide(
+                null,
+                hapi,
+                Level.ERROR,
+                "Exception thrown by interceptor for pointcut {}: {}",
+                refused,
+                null))
         .isEqualTo(FilterReply.DENY);
-    assertThat(filter.decide(null, hapi, Level.ERROR, "m", new Object[] {new ResourceVersionConflictException("double")}, null))
+    assertThat(
+            filter.decide(
+                null,
+                hapi,
+                Level.ERROR,
+                "m",
+                new Object[] {new ResourceVersionConflictException("double")},
+                null))
         .isEqualTo(FilterReply.DENY);
-    assertThat(filter.decide(null, hapi, Level.ERROR, "m", new Object[] {new InternalErrorException("bug")}, null))
+    assertThat(
+            filter.decide(
+                null,
+                hapi,
+                Level.ERROR,
+                "m",
+                new Object[] {new InternalErrorException("bug")},
+                null))
         .isEqualTo(FilterReply.NEUTRAL);
-    assertThat(filter.decide(null, hapi, Level.ERROR, "m", new Object[] {new NullPointerException()}, null))
+    assertThat(
+            filter.decide(
+                null, hapi, Level.ERROR, "m", new Object[] {new NullPointerException()}, null))
         .isEqualTo(FilterReply.NEUTRAL);
-    assertThat(filter.decide(null, context.getLogger("org.televisit.x"), Level.ERROR, "m", refused, null))
+    assertThat(
+            filter.decide(
+                null, context.getLogger("org.televisit.x"), Level.ERROR, "m", refused, null))
         .isEqualTo(FilterReply.NEUTRAL);
   }
 }

@@ -18,7 +18,9 @@ class OperationsEndpointsTest extends FhirTestSupport {
 
     HttpResponse<String> readiness = get("/actuator/health/readiness", "application/json");
     assertThat(readiness.statusCode()).isEqualTo(200);
-    assertThat(readiness.body()).contains("\"status\":\"UP\"").contains("\"db\":{\"status\":\"UP\"}");
+    assertThat(readiness.body())
+        .contains("\"status\":\"UP\"")
+        .contains("\"db\":{\"status\":\"UP\"}");
   }
 
   @Test
@@ -27,8 +29,10 @@ class OperationsEndpointsTest extends FhirTestSupport {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
     // what the outbox holds back, per channel: a failing SMTP server or EHR shows here
-    assertThat(metrics.body()).containsPattern("televisit_outbox_waiting\\{.*channel=\"email\".*} [0-9.]+")
-        .containsPattern("televisit_outbox_oldest_waiting_seconds\\{.*channel=\"ehr-encounter\".*} [0-9.]+");
+    assertThat(metrics.body())
+        .containsPattern("televisit_outbox_waiting\\{.*channel=\"email\".*} [0-9.]+")
+        .containsPattern(
+            "televisit_outbox_oldest_waiting_seconds\\{.*channel=\"ehr-encounter\".*} [0-9.]+");
   }
 
   @Test
@@ -47,13 +51,14 @@ class OperationsEndpointsTest extends FhirTestSupport {
   @Test
   void fhirReadInABrowserIsAPageNotADownload() throws Exception {
     // what Chromium sends for a typed address
-    HttpResponse<String> page = get("/fhir/metadata", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    HttpResponse<String> page =
+        get("/fhir/metadata", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     assertThat(page.headers().firstValue("Content-Disposition")).isEmpty();
     assertThat(page.body()).contains("CapabilityStatement");
     // programs still get FHIR JSON
-    assertThat(get("/fhir/metadata").headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+json");
+    assertThat(get("/fhir/metadata").headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/fhir+json");
   }
-
 }

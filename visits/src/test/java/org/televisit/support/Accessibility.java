@@ -1,14 +1,13 @@
 package org.televisit.support;
 
 import java.util.List;
-import java.util.Map;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 /**
- * axe-core (npm, fetched by ./televisit test: {@link BrowserScripts}) run inside a page: the WCAG 2.1 A/AA
- * rules and best practices, every impact. Returns one line per violation: rule, impact, how many
- * nodes, the first node's selector.
+ * axe-core (npm, fetched by ./televisit test: {@link BrowserScripts}) run inside a page: the WCAG
+ * 2.1 A/AA rules and best practices, every impact. Returns one line per violation: rule, impact,
+ * how many nodes, the first node's selector.
  */
 public final class Accessibility {
 
@@ -20,7 +19,9 @@ public final class Accessibility {
     if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe !== 'undefined';"))) {
       js.executeScript(BrowserScripts.axe());
     }
-    Object found = js.executeAsyncScript("""
+    Object found =
+        js.executeAsyncScript(
+            """
         const done = arguments[arguments.length - 1];
         axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v =>
           v.id + ' (' + v.impact + ', ' + v.nodes.length + ' node(s), e.g. ' + v.nodes[0].target.join(' ') + '): ' + v.help)))

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Scripts from the npm registry that the browser tests load into pages: `./televisit test` fetches them
- * into .cache/npm and names each file in an environment variable (TELEVISIT_AXE_JS,
+ * Scripts from the npm registry that the browser tests load into pages: `./televisit test` fetches
+ * them into .cache/npm and names each file in an environment variable (TELEVISIT_AXE_JS,
  * TELEVISIT_FHIRCLIENT_JS); run from an IDE, the same files are found under .cache/npm.
  */
 public final class BrowserScripts {
@@ -28,20 +28,26 @@ public final class BrowserScripts {
   }
 
   private static String script(String variable, String packagePrefix, String inPackage) {
-    return read.computeIfAbsent(variable, v -> {
-      Path file = Path.of(System.getenv().getOrDefault(v, ""));
-      if (!Files.isRegularFile(file)) {
-        file = cached(packagePrefix, inPackage);
-      }
-      if (file == null || !Files.isRegularFile(file)) {
-        throw new IllegalStateException(packagePrefix + "* is missing (" + v + ", .cache/npm): run ./televisit test, which fetches it with npm");
-      }
-      try {
-        return Files.readString(file);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return read.computeIfAbsent(
+        variable,
+        v -> {
+          Path file = Path.of(System.getenv().getOrDefault(v, ""));
+          if (!Files.isRegularFile(file)) {
+            file = cached(packagePrefix, inPackage);
+          }
+          if (file == null || !Files.isRegularFile(file)) {
+            throw new IllegalStateException(
+                packagePrefix
+                    + "* is missing ("
+                    + v
+                    + ", .cache/npm): run ./televisit test, which fetches it with npm");
+          }
+          try {
+            return Files.readString(file);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private static Path cached(String packagePrefix, String inPackage) {
@@ -53,8 +59,13 @@ public final class BrowserScripts {
       return null;
     }
     try (var entries = Files.list(dir.resolve(".cache/npm"))) {
-      return entries.filter(p -> p.getFileName().toString().startsWith(packagePrefix)).sorted()
-          .map(p -> p.resolve(inPackage)).filter(Files::isRegularFile).reduce((a, b) -> b).orElse(null);
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(packagePrefix))
+          .sorted()
+          .map(p -> p.resolve(inPackage))
+          .filter(Files::isRegularFile)
+          .reduce((a, b) -> b)
+          .orElse(null);
     } catch (IOException e) {
       return null;
     }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
-/** Every ERROR (or, from {@link #open(Level)}, every line at that level and above) the server logs while it is open. */
+/**
+ * Every ERROR (or, from {@link #open(Level)}, every line at that level and above) the server logs
+ * while it is open.
+ */
 public final class ErrorLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -35,9 +38,17 @@ public final class ErrorLog extends AppenderBase<ILoggingEvent> implements AutoC
   @Override
   protected void append(ILoggingEvent event) {
     if (event.getLevel().isGreaterOrEqual(threshold)) {
-      lines.add(event.getLoggerName() + ": " + event.getFormattedMessage()
-          + (event.getThrowableProxy() == null ? "" : " (" + event.getThrowableProxy().getClassName() + ": "
-              + event.getThrowableProxy().getMessage() + ")"));
+      lines.add(
+          event.getLoggerName()
+              + ": "
+              + event.getFormattedMessage()
+              + (event.getThrowableProxy() == null
+                  ? ""
+                  : " ("
+                      + event.getThrowableProxy().getClassName()
+                      + ": "
+                      + event.getThrowableProxy().getMessage()
+                      + ")"));
     }
   }
 

@@ -21,7 +21,9 @@ import org.hl7.fhir.r4.model.Reference;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** What the FHIR integration tests share: a client for /fhir and small builders of visit resources. */
+/**
+ * What the FHIR integration tests share: a client for /fhir and small builders of visit resources.
+ */
 public abstract class FhirTestSupport {
 
   @LocalServerPort protected int port;
@@ -31,9 +33,14 @@ public abstract class FhirTestSupport {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Autowired protected org.televisit.smart.server.SmartServer smartServer;
-  @Autowired(required = false) org.televisit.fhir.sandbox.SandboxSeed sandboxSeed;
 
-  /** The sandbox launcher lists its clinic only once the start-up load is done (as a user would wait). */
+  @Autowired(required = false)
+  org.televisit.fhir.sandbox.SandboxSeed sandboxSeed;
+
+  /**
+   * The sandbox launcher lists its clinic only once the start-up load is done (as a user would
+   * wait).
+   */
   @org.junit.jupiter.api.BeforeEach
   void sandboxClinicLoaded() throws Exception {
     if (sandboxSeed != null) {
@@ -56,8 +63,13 @@ public abstract class FhirTestSupport {
 
   /** A token of the test app with these scopes and this context, valid for an hour. */
   protected String token(String scope, org.televisit.smart.server.GrantContext context) {
-    var grant = smartServer.grants().create("televisit-it-tests", scope, context, Duration.ofHours(1), null);
-    return smartServer.accessTokens().issue(grant, scope, smartServer.urls().fhirBase(), Duration.ofHours(1));
+    var grant =
+        smartServer
+            .grants()
+            .create("televisit-it-tests", scope, context, Duration.ofHours(1), null);
+    return smartServer
+        .accessTokens()
+        .issue(grant, scope, smartServer.urls().fhirBase(), Duration.ofHours(1));
   }
 
   protected String base() {
@@ -69,11 +81,13 @@ public abstract class FhirTestSupport {
     // The first request warms HAPI up (validator, search parameters): give it room.
     fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
     IGenericClient client = fhirContext.newRestfulGenericClient(base() + "/fhir");
-    client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(systemToken()));
+    client.registerInterceptor(
+        new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(systemToken()));
     return client;
   }
 
-  protected HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+  protected HttpResponse<String> post(String path, String contentType, String body)
+      throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(base() + path))
             .timeout(Duration.ofSeconds(60))
@@ -85,7 +99,9 @@ public abstract class FhirTestSupport {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A fresh FHIR read: no-cache keeps HAPI from answering a repeated search from its result cache. */
+  /**
+   * A fresh FHIR read: no-cache keeps HAPI from answering a repeated search from its result cache.
+   */
   protected HttpResponse<String> get(String path) throws Exception {
     return get(path, "application/fhir+json");
   }
@@ -102,18 +118,29 @@ public abstract class FhirTestSupport {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The AuditEvents that name a resource (searchable as soon as what they record has committed). */
+  /**
+   * The AuditEvents that name a resource (searchable as soon as what they record has committed).
+   */
   protected java.util.List<org.hl7.fhir.r4.model.AuditEvent> auditEventsAbout(String reference) {
-    org.hl7.fhir.r4.model.Bundle found = fhir().search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
-        .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(reference)).count(200)
-        .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
-    return found.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource()).toList();
+    org.hl7.fhir.r4.model.Bundle found =
+        fhir()
+            .search()
+            .forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+            .where(org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(reference))
+            .count(200)
+            .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+            .execute();
+    return found.getEntry().stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+        .toList();
   }
 
   /** The subtype codes of the AuditEvents that name a resource. */
   protected java.util.List<String> auditSubtypesAbout(String reference) {
-    return auditEventsAbout(reference).stream().flatMap(e -> e.getSubtype().stream())
-        .map(org.hl7.fhir.r4.model.Coding::getCode).toList();
+    return auditEventsAbout(reference).stream()
+        .flatMap(e -> e.getSubtype().stream())
+        .map(org.hl7.fhir.r4.model.Coding::getCode)
+        .toList();
   }
 
   protected IdType createPatient() {
@@ -123,13 +150,18 @@ public abstract class FhirTestSupport {
     return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
   }
 
-  /** A patient who can get join links: a name, a birth date (the link's identity check), an e-mail address (or none). */
+  /**
+   * A patient who can get join links: a name, a birth date (the link's identity check), an e-mail
+   * address (or none).
+   */
   protected IdType createPatient(String family, String given, String birthDate, String email) {
     Patient p = new Patient();
     p.addName().setFamily(family).addGiven(given);
     p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
     if (email != null) {
-      p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+      p.addTelecom()
+          .setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL)
+          .setValue(email);
     }
     return (IdType) fhir().create().resource(p).execute().getId().toUnqualifiedVersionless();
   }
@@ -163,18 +195,37 @@ public abstract class FhirTestSupport {
     return e;
   }
 
-  /** A clinician's browser that launched Televisit from the sandbox EHR for this visit (the console's session). */
-  protected Browser launchClinician(IdType practitioner, IdType appointment, String clientAddress) throws Exception {
+  /**
+   * A clinician's browser that launched Televisit from the sandbox EHR for this visit (the
+   * console's session).
+   */
+  protected Browser launchClinician(IdType practitioner, IdType appointment, String clientAddress)
+      throws Exception {
     Browser clinician = new Browser(base(), clientAddress);
-    HttpResponse<String> launched = clinician.postForm("/sandbox/launch", java.util.Map.of("practitioner", practitioner.getValue(),
-        "appointment", appointment.getValue(), "app", "televisit", "form_token", Browser.formToken(clinician.get("/sandbox").body())));
-    org.assertj.core.api.Assertions.assertThat(clinician.follow(Browser.location(launched)).statusCode()).isEqualTo(200);
+    HttpResponse<String> launched =
+        clinician.postForm(
+            "/sandbox/launch",
+            java.util.Map.of(
+                "practitioner",
+                practitioner.getValue(),
+                "appointment",
+                appointment.getValue(),
+                "app",
+                "televisit",
+                "form_token",
+                Browser.formToken(clinician.get("/sandbox").body())));
+    org.assertj.core.api.Assertions.assertThat(
+            clinician.follow(Browser.location(launched)).statusCode())
+        .isEqualTo(200);
     return clinician;
   }
 
   /** A console action: JSON only, as the page sends it. */
-  protected HttpResponse<String> postJson(Browser browser, String path, String json) throws Exception {
-    return browser.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  protected HttpResponse<String> postJson(Browser browser, String path, String json)
+      throws Exception {
+    return browser.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 }

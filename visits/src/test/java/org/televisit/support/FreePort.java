@@ -8,8 +8,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Picks the test server's port before the context starts: the authorization server's issuer and the
- * redirect URIs are fixed addresses (televisit.public-url follows server.port), so a port chosen only
- * once the server runs would be too late.
+ * redirect URIs are fixed addresses (televisit.public-url follows server.port), so a port chosen
+ * only once the server runs would be too late.
  */
 public class FreePort implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 

@@ -10,16 +10,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Gives the test context a fresh database on the real PostgreSQL server (127.0.0.1:5432, user
- * postgres; TELEVISIT_TEST_PG_URL / _USER / _PASSWORD override). The database is dropped and created
- * once per test JVM, so every run starts from an empty store, as a first start would.
+ * postgres; TELEVISIT_TEST_PG_URL / _USER / _PASSWORD override). The database is dropped and
+ * created once per test JVM, so every run starts from an empty store, as a first start would.
  */
 public class PostgresTestDatabase
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
   public static final String ADMIN_URL =
-      System.getenv().getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-  public static final String USER = System.getenv().getOrDefault("TELEVISIT_TEST_PG_USER", "postgres");
-  public static final String PASSWORD = System.getenv().getOrDefault("TELEVISIT_TEST_PG_PASSWORD", "");
+      System.getenv()
+          .getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+  public static final String USER =
+      System.getenv().getOrDefault("TELEVISIT_TEST_PG_USER", "postgres");
+  public static final String PASSWORD =
+      System.getenv().getOrDefault("TELEVISIT_TEST_PG_PASSWORD", "");
   public static final String DATABASE = "televisit_it";
 
   private static String url;
@@ -48,8 +51,14 @@ public class PostgresTestDatabase
       st.execute("CREATE DATABASE " + database);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "The integration tests need PostgreSQL at " + ADMIN_URL + " (user " + USER + "). "
-              + "Run ./televisit test, which installs and starts it. Cause: " + e.getMessage(), e);
+          "The integration tests need PostgreSQL at "
+              + ADMIN_URL
+              + " (user "
+              + USER
+              + "). "
+              + "Run ./televisit test, which installs and starts it. Cause: "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -13,8 +13,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
   public static final String CLIENT_ID = "televisit-it";
+
   /** The EHR's own web origin, allowed to show the console in its frame. */
   public static final String FRAMING_ORIGIN = "https://ehr.example.org";
+
   private static WireMockServer server;
 
   public static synchronized WireMockServer server() {
@@ -40,14 +42,17 @@ public class SimulatedEhr implements ApplicationContextInitializer<ConfigurableA
     return server().baseUrl() + "/lc/r4/tenant-7";
   }
 
-  /** A second EHR on the same server, registered with Encounter write-back (its own discovery cache entry). */
+  /**
+   * A second EHR on the same server, registered with Encounter write-back (its own discovery cache
+   * entry).
+   */
   public static String writeBackFhirBase() {
     return server().baseUrl() + "/wb/fhir";
   }
 
   /**
-   * An EHR whose FHIR API is a real FHIR server (HAPI's plain RestfulServer, started by the test that
-   * uses it, its FHIR paths proxied through here); only its authorization server is simulated.
+   * An EHR whose FHIR API is a real FHIR server (HAPI's plain RestfulServer, started by the test
+   * that uses it, its FHIR paths proxied through here); only its authorization server is simulated.
    */
   public static String realServerFhirBase() {
     return server().baseUrl() + "/hapi/fhir";

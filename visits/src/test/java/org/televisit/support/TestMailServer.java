@@ -13,7 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real SMTP server in-process (GreenMail) for the shared test context, on a fixed port so a test
  * can stop it (SMTP down) and start it again (SMTP back) under the same address.
  */
-public class TestMailServer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public class TestMailServer
+    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
   private static GreenMail server;
   private static int port;
@@ -45,15 +46,28 @@ public class TestMailServer implements ApplicationContextInitializer<Configurabl
 
   /** Waits for the join-link e-mail to {@code email} and returns the link in it. */
   public static String joinLinkSentTo(String email) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> java.util.Arrays.stream(received())
-        .anyMatch(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email)));
-    return java.util.Arrays.stream(received()).filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email))
-        .map(TestMailServer::joinLinkIn).findFirst().orElseThrow();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(
+            () ->
+                java.util.Arrays.stream(received())
+                    .anyMatch(
+                        m ->
+                            com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m)
+                                .contains(email)));
+    return java.util.Arrays.stream(received())
+        .filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getHeaders(m).contains(email))
+        .map(TestMailServer::joinLinkIn)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The join link in a message (quoted-printable soft breaks undone). */
   public static String joinLinkIn(MimeMessage message) {
-    String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");
+    String body =
+        com.icegreen.greenmail.util.GreenMailUtil.getBody(message)
+            .replace("=\r\n", "")
+            .replace("=3D", "=");
     java.util.regex.Matcher m = LINK.matcher(body);
     if (!m.find()) {
       throw new AssertionError("no join link in the message: " + body);
@@ -68,8 +82,11 @@ public class TestMailServer implements ApplicationContextInitializer<Configurabl
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     server();
-    TestPropertyValues.of("spring.mail.host=127.0.0.1", "spring.mail.port=" + port,
-            "spring.mail.properties.mail.smtp.connectiontimeout=2000", "spring.mail.properties.mail.smtp.timeout=3000")
+    TestPropertyValues.of(
+            "spring.mail.host=127.0.0.1",
+            "spring.mail.port=" + port,
+            "spring.mail.properties.mail.smtp.connectiontimeout=2000",
+            "spring.mail.properties.mail.smtp.timeout=3000")
         .applyTo(context.getEnvironment());
   }
 }

@@ -8,7 +8,9 @@ import org.springframework.core.annotation.Order;
 import org.televisit.smart.server.AccessTokens;
 import org.televisit.smart.server.ServerUrls;
 
-/** SMART enforcement on /fhir; needs the authorization server's AccessTokens and ServerUrls beans. */
+/**
+ * SMART enforcement on /fhir; needs the authorization server's AccessTokens and ServerUrls beans.
+ */
 @Configuration
 public class FhirAccessConfig {
 
@@ -21,9 +23,13 @@ public class FhirAccessConfig {
   @Bean
   @Order(-100)
   @ConditionalOnMissingClass(WITHOUT_TOKEN_CHECKS)
-  public SmartAccessInterceptor smartAccessInterceptor(AccessTokens tokens, ServerUrls urls,
+  public SmartAccessInterceptor smartAccessInterceptor(
+      AccessTokens tokens,
+      ServerUrls urls,
       ObjectProvider<SmartAccessInterceptor.AccessDenials> denials) {
-    return new SmartAccessInterceptor(tokens, urls.fhirBase().toString(),
+    return new SmartAccessInterceptor(
+        tokens,
+        urls.fhirBase().toString(),
         denials.getIfAvailable(() -> (client, type, operation, reason) -> {}));
   }
 

@@ -18,7 +18,8 @@ import org.televisit.smart.server.ServerUrls;
 @Interceptor
 public class OAuthUris implements FhirEndpointConfig.FhirServerInterceptor {
 
-  static final String EXTENSION = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+  static final String EXTENSION =
+      "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
   private final ServerUrls urls;
 
@@ -31,12 +32,19 @@ public class OAuthUris implements FhirEndpointConfig.FhirServerInterceptor {
     if (!(conformance instanceof CapabilityStatement statement) || statement.getRest().isEmpty()) {
       return;
     }
-    CapabilityStatement.CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
+    CapabilityStatement.CapabilityStatementRestSecurityComponent security =
+        statement.getRestFirstRep().getSecurity();
     security.setCors(true);
     security.getService().clear();
-    security.addService(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
-        "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART on FHIR")));
-    security.setDescription("OAuth2 with SMART App Launch 2.x: bearer tokens from this server's authorization endpoints");
+    security.addService(
+        new CodeableConcept()
+            .addCoding(
+                new org.hl7.fhir.r4.model.Coding(
+                    "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "SMART-on-FHIR",
+                    "SMART on FHIR")));
+    security.setDescription(
+        "OAuth2 with SMART App Launch 2.x: bearer tokens from this server's authorization endpoints");
     security.getExtension().removeIf(e -> EXTENSION.equals(e.getUrl()));
     Extension oauth = security.addExtension().setUrl(EXTENSION);
     oauth.addExtension("authorize", new UriType(urls.authorize().toString()));

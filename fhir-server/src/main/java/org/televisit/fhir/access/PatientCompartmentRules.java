@@ -17,15 +17,17 @@ import org.televisit.smart.scopes.ResourceScope;
 import org.televisit.smart.server.VerifiedToken;
 
 /**
- * Confines patient/ scopes to the launch patient's compartment with HAPI's own AuthorizationInterceptor,
- * which checks reads, searches (every resource it would show), writes and transaction entries. Directory
- * data (practitioners, organizations, locations, schedules, slots) is not a patient's data and stays
- * readable under patient scopes. Tokens with user/ or system/ scopes only are not confined; the
- * interaction-level check is {@link SmartAccessInterceptor}'s.
+ * Confines patient/ scopes to the launch patient's compartment with HAPI's own
+ * AuthorizationInterceptor, which checks reads, searches (every resource it would show), writes and
+ * transaction entries. Directory data (practitioners, organizations, locations, schedules, slots)
+ * is not a patient's data and stays readable under patient scopes. Tokens with user/ or system/
+ * scopes only are not confined; the interaction-level check is {@link SmartAccessInterceptor}'s.
  */
-public class PatientCompartmentRules extends AuthorizationInterceptor implements FhirEndpointConfig.FhirServerInterceptor {
+public class PatientCompartmentRules extends AuthorizationInterceptor
+    implements FhirEndpointConfig.FhirServerInterceptor {
 
-  static final Set<String> DIRECTORY = Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Schedule", "Slot");
+  static final Set<String> DIRECTORY =
+      Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Schedule", "Slot");
 
   public PatientCompartmentRules() {
     super(PolicyEnum.DENY);
@@ -34,13 +36,19 @@ public class PatientCompartmentRules extends AuthorizationInterceptor implements
   @Override
   public List<IAuthRule> buildRuleList(RequestDetails request) {
     VerifiedToken token = (VerifiedToken) request.getUserData().get(SmartAccessInterceptor.TOKEN);
-    List<ResourceScope> patientScopes = token == null ? List.of()
-        : token.scopes().resourceScopes().stream().filter(s -> s.context() == ResourceScope.Context.PATIENT).toList();
+    List<ResourceScope> patientScopes =
+        token == null
+            ? List.of()
+            : token.scopes().resourceScopes().stream()
+                .filter(s -> s.context() == ResourceScope.Context.PATIENT)
+                .toList();
     if (patientScopes.isEmpty()) {
       return new RuleBuilder().allowAll().build();
     }
     if (token.patient() == null) {
-      return new RuleBuilder().denyAll("patient/ scopes were granted without a patient in context").build();
+      return new RuleBuilder()
+          .denyAll("patient/ scopes were granted without a patient in context")
+          .build();
     }
     IdType patient = new IdType("Patient", token.patient().replaceFirst("^Patient/", ""));
     IAuthRuleBuilder rules = new RuleBuilder();
@@ -48,9 +56,14 @@ public class PatientCompartmentRules extends AuthorizationInterceptor implements
     rules.allow().transaction().withAnyOperation().andApplyNormalRules().andThen();
     for (ResourceScope scope : token.scopes().resourceScopes()) {
       for (String type : typesOf(scope)) {
-        boolean confined = scope.context() == ResourceScope.Context.PATIENT && !DIRECTORY.contains(type);
-        boolean reads = scope.interactions().contains(Interaction.READ) || scope.interactions().contains(Interaction.SEARCH);
-        boolean writes = scope.interactions().contains(Interaction.CREATE) || scope.interactions().contains(Interaction.UPDATE);
+        boolean confined =
+            scope.context() == ResourceScope.Context.PATIENT && !DIRECTORY.contains(type);
+        boolean reads =
+            scope.interactions().contains(Interaction.READ)
+                || scope.interactions().contains(Interaction.SEARCH);
+        boolean writes =
+            scope.interactions().contains(Interaction.CREATE)
+                || scope.interactions().contains(Interaction.UPDATE);
         if (reads) {
           var op = rules.allow().read().resourcesOfType(type);
           (confined ? op.inCompartment("Patient", patient) : op.withAnyId()).andThen();
@@ -71,6 +84,8 @@ public class PatientCompartmentRules extends AuthorizationInterceptor implements
   }
 
   private static List<String> typesOf(ResourceScope scope) {
-    return "*".equals(scope.resourceType()) ? ServedResourceTypes.ALL : new ArrayList<>(List.of(scope.resourceType()));
+    return "*".equals(scope.resourceType())
+        ? ServedResourceTypes.ALL
+        : new ArrayList<>(List.of(scope.resourceType()));
   }
 }

@@ -6,16 +6,19 @@ import org.televisit.smart.scopes.Interaction;
 import org.televisit.smart.scopes.Scopes;
 
 /**
- * Which SMART interaction a FHIR REST operation is, and whether the granted scopes cover it. Pure, so
- * every mapping is unit-tested without a server.
+ * Which SMART interaction a FHIR REST operation is, and whether the granted scopes cover it. Pure,
+ * so every mapping is unit-tested without a server.
  */
 final class ScopeCheck {
 
-  /** The interaction of an operation on a type; empty for operations that need no resource scope. */
+  /**
+   * The interaction of an operation on a type; empty for operations that need no resource scope.
+   */
   static Optional<Interaction> interactionOf(RestOperationTypeEnum operation) {
     return switch (operation) {
       case READ, VREAD, HISTORY_INSTANCE -> Optional.of(Interaction.READ);
-      case SEARCH_TYPE, SEARCH_SYSTEM, HISTORY_TYPE, HISTORY_SYSTEM -> Optional.of(Interaction.SEARCH);
+      case SEARCH_TYPE, SEARCH_SYSTEM, HISTORY_TYPE, HISTORY_SYSTEM ->
+          Optional.of(Interaction.SEARCH);
       case CREATE -> Optional.of(Interaction.CREATE);
       case UPDATE, PATCH, META_ADD, META_DELETE -> Optional.of(Interaction.UPDATE);
       case DELETE -> Optional.of(Interaction.DELETE);
@@ -50,8 +53,12 @@ final class ScopeCheck {
 
   /** Whether a system-wide search or history is allowed: only by a scope on all types. */
   static boolean allowsAllTypes(Scopes scopes, Interaction interaction) {
-    return scopes.resourceScopes().stream().anyMatch(s -> "*".equals(s.resourceType()) && s.interactions().contains(interaction)
-        && s.context() != org.televisit.smart.scopes.ResourceScope.Context.PATIENT);
+    return scopes.resourceScopes().stream()
+        .anyMatch(
+            s ->
+                "*".equals(s.resourceType())
+                    && s.interactions().contains(interaction)
+                    && s.context() != org.televisit.smart.scopes.ResourceScope.Context.PATIENT);
   }
 
   private ScopeCheck() {}

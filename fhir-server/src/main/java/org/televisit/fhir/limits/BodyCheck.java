@@ -16,9 +16,9 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * One streaming pass over a request body, before HAPI builds its tree and the validator walks it:
  * nesting depth, the number of values, and text that is not valid Unicode (a lone surrogate, which
- * no database column takes). Costs a fraction of a millisecond per KB; refuses what would cost seconds
- * (contained resources nested 100 deep took ~40 s to validate) or the heap (50,000 extensions).
- * The refusal names the limit, never a value from the body.
+ * no database column takes). Costs a fraction of a millisecond per KB; refuses what would cost
+ * seconds (contained resources nested 100 deep took ~40 s to validate) or the heap (50,000
+ * extensions). The refusal names the limit, never a value from the body.
  */
 final class BodyCheck {
 
@@ -28,17 +28,24 @@ final class BodyCheck {
 
   BodyCheck(RequestLimits limits) {
     this.limits = limits;
-    this.json = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth())
-            .maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxBody().toBytes())).build())
-        .build();
+    this.json =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxDepth())
+                    .maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxBody().toBytes()))
+                    .build())
+            .build();
     this.xml = XMLInputFactory.newFactory();
     // no DTDs, no external entities: the body is data, never instructions to the parser
     xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
   }
 
-  /** Why the body is refused, or empty when it is within the limits (or not JSON or XML: HAPI decides). */
+  /**
+   * Why the body is refused, or empty when it is within the limits (or not JSON or XML: HAPI
+   * decides).
+   */
   Optional<String> problem(byte[] body, String contentType) {
     String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
     try {
@@ -66,8 +73,10 @@ final class BodyCheck {
             return Optional.of("The body holds more than " + limits.maxElements() + " values.");
           }
         }
-        if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && !validUnicode(p.getText())) {
-          return Optional.of("The body holds text that is not valid Unicode (an unpaired surrogate).");
+        if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME)
+            && !validUnicode(p.getText())) {
+          return Optional.of(
+              "The body holds text that is not valid Unicode (an unpaired surrogate).");
         }
       }
     }
@@ -94,7 +103,8 @@ final class BodyCheck {
           }
           for (int i = 0; i < r.getAttributeCount(); i++) {
             if (!validUnicode(r.getAttributeValue(i))) {
-              return Optional.of("The body holds text that is not valid Unicode (an unpaired surrogate).");
+              return Optional.of(
+                  "The body holds text that is not valid Unicode (an unpaired surrogate).");
             }
           }
         } else if (event == XMLStreamConstants.END_ELEMENT) {

@@ -21,15 +21,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The first thing a request with a body meets on /fhir: a size limit before a byte is parsed (413),
  * only the formats Televisit reads (415), and {@link BodyCheck}'s depth, count and Unicode limits
- * (400). Each refusal is an OperationOutcome with a sentence. The body is read once here, and the rest
- * of the request reads it from memory (HAPI reads every body whole anyway).
+ * (400). Each refusal is an OperationOutcome with a sentence. The body is read once here, and the
+ * rest of the request reads it from memory (HAPI reads every body whole anyway).
  */
 public final class FhirRequestLimits extends OncePerRequestFilter {
 
   /** What /fhir takes as a body: FHIR JSON and XML, JSON Patch, and a form for POST _search. */
-  private static final Set<String> READABLE = Set.of("application/fhir+json", "application/json", "application/json+fhir",
-      "application/fhir+xml", "application/xml", "application/xml+fhir", "text/xml", "application/json-patch+json",
-      "application/x-www-form-urlencoded");
+  private static final Set<String> READABLE =
+      Set.of(
+          "application/fhir+json",
+          "application/json",
+          "application/json+fhir",
+          "application/fhir+xml",
+          "application/xml",
+          "application/xml+fhir",
+          "text/xml",
+          "application/json-patch+json",
+          "application/x-www-form-urlencoded");
 
   private final RequestLimits limits;
   private final BodyCheck check;
@@ -40,7 +48,8 @@ public final class FhirRequestLimits extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String method = request.getMethod();
     if (!("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))) {
@@ -53,14 +62,22 @@ public final class FhirRequestLimits extends OncePerRequestFilter {
       return;
     }
     String contentType = request.getContentType();
-    String mime = contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String mime =
+        contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (mime != null && !mime.isEmpty() && !READABLE.contains(mime)) {
-      refuse(response, 415, "not-supported", "Televisit reads FHIR as JSON (application/fhir+json) or XML"
-          + " (application/fhir+xml), not " + (mime.length() > 60 ? mime.substring(0, 60) : mime) + ".");
+      refuse(
+          response,
+          415,
+          "not-supported",
+          "Televisit reads FHIR as JSON (application/fhir+json) or XML"
+              + " (application/fhir+xml), not "
+              + (mime.length() > 60 ? mime.substring(0, 60) : mime)
+              + ".");
       return;
     }
     if ("application/x-www-form-urlencoded".equals(mime)) {
-      chain.doFilter(request, response); // Tomcat parses forms itself (server.tomcat.max-http-form-post-size)
+      chain.doFilter(
+          request, response); // Tomcat parses forms itself (server.tomcat.max-http-form-post-size)
       return;
     }
     byte[] body = readAtMost(request.getInputStream(), max);
@@ -77,7 +94,9 @@ public final class FhirRequestLimits extends OncePerRequestFilter {
   }
 
   private String tooLarge() {
-    return "The request body is larger than " + limits.maxBody().toKilobytes() + " KB. Send fewer resources at a time.";
+    return "The request body is larger than "
+        + limits.maxBody().toKilobytes()
+        + " KB. Send fewer resources at a time.";
   }
 
   /** The whole body, or null as soon as it passes {@code max} bytes. */
@@ -86,13 +105,21 @@ public final class FhirRequestLimits extends OncePerRequestFilter {
     return read.length > max ? null : read;
   }
 
-  private static void refuse(HttpServletResponse response, int status, String code, String sentence) throws IOException {
+  private static void refuse(HttpServletResponse response, int status, String code, String sentence)
+      throws IOException {
     response.setStatus(status);
     response.setContentType("application/fhir+json;charset=UTF-8");
     response.setHeader("Cache-Control", "no-store");
-    // the sentence is Televisit's own (never a value from the body): no escaping needed beyond quotes
-    response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"" + code
-        + "\",\"diagnostics\":\"" + sentence.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}]}");
+    // the sentence is Televisit's own (never a value from the body): no escaping needed beyond
+    // quotes
+    response
+        .getWriter()
+        .write(
+            "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
+                + code
+                + "\",\"diagnostics\":\""
+                + sentence.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\"}]}");
   }
 
   /** The request with its body already read. */
@@ -138,8 +165,12 @@ public final class FhirRequestLimits extends OncePerRequestFilter {
     @Override
     public BufferedReader getReader() {
       String encoding = getCharacterEncoding();
-      return new BufferedReader(new InputStreamReader(getInputStream(),
-          encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
+      return new BufferedReader(
+          new InputStreamReader(
+              getInputStream(),
+              encoding == null
+                  ? StandardCharsets.UTF_8
+                  : java.nio.charset.Charset.forName(encoding)));
     }
 
     @Override

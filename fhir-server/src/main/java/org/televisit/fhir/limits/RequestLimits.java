@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("televisit.fhir.limits")
 public record RequestLimits(
     @DefaultValue("1MB") DataSize maxBody,
-    // JSON/XML nesting: a visit's deepest resource nests ~15 levels (a Bundle entry's extension's coding)
+    // JSON/XML nesting: a visit's deepest resource nests ~15 levels (a Bundle entry's extension's
+    // coding)
     @DefaultValue("64") int maxDepth,
     // values (JSON) or elements and attributes (XML) in one body
     @DefaultValue("20000") int maxElements) {}

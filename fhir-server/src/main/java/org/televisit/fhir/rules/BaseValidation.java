@@ -37,9 +37,9 @@ public class BaseValidation {
   }
 
   /**
-   * Appointment and Encounter against the R4 definitions shipped with HAPI, in memory and cached: HAPI's
-   * JPA-backed chain would look definitions up in the database on every write and serialise concurrent
-   * bookings.
+   * Appointment and Encounter against the R4 definitions shipped with HAPI, in memory and cached:
+   * HAPI's JPA-backed chain would look definitions up in the database on every write and serialise
+   * concurrent bookings.
    */
   public static BaseValidation forVisitResources(FhirContext fhirContext) {
     ValidationSupportChain definitions =
@@ -49,7 +49,8 @@ public class BaseValidation {
             new CommonCodeSystemsTerminologyService(fhirContext),
             new InMemoryTerminologyServerValidationSupport(fhirContext),
             new SnapshotGeneratingValidationSupport(fhirContext));
-    FhirInstanceValidator instanceValidator = new FhirInstanceValidator(new BaseTypesListed(fhirContext, definitions));
+    FhirInstanceValidator instanceValidator =
+        new FhirInstanceValidator(new BaseTypesListed(fhirContext, definitions));
     instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
     FhirValidator validator = fhirContext.newValidator();
     validator.registerValidatorModule(instanceValidator);
@@ -58,11 +59,11 @@ public class BaseValidation {
 
   /**
    * Lists only the base types and resources when the validator asks for every StructureDefinition.
-   * FHIR core's FHIRPathEngine, built for each validation, asks for the whole list to learn the type
-   * names, and the validator converts and keeps an R5 copy of everything listed: with HAPI's ~650
-   * definitions that was ~70 MB of live heap and a walk over all of them per write. The ~440
-   * profiles and extension definitions left out of the list are still found by URL when an
-   * instance names one.
+   * FHIR core's FHIRPathEngine, built for each validation, asks for the whole list to learn the
+   * type names, and the validator converts and keeps an R5 copy of everything listed: with HAPI's
+   * ~650 definitions that was ~70 MB of live heap and a walk over all of them per write. The ~440
+   * profiles and extension definitions left out of the list are still found by URL when an instance
+   * names one.
    */
   static final class BaseTypesListed extends BaseValidationSupportWrapper {
     BaseTypesListed(FhirContext fhirContext, IValidationSupport definitions) {
@@ -83,8 +84,8 @@ public class BaseValidation {
 
   /**
    * R5 cross-version extensions (such as the virtualService Televisit stamps on visits) make the R4
-   * validator look for a 5.0 package it does not have ("invalid Version '5.0'"); they are validated by
-   * the code that writes them, so the base validation checks the rest of the resource.
+   * validator look for a 5.0 package it does not have ("invalid Version '5.0'"); they are validated
+   * by the code that writes them, so the base validation checks the rest of the resource.
    */
   static IBaseResource withoutCrossVersionExtensions(IBaseResource resource) {
     if (resource instanceof org.hl7.fhir.r4.model.DomainResource domain
@@ -102,7 +103,10 @@ public class BaseValidation {
     return extension.getUrl() != null && extension.getUrl().startsWith(CROSS_VERSION);
   }
 
-  /** Refuses (422, the validator's OperationOutcome) a validated type that is not valid R4; others pass. */
+  /**
+   * Refuses (422, the validator's OperationOutcome) a validated type that is not valid R4; others
+   * pass.
+   */
   public void validate(IBaseResource resource) {
     if (!validatedTypes.contains(resource.fhirType())) {
       return;
@@ -113,8 +117,12 @@ public class BaseValidation {
             .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
     if (hasError) {
       OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
-      outcome.getIssue().removeIf(issue -> issue.getSeverity() != OperationOutcome.IssueSeverity.ERROR
-          && issue.getSeverity() != OperationOutcome.IssueSeverity.FATAL);
+      outcome
+          .getIssue()
+          .removeIf(
+              issue ->
+                  issue.getSeverity() != OperationOutcome.IssueSeverity.ERROR
+                      && issue.getSeverity() != OperationOutcome.IssueSeverity.FATAL);
       String first = outcome.getIssueFirstRep().getDiagnostics();
       throw new UnprocessableEntityException(
           resource.fhirType() + " is not valid FHIR R4: " + first, outcome);

@@ -19,14 +19,19 @@ public final class ParserFailuresAreBadRequests {
 
   @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
   public BaseServerResponseException toBadRequest(RequestDetails request, Throwable exception) {
-    if (exception instanceof BaseServerResponseException answered && !(answered instanceof InternalErrorException)) {
+    if (exception instanceof BaseServerResponseException answered
+        && !(answered instanceof InternalErrorException)) {
       return null;
     }
     for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if ((t instanceof NullPointerException || t instanceof IllegalArgumentException || t instanceof ClassCastException
-          || t instanceof IllegalStateException) && thrownByTheParser(t)) {
-        return new InvalidRequestException("The body is not a FHIR resource Televisit can read: an element has the wrong"
-            + " shape (an object where a list belongs, or the other way round).");
+      if ((t instanceof NullPointerException
+              || t instanceof IllegalArgumentException
+              || t instanceof ClassCastException
+              || t instanceof IllegalStateException)
+          && thrownByTheParser(t)) {
+        return new InvalidRequestException(
+            "The body is not a FHIR resource Televisit can read: an element has the wrong"
+                + " shape (an object where a list belongs, or the other way round).");
       }
     }
     return null;
@@ -38,7 +43,8 @@ public final class ParserFailuresAreBadRequests {
       String type = frames[i].getClassName();
       // reading (parse*, ParserState), not writing a response: an encoder's failure stays a 500
       if (type.startsWith("ca.uhn.fhir.parser.")
-          && (type.contains("ParserState") || frames[i].getMethodName().toLowerCase(java.util.Locale.ROOT).contains("parse"))) {
+          && (type.contains("ParserState")
+              || frames[i].getMethodName().toLowerCase(java.util.Locale.ROOT).contains("parse"))) {
         return true;
       }
       if (type.startsWith("ca.uhn.fhir.rest.server.method.") || type.startsWith("org.televisit.")) {

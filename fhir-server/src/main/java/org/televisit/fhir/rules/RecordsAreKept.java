@@ -10,9 +10,10 @@ import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 
 /**
- * With deletes off (televisit.fhir.delete-enabled=false, the default) a DELETE is a blanket refusal,
- * which FHIR's RESTful API answers with 405 (HAPI itself would say 412). After the token and scope
- * checks, so a caller without the right is told that first. The CapabilityStatement lists no delete.
+ * With deletes off (televisit.fhir.delete-enabled=false, the default) a DELETE is a blanket
+ * refusal, which FHIR's RESTful API answers with 405 (HAPI itself would say 412). After the token
+ * and scope checks, so a caller without the right is told that first. The CapabilityStatement lists
+ * no delete.
  */
 @Interceptor(order = 100)
 public class RecordsAreKept {
@@ -20,16 +21,30 @@ public class RecordsAreKept {
   @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 100)
   public void refuseDeletes(RequestDetails request, RestOperationTypeEnum operation) {
     if (operation == RestOperationTypeEnum.DELETE) {
-      throw new MethodNotAllowedException("Televisit keeps every record: a " + request.getResourceName()
-          + " is not deleted but corrected by its status (for example cancelled or entered-in-error).",
-          ca.uhn.fhir.rest.api.RequestTypeEnum.GET, ca.uhn.fhir.rest.api.RequestTypeEnum.PUT,
+      throw new MethodNotAllowedException(
+          "Televisit keeps every record: a "
+              + request.getResourceName()
+              + " is not deleted but corrected by its status (for example cancelled or entered-in-error).",
+          ca.uhn.fhir.rest.api.RequestTypeEnum.GET,
+          ca.uhn.fhir.rest.api.RequestTypeEnum.PUT,
           ca.uhn.fhir.rest.api.RequestTypeEnum.PATCH);
     }
   }
 
   @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
   public void withoutDelete(IBaseConformance capabilities) {
-    ((CapabilityStatement) capabilities).getRest().forEach(rest -> rest.getResource().forEach(resource ->
-        resource.getInteraction().removeIf(i -> i.getCode() == CapabilityStatement.TypeRestfulInteraction.DELETE)));
+    ((CapabilityStatement) capabilities)
+        .getRest()
+        .forEach(
+            rest ->
+                rest.getResource()
+                    .forEach(
+                        resource ->
+                            resource
+                                .getInteraction()
+                                .removeIf(
+                                    i ->
+                                        i.getCode()
+                                            == CapabilityStatement.TypeRestfulInteraction.DELETE)));
   }
 }

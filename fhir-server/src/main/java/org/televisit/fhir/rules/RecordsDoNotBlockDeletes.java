@@ -15,8 +15,12 @@ import java.util.Set;
 @Interceptor
 public class RecordsDoNotBlockDeletes {
 
-  static final Set<String> PATHS = Set.of("AuditEvent.entity.what", "AuditEvent.agent.who", "Provenance.target",
-      "Communication.about");
+  static final Set<String> PATHS =
+      Set.of(
+          "AuditEvent.entity.what",
+          "AuditEvent.agent.who",
+          "Provenance.target",
+          "Communication.about");
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_DELETE_CONFLICTS)
   public DeleteConflictOutcome ignoreRecords(DeleteConflictList conflicts) {

@@ -11,10 +11,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.televisit.fhir.ServedResourceTypes;
 
 /**
- * The store keeps only what /fhir serves. A type outside {@link ServedResourceTypes}, or one a module
- * keeps in its own tables (AuditEvent), is refused when a client's request would write it to HAPI's
- * store by any path: a transaction or batch entry, a conditional write. HAPI's own internal writes
- * (no client request) are left alone.
+ * The store keeps only what /fhir serves. A type outside {@link ServedResourceTypes}, or one a
+ * module keeps in its own tables (AuditEvent), is refused when a client's request would write it to
+ * HAPI's store by any path: a transaction or batch entry, a conditional write. HAPI's own internal
+ * writes (no client request) are left alone.
  */
 @Interceptor
 public final class ServedTypesOnly {
@@ -44,8 +44,12 @@ public final class ServedTypesOnly {
       throw new InvalidRequestException("Televisit does not store " + type + " resources.");
     }
     if (servedElsewhere.contains(type)) {
-      throw new InvalidRequestException(type + " resources cannot be part of a transaction or batch: send each on its own"
-          + " (POST /" + type + ").");
+      throw new InvalidRequestException(
+          type
+              + " resources cannot be part of a transaction or batch: send each on its own"
+              + " (POST /"
+              + type
+              + ").");
     }
   }
 }

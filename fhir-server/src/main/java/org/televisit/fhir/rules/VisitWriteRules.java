@@ -5,22 +5,23 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.televisit.fhir.Appointments;
 
 /**
- * The rules a visit's Appointment and Encounter must satisfy before they are stored. Pure functions of
- * the resource: no HAPI server, no Spring, so they are tested as plain values.
+ * The rules a visit's Appointment and Encounter must satisfy before they are stored. Pure functions
+ * of the resource: no HAPI server, no Spring, so they are tested as plain values.
  */
 public final class VisitWriteRules {
 
   public static final String ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
   public static final String VIRTUAL_CLASS = "VR";
+
   /** The code system of the rule named in a refusal's OperationOutcome. */
   public static final String RULE_SYSTEM = "urn:televisit:rule";
 
@@ -50,9 +51,9 @@ public final class VisitWriteRules {
       issue.getDetails().setText(violation.message());
     }
     throw new UnprocessableEntityException(
-        "Visit rule " + violations.get(0).rule() + " broken: " + violations.get(0).message(), outcome);
+        "Visit rule " + violations.get(0).rule() + " broken: " + violations.get(0).message(),
+        outcome);
   }
-
 
   /** Encounter statuses at which the visit has started. */
   static final Set<EncounterStatus> STARTED =
@@ -65,15 +66,18 @@ public final class VisitWriteRules {
 
   /**
    * People on one Appointment: a visit, its guests (interpreter, family, a second clinician) and
-   * room to spare; more is a mistake or an attack (each patient participant gets a link and an e-mail).
+   * room to spare; more is a mistake or an attack (each patient participant gets a link and an
+   * e-mail).
    */
   public static final int MAX_PARTICIPANTS = 20;
 
   public static List<Violation> check(Appointment appointment) {
     List<Violation> violations = new ArrayList<>();
     if (appointment.getParticipant().size() > MAX_PARTICIPANTS) {
-      violations.add(new Violation("appointment-participants",
-          "An Appointment may name at most " + MAX_PARTICIPANTS + " participants."));
+      violations.add(
+          new Violation(
+              "appointment-participants",
+              "An Appointment may name at most " + MAX_PARTICIPANTS + " participants."));
       return violations;
     }
     if (appointment.getStatus() == null) {
@@ -87,8 +91,7 @@ public final class VisitWriteRules {
     if (appointment.getStart() == null || appointment.getEnd() == null) {
       violations.add(
           new Violation(
-              "appointment-times",
-              "A " + status + " Appointment needs both start and end."));
+              "appointment-times", "A " + status + " Appointment needs both start and end."));
     } else if (!appointment.getEnd().after(appointment.getStart())) {
       violations.add(
           new Violation("appointment-times", "Appointment.end must be after Appointment.start."));
@@ -146,7 +149,8 @@ public final class VisitWriteRules {
                     + " needs period.start."));
       }
     }
-    if (encounter.getStatus() == EncounterStatus.FINISHED && encounter.getPeriod().getEnd() == null) {
+    if (encounter.getStatus() == EncounterStatus.FINISHED
+        && encounter.getPeriod().getEnd() == null) {
       violations.add(
           new Violation(
               "encounter-period-end", "A finished virtual visit Encounter needs period.end."));

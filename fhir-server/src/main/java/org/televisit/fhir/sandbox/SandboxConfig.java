@@ -10,11 +10,16 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration
 @EnableConfigurationProperties(SandboxProperties.class)
-@ConditionalOnProperty(name = "televisit.sandbox.enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "televisit.sandbox.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class SandboxConfig {
 
   @Bean
-  public SandboxSeed sandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties,
+  public SandboxSeed sandboxSeed(
+      IFhirSystemDao<Bundle, Meta> systemDao,
+      SandboxProperties properties,
       org.springframework.context.ApplicationEventPublisher events) {
     return new SandboxSeed(systemDao, properties, events);
   }

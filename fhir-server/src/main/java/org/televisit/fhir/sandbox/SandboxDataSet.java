@@ -50,11 +50,15 @@ public final class SandboxDataSet {
 
   static final List<SandboxPatient> PATIENTS =
       List.of(
-          new SandboxPatient("MRN-1001", "Rivera", "Ana", "1984-03-12", AdministrativeGender.FEMALE),
-          new SandboxPatient("MRN-1002", "Okafor", "Chidi", "1969-11-02", AdministrativeGender.MALE),
-          new SandboxPatient("MRN-1003", "Lindqvist", "Maja", "2001-07-23", AdministrativeGender.FEMALE),
+          new SandboxPatient(
+              "MRN-1001", "Rivera", "Ana", "1984-03-12", AdministrativeGender.FEMALE),
+          new SandboxPatient(
+              "MRN-1002", "Okafor", "Chidi", "1969-11-02", AdministrativeGender.MALE),
+          new SandboxPatient(
+              "MRN-1003", "Lindqvist", "Maja", "2001-07-23", AdministrativeGender.FEMALE),
           new SandboxPatient("MRN-1004", "Tanaka", "Hiro", "1957-01-30", AdministrativeGender.MALE),
-          new SandboxPatient("MRN-1005", "Haddad", "Layla", "1992-05-17", AdministrativeGender.FEMALE),
+          new SandboxPatient(
+              "MRN-1005", "Haddad", "Layla", "1992-05-17", AdministrativeGender.FEMALE),
           new SandboxPatient("MRN-1006", "Novak", "Jan", "2015-09-08", AdministrativeGender.MALE));
 
   static final List<SandboxPractitioner> PRACTITIONERS =
@@ -71,7 +75,9 @@ public final class SandboxDataSet {
     this.slotDays = slotDays;
   }
 
-  /** The whole data set as of {@code now}: clinic, people, schedules, free slots, today's visits. */
+  /**
+   * The whole data set as of {@code now}: clinic, people, schedules, free slots, today's visits.
+   */
   public Bundle asTransaction(ZonedDateTime now) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 
@@ -84,7 +90,9 @@ public final class SandboxDataSet {
     location.addIdentifier(identifier("location-virtual"));
     location.setName("Virtual clinic");
     location.setMode(Location.LocationMode.INSTANCE);
-    location.getPhysicalType().addCoding()
+    location
+        .getPhysicalType()
+        .addCoding()
         .setSystem("http://terminology.hl7.org/CodeSystem/location-physical-type")
         .setCode("vi")
         .setDisplay("Virtual");
@@ -96,14 +104,21 @@ public final class SandboxDataSet {
       SandboxPatient p = PATIENTS.get(i);
       Patient patient = new Patient();
       patient.addIdentifier(mrn(p.mrn()));
-      patient.addName().setUse(HumanName.NameUse.OFFICIAL).setFamily(p.family()).addGiven(p.given());
+      patient
+          .addName()
+          .setUse(HumanName.NameUse.OFFICIAL)
+          .setFamily(p.family())
+          .addGiven(p.given());
       patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(p.birthDate()));
       patient.setGender(p.gender());
-      patient.addTelecom()
+      patient
+          .addTelecom()
           .setSystem(ContactPoint.ContactPointSystem.EMAIL)
-          .setValue(p.given().toLowerCase() + "." + p.family().toLowerCase() + "@patients.example.org");
+          .setValue(
+              p.given().toLowerCase() + "." + p.family().toLowerCase() + "@patients.example.org");
       patient.setManagingOrganization(new Reference(organizationRef));
-      patientRefs[i] = addConditional(bundle, patient, "Patient?identifier=" + MRN_SYSTEM + "|" + p.mrn());
+      patientRefs[i] =
+          addConditional(bundle, patient, "Patient?identifier=" + MRN_SYSTEM + "|" + p.mrn());
     }
 
     String[] practitionerRefs = new String[PRACTITIONERS.size()];
@@ -113,7 +128,8 @@ public final class SandboxDataSet {
       Practitioner practitioner = new Practitioner();
       practitioner.addIdentifier(identifier("practitioner-" + p.key()));
       practitioner.addName().setFamily(p.family()).addGiven(p.given()).addPrefix(p.prefix());
-      practitioner.addTelecom()
+      practitioner
+          .addTelecom()
           .setSystem(ContactPoint.ContactPointSystem.EMAIL)
           .setValue(p.key() + "@clinic.example.org");
       practitionerRefs[i] = add(bundle, practitioner, "practitioner-" + p.key());
@@ -124,9 +140,13 @@ public final class SandboxDataSet {
       role.setPractitioner(new Reference(practitionerRefs[i]));
       role.setOrganization(new Reference(organizationRef));
       role.addLocation(new Reference(locationRef));
-      role.addCode(new CodeableConcept().addCoding(
-          new org.hl7.fhir.r4.model.Coding(
-              "http://terminology.hl7.org/CodeSystem/practitioner-role", p.roleCode(), p.roleName())));
+      role.addCode(
+          new CodeableConcept()
+              .addCoding(
+                  new org.hl7.fhir.r4.model.Coding(
+                      "http://terminology.hl7.org/CodeSystem/practitioner-role",
+                      p.roleCode(),
+                      p.roleName())));
       add(bundle, role, "role-" + p.key());
 
       Schedule schedule = new Schedule();
@@ -149,7 +169,8 @@ public final class SandboxDataSet {
         for (LocalTime[] hours : CLINIC_HOURS) {
           for (LocalTime t = hours[0]; t.isBefore(hours[1]); t = t.plusMinutes(SLOT_MINUTES)) {
             ZonedDateTime start = date.atTime(t).atZone(zone);
-            addSlot(bundle, scheduleRefs[i], PRACTITIONERS.get(i).key(), start, Slot.SlotStatus.FREE);
+            addSlot(
+                bundle, scheduleRefs[i], PRACTITIONERS.get(i).key(), start, Slot.SlotStatus.FREE);
           }
         }
       }
@@ -162,8 +183,12 @@ public final class SandboxDataSet {
       int practitioner = k % PRACTITIONERS.size();
       String key = "appointment-" + today.format(DateTimeFormatter.BASIC_ISO_DATE) + "-" + k;
       String slotRef =
-          addSlot(bundle, scheduleRefs[practitioner], PRACTITIONERS.get(practitioner).key() + "-visit",
-              start, Slot.SlotStatus.BUSY);
+          addSlot(
+              bundle,
+              scheduleRefs[practitioner],
+              PRACTITIONERS.get(practitioner).key() + "-visit",
+              start,
+              Slot.SlotStatus.BUSY);
       Appointment appointment = new Appointment();
       appointment.addIdentifier(identifier(key));
       appointment.setStatus(Appointment.AppointmentStatus.BOOKED);
@@ -173,15 +198,18 @@ public final class SandboxDataSet {
       appointment.setEnd(Date.from(start.plusMinutes(SLOT_MINUTES).toInstant()));
       appointment.setMinutesDuration(SLOT_MINUTES);
       appointment.addSlot(new Reference(slotRef));
-      appointment.addParticipant()
+      appointment
+          .addParticipant()
           .setActor(new Reference(patientRefs[k % patientRefs.length]))
           .setRequired(Appointment.ParticipantRequired.REQUIRED)
           .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-      appointment.addParticipant()
+      appointment
+          .addParticipant()
           .setActor(new Reference(practitionerRefs[practitioner]))
           .setRequired(Appointment.ParticipantRequired.REQUIRED)
           .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-      appointment.addParticipant()
+      appointment
+          .addParticipant()
           .setActor(new Reference(locationRef))
           .setStatus(Appointment.ParticipationStatus.ACCEPTED);
       add(bundle, appointment, key);
@@ -190,9 +218,9 @@ public final class SandboxDataSet {
   }
 
   /**
-   * The slot running now when it began less than 5 minutes ago, else the next one (at most 15 minutes
-   * off: join links open 15 minutes before). Either way the link works at once, and the visit is not
-   * swept as a no-show (15 minutes after its start) for at least 10 minutes.
+   * The slot running now when it began less than 5 minutes ago, else the next one (at most 15
+   * minutes off: join links open 15 minutes before). Either way the link works at once, and the
+   * visit is not swept as a no-show (15 minutes after its start) for at least 10 minutes.
    */
   static ZonedDateTime firstVisitStart(ZonedDateTime now) {
     ZonedDateTime hour = now.truncatedTo(ChronoUnit.HOURS);
@@ -203,7 +231,11 @@ public final class SandboxDataSet {
 
   private String addSlot(
       Bundle bundle, String scheduleRef, String key, ZonedDateTime start, Slot.SlotStatus status) {
-    String id = "slot-" + key + "-" + start.toLocalDateTime().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
+    String id =
+        "slot-"
+            + key
+            + "-"
+            + start.toLocalDateTime().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
     Slot slot = new Slot();
     slot.addIdentifier(identifier(id));
     slot.setSchedule(new Reference(scheduleRef));
@@ -216,7 +248,9 @@ public final class SandboxDataSet {
 
   static CodeableConcept virtualVisitType() {
     return new CodeableConcept()
-        .addCoding(new org.hl7.fhir.r4.model.Coding(SYSTEM + ":service-type", "virtual-visit", "Virtual visit"))
+        .addCoding(
+            new org.hl7.fhir.r4.model.Coding(
+                SYSTEM + ":service-type", "virtual-visit", "Virtual visit"))
         .setText("Virtual visit");
   }
 
@@ -226,7 +260,9 @@ public final class SandboxDataSet {
 
   private static Identifier mrn(String value) {
     Identifier identifier = new Identifier().setSystem(MRN_SYSTEM).setValue(value);
-    identifier.getType().addCoding()
+    identifier
+        .getType()
+        .addCoding()
         .setSystem("http://terminology.hl7.org/CodeSystem/v2-0203")
         .setCode("MR")
         .setDisplay("Medical record number");
@@ -240,7 +276,8 @@ public final class SandboxDataSet {
 
   private static String addConditional(Bundle bundle, Resource resource, String matchUrl) {
     String fullUrl = "urn:uuid:" + UUID.randomUUID();
-    bundle.addEntry()
+    bundle
+        .addEntry()
         .setFullUrl(fullUrl)
         .setResource(resource)
         .getRequest()

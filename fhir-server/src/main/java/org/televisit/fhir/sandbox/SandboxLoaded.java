@@ -1,4 +1,7 @@
 package org.televisit.fhir.sandbox;
 
-/** The sandbox clinic finished loading after start-up (published once, as a Spring application event). */
+/**
+ * The sandbox clinic finished loading after start-up (published once, as a Spring application
+ * event).
+ */
 public record SandboxLoaded(int created, int existing) {}

@@ -14,9 +14,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * Loads the sandbox clinic once Televisit serves requests, on a thread of its own: a first start does
- * not wait ~10 s for demo data, and every later start only confirms it is there. Creates only what is
- * missing.
+ * Loads the sandbox clinic once Televisit serves requests, on a thread of its own: a first start
+ * does not wait ~10 s for demo data, and every later start only confirms it is there. Creates only
+ * what is missing.
  */
 public class SandboxSeed {
 
@@ -32,7 +32,9 @@ public class SandboxSeed {
 
   private final org.springframework.context.ApplicationEventPublisher events;
 
-  public SandboxSeed(IFhirSystemDao<Bundle, Meta> systemDao, SandboxProperties properties,
+  public SandboxSeed(
+      IFhirSystemDao<Bundle, Meta> systemDao,
+      SandboxProperties properties,
       org.springframework.context.ApplicationEventPublisher events) {
     this.events = events;
     this.systemDao = systemDao;
@@ -49,7 +51,9 @@ public class SandboxSeed {
                 SeedResult result = seed(lastLoadedAt);
                 log.info(
                     "Sandbox data set ready: {} resources created, {} already present ({} ms)",
-                    result.created(), result.existing(), result.millis());
+                    result.created(),
+                    result.existing(),
+                    result.millis());
                 startupLoad.complete(result);
                 events.publishEvent(new SandboxLoaded(result.created(), result.existing()));
               } catch (RuntimeException e) {
@@ -85,7 +89,8 @@ public class SandboxSeed {
     Bundle response = systemDao.transaction(request, transaction);
     int created = 0;
     for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-      if (entry.getResponse().getStatus() != null && entry.getResponse().getStatus().startsWith("201")) {
+      if (entry.getResponse().getStatus() != null
+          && entry.getResponse().getStatus().startsWith("201")) {
         created++;
       }
     }

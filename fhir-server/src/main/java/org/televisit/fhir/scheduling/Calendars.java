@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -57,15 +57,23 @@ public final class Calendars {
 
   /** The calendar of the one practitioner whose calendar $find is asked about. */
   public String ofActor(String reference) {
-    return reference.startsWith("PractitionerRole/") ? practitionerOf(reference).orElse(reference) : reference;
+    return reference.startsWith("PractitionerRole/")
+        ? practitionerOf(reference).orElse(reference)
+        : reference;
   }
 
-  /** The practitioner a PractitionerRole of the store is for; empty for an unknown role or one without a practitioner. */
+  /**
+   * The practitioner a PractitionerRole of the store is for; empty for an unknown role or one
+   * without a practitioner.
+   */
   public Optional<String> practitionerOf(String roleRef) {
     try {
-      PractitionerRole role = (PractitionerRole) daos.getResourceDao("PractitionerRole")
-          .read(new IdType(roleRef), new SystemRequestDetails());
-      String practitioner = role.getPractitioner().getReferenceElement().toUnqualifiedVersionless().getValue();
+      PractitionerRole role =
+          (PractitionerRole)
+              daos.getResourceDao("PractitionerRole")
+                  .read(new IdType(roleRef), new SystemRequestDetails());
+      String practitioner =
+          role.getPractitioner().getReferenceElement().toUnqualifiedVersionless().getValue();
       return Optional.ofNullable(practitioner).filter(r -> r.startsWith("Practitioner/"));
     } catch (BaseServerResponseException unknown) {
       return Optional.empty();
@@ -98,14 +106,17 @@ public final class Calendars {
   }
 
   private List<IBaseResource> find(String type, Identifier id) {
-    SearchParameterMap map = SearchParameterMap.newSynchronous("identifier", new TokenParam(id.getSystem(), id.getValue()));
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous(
+            "identifier", new TokenParam(id.getSystem(), id.getValue()));
     map.setCount(2);
     return daos.getResourceDao(type).search(map, new SystemRequestDetails()).getAllResources();
   }
 
   private static UnprocessableEntityException unknown() {
-    return new UnprocessableEntityException("A practitioner of this Appointment is named only by an identifier that matches"
-        + " no single Practitioner or PractitionerRole: name them by reference (Practitioner/{id}), so that their calendar"
-        + " is kept free of double bookings.");
+    return new UnprocessableEntityException(
+        "A practitioner of this Appointment is named only by an identifier that matches"
+            + " no single Practitioner or PractitionerRole: name them by reference (Practitioner/{id}), so that their calendar"
+            + " is kept free of double bookings.");
   }
 }

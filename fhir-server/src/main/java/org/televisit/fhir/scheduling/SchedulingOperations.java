@@ -33,10 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * IHE ITI Scheduling (after Argonaut Scheduling) on Appointment: $find turns a practitioner's free
- * Slots in a period into proposed Appointments; $hold makes a pending Appointment that takes its Slot
- * busy-tentative for a limited time; $book confirms one (a held one by id, or a new one) in one
- * transaction. The double-booking guard, the Slot status, the join links and the audit run on the
- * writes these make, as on any other booking.
+ * Slots in a period into proposed Appointments; $hold makes a pending Appointment that takes its
+ * Slot busy-tentative for a limited time; $book confirms one (a held one by id, or a new one) in
+ * one transaction. The double-booking guard, the Slot status, the join links and the audit run on
+ * the writes these make, as on any other booking.
  */
 public class SchedulingOperations {
 
@@ -48,7 +48,11 @@ public class SchedulingOperations {
 
   private final Calendars calendars;
 
-  public SchedulingOperations(DaoRegistry daos, JdbcTemplate jdbc, PlatformTransactionManager transactions, Duration holdFor) {
+  public SchedulingOperations(
+      DaoRegistry daos,
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactions,
+      Duration holdFor) {
     this.calendars = new Calendars(daos);
     this.daos = daos;
     this.jdbc = jdbc;
@@ -69,9 +73,13 @@ public class SchedulingOperations {
       throw new InvalidRequestException("$find: at most 31 days at a time");
     }
     String actor = practitioner.getValue();
-    SearchParameterMap schedules = SearchParameterMap.newSynchronous(Schedule.SP_ACTOR, new ReferenceParam(actor));
+    SearchParameterMap schedules =
+        SearchParameterMap.newSynchronous(Schedule.SP_ACTOR, new ReferenceParam(actor));
     ReferenceOrListParam ofActor = new ReferenceOrListParam();
-    for (IBaseResource s : daos.getResourceDao(Schedule.class).search(schedules, new SystemRequestDetails()).getAllResources()) {
+    for (IBaseResource s :
+        daos.getResourceDao(Schedule.class)
+            .search(schedules, new SystemRequestDetails())
+            .getAllResources()) {
       ofActor.addOr(new ReferenceParam("Schedule/" + s.getIdElement().getIdPart()));
     }
     Bundle proposals = new Bundle().setType(Bundle.BundleType.SEARCHSET);
@@ -83,11 +91,19 @@ public class SchedulingOperations {
     slots.add(Slot.SP_STATUS, new TokenParam("free"));
     slots.add(Slot.SP_START, new DateRangeParam(start.getValue(), end.getValue()));
     slots.setSort(new ca.uhn.fhir.rest.api.SortSpec(Slot.SP_START));
-    List<IBaseResource> free = daos.getResourceDao(Slot.class).search(slots, new SystemRequestDetails()).getAllResources();
-    // time booked without a Slot (a plain POST of an Appointment) is taken too, whatever the Slot says
-    List<Instant[]> taken = jdbc.query("SELECT starts_at, ends_at FROM televisit.booked_time WHERE actor = ? AND starts_at < ?"
-            + " AND ends_at > ?", (rs, n) -> new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()},
-        calendars.ofActor(actor), new Timestamp(end.getValue().getTime()), new Timestamp(start.getValue().getTime()));
+    List<IBaseResource> free =
+        daos.getResourceDao(Slot.class).search(slots, new SystemRequestDetails()).getAllResources();
+    // time booked without a Slot (a plain POST of an Appointment) is taken too, whatever the Slot
+    // says
+    List<Instant[]> taken =
+        jdbc.query(
+            "SELECT starts_at, ends_at FROM televisit.booked_time WHERE actor = ? AND starts_at < ?"
+                + " AND ends_at > ?",
+            (rs, n) ->
+                new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()},
+            calendars.ofActor(actor),
+            new Timestamp(end.getValue().getTime()),
+            new Timestamp(start.getValue().getTime()));
     for (IBaseResource r : free) {
       Slot slot = (Slot) r;
       if (slot.getEnd().after(end.getValue())) {
@@ -103,7 +119,10 @@ public class SchedulingOperations {
       proposal.setStart(slot.getStart());
       proposal.setEnd(slot.getEnd());
       proposal.addSlot(new Reference("Slot/" + slot.getIdElement().getIdPart()));
-      proposal.addParticipant().setActor(new Reference(actor)).setStatus(Appointment.ParticipationStatus.NEEDSACTION);
+      proposal
+          .addParticipant()
+          .setActor(new Reference(actor))
+          .setStatus(Appointment.ParticipationStatus.NEEDSACTION);
       slot.getServiceType().forEach(t -> proposal.addServiceType(t.copy()));
       proposals.addEntry().setResource(proposal).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
     }
@@ -111,80 +130,117 @@ public class SchedulingOperations {
   }
 
   @Operation(name = "$hold", type = Appointment.class)
-  public Bundle hold(@OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment, RequestDetails request) {
+  public Bundle hold(
+      @OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment,
+      RequestDetails request) {
     requireAppointment("$hold", appointment);
     if (!appointment.hasSlot()) {
       throw new InvalidRequestException("$hold: the appointment must name the Slot it holds");
     }
-    Appointment held = transaction.execute(status -> {
-      Appointment a = appointment.copy();
-      a.setId((String) null);
-      a.setStatus(Appointment.AppointmentStatus.PENDING);
-      IdType id = (IdType) daos.getResourceDao(Appointment.class).create(a, request).getId();
-      jdbc.update("INSERT INTO televisit.appointment_hold (appointment, expires_at) VALUES (?, ?)",
-          "Appointment/" + id.getIdPart(), Timestamp.from(clock.instant().plus(holdFor)));
-      return (Appointment) daos.getResourceDao(Appointment.class).read(id.toUnqualifiedVersionless(), request);
-    });
-    return new Bundle().setType(Bundle.BundleType.COLLECTION).addEntry(new Bundle.BundleEntryComponent().setResource(held));
+    Appointment held =
+        transaction.execute(
+            status -> {
+              Appointment a = appointment.copy();
+              a.setId((String) null);
+              a.setStatus(Appointment.AppointmentStatus.PENDING);
+              IdType id =
+                  (IdType) daos.getResourceDao(Appointment.class).create(a, request).getId();
+              jdbc.update(
+                  "INSERT INTO televisit.appointment_hold (appointment, expires_at) VALUES (?, ?)",
+                  "Appointment/" + id.getIdPart(),
+                  Timestamp.from(clock.instant().plus(holdFor)));
+              return (Appointment)
+                  daos.getResourceDao(Appointment.class)
+                      .read(id.toUnqualifiedVersionless(), request);
+            });
+    return new Bundle()
+        .setType(Bundle.BundleType.COLLECTION)
+        .addEntry(new Bundle.BundleEntryComponent().setResource(held));
   }
 
   @Operation(name = "$book", type = Appointment.class)
-  public Bundle book(@OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment, RequestDetails request) {
+  public Bundle book(
+      @OperationParam(name = "appointment", min = 1, max = 1) Appointment appointment,
+      RequestDetails request) {
     requireAppointment("$book", appointment);
-    Appointment booked = transaction.execute(status -> {
-      Appointment a = appointment.copy();
-      a.setStatus(Appointment.AppointmentStatus.BOOKED);
-      IdType id;
-      if (a.getIdElement().hasIdPart()) {
-        String ref = "Appointment/" + a.getIdElement().getIdPart();
-        Appointment current;
-        try {
-          current = (Appointment) daos.getResourceDao(Appointment.class).read(new IdType(ref), request);
-        } catch (ResourceNotFoundException e) {
-          throw new InvalidRequestException("$book: " + ref + " does not exist; book without an id to create it");
-        }
-        if (current.getStatus() != Appointment.AppointmentStatus.PENDING) {
-          throw new InvalidRequestException("$book: " + ref + " is " + current.getStatus().toCode() + ", not a held (pending) appointment");
-        }
-        a.setId(ref);
-        id = (IdType) daos.getResourceDao(Appointment.class).update(a, request).getId();
-        jdbc.update("DELETE FROM televisit.appointment_hold WHERE appointment = ?", ref);
-      } else {
-        id = (IdType) daos.getResourceDao(Appointment.class).create(a, request).getId();
-      }
-      return (Appointment) daos.getResourceDao(Appointment.class).read(id.toUnqualifiedVersionless(), request);
-    });
-    return new Bundle().setType(Bundle.BundleType.COLLECTION).addEntry(new Bundle.BundleEntryComponent().setResource(booked));
+    Appointment booked =
+        transaction.execute(
+            status -> {
+              Appointment a = appointment.copy();
+              a.setStatus(Appointment.AppointmentStatus.BOOKED);
+              IdType id;
+              if (a.getIdElement().hasIdPart()) {
+                String ref = "Appointment/" + a.getIdElement().getIdPart();
+                Appointment current;
+                try {
+                  current =
+                      (Appointment)
+                          daos.getResourceDao(Appointment.class).read(new IdType(ref), request);
+                } catch (ResourceNotFoundException e) {
+                  throw new InvalidRequestException(
+                      "$book: " + ref + " does not exist; book without an id to create it");
+                }
+                if (current.getStatus() != Appointment.AppointmentStatus.PENDING) {
+                  throw new InvalidRequestException(
+                      "$book: "
+                          + ref
+                          + " is "
+                          + current.getStatus().toCode()
+                          + ", not a held (pending) appointment");
+                }
+                a.setId(ref);
+                id = (IdType) daos.getResourceDao(Appointment.class).update(a, request).getId();
+                jdbc.update("DELETE FROM televisit.appointment_hold WHERE appointment = ?", ref);
+              } else {
+                id = (IdType) daos.getResourceDao(Appointment.class).create(a, request).getId();
+              }
+              return (Appointment)
+                  daos.getResourceDao(Appointment.class)
+                      .read(id.toUnqualifiedVersionless(), request);
+            });
+    return new Bundle()
+        .setType(Bundle.BundleType.COLLECTION)
+        .addEntry(new Bundle.BundleEntryComponent().setResource(booked));
   }
 
   /** HAPI passes null when the parameter holds no resource, or one of another type. */
   private static void requireAppointment(String operation, Appointment appointment) {
     if (appointment == null) {
-      throw new InvalidRequestException(operation + ": the parameter 'appointment' must hold an Appointment resource");
+      throw new InvalidRequestException(
+          operation + ": the parameter 'appointment' must hold an Appointment resource");
     }
   }
 
   /** Holds that ran out: the pending Appointment is cancelled, which frees its Slot and time. */
-  @Scheduled(initialDelayString = "PT10S", fixedDelayString = "${televisit.scheduling.hold-sweep:PT15S}")
+  @Scheduled(
+      initialDelayString = "PT10S",
+      fixedDelayString = "${televisit.scheduling.hold-sweep:PT15S}")
   public int releaseExpiredHolds() {
-    List<String> expired = jdbc.queryForList("SELECT appointment FROM televisit.appointment_hold WHERE expires_at <= ?",
-        String.class, Timestamp.from(clock.instant()));
+    List<String> expired =
+        jdbc.queryForList(
+            "SELECT appointment FROM televisit.appointment_hold WHERE expires_at <= ?",
+            String.class,
+            Timestamp.from(clock.instant()));
     for (String ref : expired) {
-      transaction.executeWithoutResult(status -> {
-        try {
-          Appointment a = (Appointment) daos.getResourceDao(Appointment.class).read(new IdType(ref), new SystemRequestDetails());
-          if (a.getStatus() == Appointment.AppointmentStatus.PENDING) {
-            a.setStatus(Appointment.AppointmentStatus.CANCELLED);
-            a.setCancelationReason(new org.hl7.fhir.r4.model.CodeableConcept().setText("hold expired"));
-            daos.getResourceDao(Appointment.class).update(a, new SystemRequestDetails());
-          }
-        } catch (ResourceNotFoundException e) {
-          // deleted meanwhile: only the hold row is left to remove
-        }
-        jdbc.update("DELETE FROM televisit.appointment_hold WHERE appointment = ?", ref);
-      });
+      transaction.executeWithoutResult(
+          status -> {
+            try {
+              Appointment a =
+                  (Appointment)
+                      daos.getResourceDao(Appointment.class)
+                          .read(new IdType(ref), new SystemRequestDetails());
+              if (a.getStatus() == Appointment.AppointmentStatus.PENDING) {
+                a.setStatus(Appointment.AppointmentStatus.CANCELLED);
+                a.setCancelationReason(
+                    new org.hl7.fhir.r4.model.CodeableConcept().setText("hold expired"));
+                daos.getResourceDao(Appointment.class).update(a, new SystemRequestDetails());
+              }
+            } catch (ResourceNotFoundException e) {
+              // deleted meanwhile: only the hold row is left to remove
+            }
+            jdbc.update("DELETE FROM televisit.appointment_hold WHERE appointment = ?", ref);
+          });
     }
     return expired.size();
   }
-
 }

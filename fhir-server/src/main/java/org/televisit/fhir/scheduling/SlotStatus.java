@@ -22,13 +22,17 @@ public class SlotStatus {
     this.daos = daos;
   }
 
-  /** Sets the Slots of {@code after} to follow its status, and frees those {@code before} held that it no longer does. */
+  /**
+   * Sets the Slots of {@code after} to follow its status, and frees those {@code before} held that
+   * it no longer does.
+   */
   public void apply(Appointment before, Appointment after) {
-    Slot.SlotStatus wanted = switch (after.getStatus()) {
-      case PENDING -> Slot.SlotStatus.BUSYTENTATIVE;
-      case BOOKED, ARRIVED, CHECKEDIN, FULFILLED -> Slot.SlotStatus.BUSY;
-      default -> Slot.SlotStatus.FREE;
-    };
+    Slot.SlotStatus wanted =
+        switch (after.getStatus()) {
+          case PENDING -> Slot.SlotStatus.BUSYTENTATIVE;
+          case BOOKED, ARRIVED, CHECKEDIN, FULFILLED -> Slot.SlotStatus.BUSY;
+          default -> Slot.SlotStatus.FREE;
+        };
     Set<String> now = slots(after);
     for (String slot : now) {
       set(slot, wanted);
@@ -44,7 +48,9 @@ public class SlotStatus {
 
   private void set(String reference, Slot.SlotStatus status) {
     try {
-      Slot slot = (Slot) daos.getResourceDao("Slot").read(new IdType(reference), new SystemRequestDetails());
+      Slot slot =
+          (Slot)
+              daos.getResourceDao("Slot").read(new IdType(reference), new SystemRequestDetails());
       if (slot.getStatus() != status) {
         slot.setStatus(status);
         daos.getResourceDao("Slot").update(slot, new SystemRequestDetails());

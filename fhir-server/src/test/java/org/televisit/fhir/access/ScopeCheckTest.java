@@ -13,8 +13,10 @@ class ScopeCheckTest {
   void restOperationsMapOntoSmartInteractions() {
     assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.READ)).contains(Interaction.READ);
     assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.VREAD)).contains(Interaction.READ);
-    assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.SEARCH_TYPE)).contains(Interaction.SEARCH);
-    assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.HISTORY_TYPE)).contains(Interaction.SEARCH);
+    assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.SEARCH_TYPE))
+        .contains(Interaction.SEARCH);
+    assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.HISTORY_TYPE))
+        .contains(Interaction.SEARCH);
     assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.CREATE)).contains(Interaction.CREATE);
     assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.UPDATE)).contains(Interaction.UPDATE);
     assertThat(ScopeCheck.interactionOf(RestOperationTypeEnum.PATCH)).contains(Interaction.UPDATE);
@@ -25,9 +27,11 @@ class ScopeCheckTest {
   @Test
   void transactionEntriesAreReadFromMethodAndUrl() {
     assertThat(ScopeCheck.interactionOfEntry("GET", "Patient/1")).isEqualTo(Interaction.READ);
-    assertThat(ScopeCheck.interactionOfEntry("GET", "Patient?name=x")).isEqualTo(Interaction.SEARCH);
+    assertThat(ScopeCheck.interactionOfEntry("GET", "Patient?name=x"))
+        .isEqualTo(Interaction.SEARCH);
     assertThat(ScopeCheck.interactionOfEntry("POST", "Appointment")).isEqualTo(Interaction.CREATE);
-    assertThat(ScopeCheck.interactionOfEntry("PUT", "Appointment?identifier=a|b")).isEqualTo(Interaction.UPDATE);
+    assertThat(ScopeCheck.interactionOfEntry("PUT", "Appointment?identifier=a|b"))
+        .isEqualTo(Interaction.UPDATE);
     assertThat(ScopeCheck.interactionOfEntry("DELETE", "Slot/9")).isEqualTo(Interaction.DELETE);
     assertThat(ScopeCheck.typeOfEntry("/Appointment/1/_history/2")).isEqualTo("Appointment");
     assertThat(ScopeCheck.typeOfEntry("Slot?schedule=Schedule/1")).isEqualTo("Slot");
@@ -38,7 +42,9 @@ class ScopeCheckTest {
   void systemWideSearchesNeedAScopeOnAllTypesOutsideThePatientContext() {
     assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("system/*.rs"), Interaction.SEARCH)).isTrue();
     assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("user/*.r"), Interaction.SEARCH)).isFalse();
-    assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("patient/*.rs"), Interaction.SEARCH)).isFalse();
-    assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("user/Patient.rs"), Interaction.SEARCH)).isFalse();
+    assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("patient/*.rs"), Interaction.SEARCH))
+        .isFalse();
+    assertThat(ScopeCheck.allowsAllTypes(Scopes.parse("user/Patient.rs"), Interaction.SEARCH))
+        .isFalse();
   }
 }

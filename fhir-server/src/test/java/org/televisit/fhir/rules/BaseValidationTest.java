@@ -45,23 +45,33 @@ class BaseValidationTest {
     assertThatThrownBy(() -> validation.validate(a))
         .isInstanceOf(UnprocessableEntityException.class)
         .hasMessageContaining("Appointment is not valid FHIR R4")
-        .satisfies(e -> assertThat(((OperationOutcome) ((UnprocessableEntityException) e).getOperationOutcome()).getIssue())
-            .allMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
-            .anyMatch(i -> i.getDiagnostics().contains("status")));
+        .satisfies(
+            e ->
+                assertThat(
+                        ((OperationOutcome)
+                                ((UnprocessableEntityException) e).getOperationOutcome())
+                            .getIssue())
+                    .allMatch(
+                        i ->
+                            i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                                || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+                    .anyMatch(i -> i.getDiagnostics().contains("status")));
   }
 
   @Test
   void aPrimitiveOutOfRangeIsRefused() {
     Appointment a = booked();
     a.setMinutesDuration(0); // positiveInt
-    assertThatThrownBy(() -> validation.validate(a)).isInstanceOf(UnprocessableEntityException.class)
+    assertThatThrownBy(() -> validation.validate(a))
+        .isInstanceOf(UnprocessableEntityException.class)
         .hasMessageContaining("less than permitted minimum value of 1");
   }
 
   /**
-   * fhir-server ships a header-only oidregistry.csv ahead of FHIR core's 1.5 MB one: core builds a new
-   * InstanceValidator (and parses the registry) for every resource, which was most of a validated
-   * write's cost. The registry only names OIDs in uri values, which visit resources do not need.
+   * fhir-server ships a header-only oidregistry.csv ahead of FHIR core's 1.5 MB one: core builds a
+   * new InstanceValidator (and parses the registry) for every resource, which was most of a
+   * validated write's cost. The registry only names OIDs in uri values, which visit resources do
+   * not need.
    */
   @Test
   void theTrimmedOidRegistryIsTheOneLoadedAndOidSystemsStillValidate() {
@@ -81,13 +91,15 @@ class BaseValidationTest {
   void aCodeUnknownToItsCodeSystemIsRefused() {
     Encounter e = VisitWriteRulesTest.virtualEncounter(Encounter.EncounterStatus.PLANNED);
     e.getClass_().setCode("NOT-A-CODE");
-    assertThatThrownBy(() -> validation.validate(e)).isInstanceOf(UnprocessableEntityException.class)
+    assertThatThrownBy(() -> validation.validate(e))
+        .isInstanceOf(UnprocessableEntityException.class)
         .hasMessageContaining("NOT-A-CODE");
   }
 
   /**
-   * Only the base types are listed to the validator (see BaseTypesListed); a definition outside that
-   * list, here Patient's with its invariants, is still fetched when a contained resource needs it.
+   * Only the base types are listed to the validator (see BaseTypesListed); a definition outside
+   * that list, here Patient's with its invariants, is still fetched when a contained resource needs
+   * it.
    */
   @Test
   void aContainedResourceIsValidatedAgainstItsOwnDefinition() {
@@ -101,20 +113,26 @@ class BaseValidationTest {
 
     Appointment broken = booked();
     Patient empty = walkIn.copy();
-    empty.addContact().setGender(Enumerations.AdministrativeGender.FEMALE); // pat-1: details or an organization
+    empty
+        .addContact()
+        .setGender(Enumerations.AdministrativeGender.FEMALE); // pat-1: details or an organization
     broken.addContained(empty);
     broken.getParticipantFirstRep().setActor(new Reference("#walk-in"));
-    assertThatThrownBy(() -> validation.validate(broken)).isInstanceOf(UnprocessableEntityException.class)
+    assertThatThrownBy(() -> validation.validate(broken))
+        .isInstanceOf(UnprocessableEntityException.class)
         .hasMessageContaining("pat-1");
   }
 
   @Test
   void theValidatorIsListedBaseTypesOnly() {
     FhirContext r4 = FhirContext.forR4Cached();
-    var listed = new BaseValidation.BaseTypesListed(
-        r4, new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(r4)).fetchAllStructureDefinitions();
+    var listed =
+        new BaseValidation.BaseTypesListed(
+                r4, new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(r4))
+            .fetchAllStructureDefinitions();
     assertThat(listed).allMatch(BaseValidation.BaseTypesListed::isBaseType);
-    assertThat(listed).extracting(sd -> ((StructureDefinition) sd).getType())
+    assertThat(listed)
+        .extracting(sd -> ((StructureDefinition) sd).getType())
         .contains("Appointment", "Encounter", "Reference", "CodeableConcept", "positiveInt")
         .hasSizeLessThan(250);
   }
@@ -127,7 +145,8 @@ class BaseValidationTest {
   void crossVersionExtensionsAreKeptFromTheValidatorAndTheResourceIsLeftAsItWas() {
     Appointment a = booked();
     a.addExtension("http://example.org/first", new org.hl7.fhir.r4.model.StringType("kept"));
-    new org.televisit.fhir.scheduling.VirtualServiceStamp("https://televisit.example.org/visit", 4).created(a);
+    new org.televisit.fhir.scheduling.VirtualServiceStamp("https://televisit.example.org/visit", 4)
+        .created(a);
     a.addExtension("http://example.org/last", new org.hl7.fhir.r4.model.StringType("kept"));
     var before = a.getExtension().stream().map(e -> e.getUrl()).toList();
     assertThat(before).hasSize(3).contains(org.televisit.fhir.scheduling.VirtualServiceStamp.URL);
@@ -136,9 +155,13 @@ class BaseValidationTest {
     assertThat(a.getExtension()).extracting(e -> e.getUrl()).containsExactlyElementsOf(before);
 
     a.getParticipantFirstRep().setStatus(null);
-    assertThatThrownBy(() -> validation.validate(a)).isInstanceOf(UnprocessableEntityException.class);
+    assertThatThrownBy(() -> validation.validate(a))
+        .isInstanceOf(UnprocessableEntityException.class);
     assertThat(a.getExtension()).extracting(e -> e.getUrl()).containsExactlyElementsOf(before);
-    assertThat(a.getExtensionByUrl(org.televisit.fhir.scheduling.VirtualServiceStamp.URL).getExtension()).isNotEmpty();
+    assertThat(
+            a.getExtensionByUrl(org.televisit.fhir.scheduling.VirtualServiceStamp.URL)
+                .getExtension())
+        .isNotEmpty();
   }
 
   @Test

@@ -9,7 +9,10 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-/** How a broken visit rule is refused: what every Appointment and Encounter write goes through (BookingPipeline). */
+/**
+ * How a broken visit rule is refused: what every Appointment and Encounter write goes through
+ * (BookingPipeline).
+ */
 class VisitWriteRulesRefusalTest {
 
   @Test

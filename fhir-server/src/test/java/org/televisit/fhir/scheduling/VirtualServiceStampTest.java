@@ -10,10 +10,13 @@ import org.hl7.fhir.r4.model.PositiveIntType;
 import org.hl7.fhir.r4.model.UrlType;
 import org.junit.jupiter.api.Test;
 
-/** The virtualService stamp on its own (no Spring): R5's VirtualServiceDetail, in R4 extension form. */
+/**
+ * The virtualService stamp on its own (no Spring): R5's VirtualServiceDetail, in R4 extension form.
+ */
 class VirtualServiceStampTest {
 
-  private final VirtualServiceStamp stamp = new VirtualServiceStamp("https://televisit.example.org/visit", 4);
+  private final VirtualServiceStamp stamp =
+      new VirtualServiceStamp("https://televisit.example.org/visit", 4);
 
   private static Appointment visit(Appointment.AppointmentStatus status) {
     return new Appointment().setStatus(status).setStart(new Date(0)).setEnd(new Date(1_200_000));
@@ -21,21 +24,29 @@ class VirtualServiceStampTest {
 
   /**
    * Each part carries the name and the type R5 gives it (channelType Coding, address[x] as url,
-   * maxParticipants positiveInt); additionalInfo, a url in R5, is left out: Televisit has no page of
-   * other connection details to point to.
+   * maxParticipants positiveInt); additionalInfo, a url in R5, is left out: Televisit has no page
+   * of other connection details to point to.
    */
   @Test
   void aBookedVisitIsStampedWithTheR5PartsAndTypes() {
     Appointment a = visit(Appointment.AppointmentStatus.BOOKED);
     stamp.created(a);
     Extension service = a.getExtensionByUrl(VirtualServiceStamp.URL);
-    assertThat(service.getExtension()).extracting(Extension::getUrl).containsExactly("channelType", "address", "maxParticipants");
-    assertThat(service.getExtensionByUrl("channelType").getValue()).isInstanceOfSatisfying(Coding.class,
-        c -> assertThat(c.getSystem() + "|" + c.getCode()).isEqualTo(VirtualServiceStamp.CHANNEL_SYSTEM + "|televisit"));
-    assertThat(service.getExtensionByUrl("address").getValue()).isInstanceOfSatisfying(UrlType.class,
-        u -> assertThat(u.getValue()).isEqualTo("https://televisit.example.org/visit"));
-    assertThat(service.getExtensionByUrl("maxParticipants").getValue()).isInstanceOfSatisfying(PositiveIntType.class,
-        n -> assertThat(n.getValue()).isEqualTo(4));
+    assertThat(service.getExtension())
+        .extracting(Extension::getUrl)
+        .containsExactly("channelType", "address", "maxParticipants");
+    assertThat(service.getExtensionByUrl("channelType").getValue())
+        .isInstanceOfSatisfying(
+            Coding.class,
+            c ->
+                assertThat(c.getSystem() + "|" + c.getCode())
+                    .isEqualTo(VirtualServiceStamp.CHANNEL_SYSTEM + "|televisit"));
+    assertThat(service.getExtensionByUrl("address").getValue())
+        .isInstanceOfSatisfying(
+            UrlType.class,
+            u -> assertThat(u.getValue()).isEqualTo("https://televisit.example.org/visit"));
+    assertThat(service.getExtensionByUrl("maxParticipants").getValue())
+        .isInstanceOfSatisfying(PositiveIntType.class, n -> assertThat(n.getValue()).isEqualTo(4));
   }
 
   @Test

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registered EHRs. A launch names its issuer; only an exact registered FHIR base (a trailing
- * slash aside) is ever contacted, so a crafted launch URL cannot make Televisit fetch anything else.
+ * slash aside) is ever contacted, so a crafted launch URL cannot make Televisit fetch anything
+ * else.
  */
 public final class IssuerRegistry {
 
@@ -18,7 +19,10 @@ public final class IssuerRegistry {
     issuers.forEach(this::register);
   }
 
-  /** Adds (or replaces) an issuer; the sandbox EHR registers itself once the server's address is known. */
+  /**
+   * Adds (or replaces) an issuer; the sandbox EHR registers itself once the server's address is
+   * known.
+   */
   public void register(RegisteredIssuer issuer) {
     byBase.put(normalise(issuer.fhirBase().toString()), issuer);
   }
@@ -31,14 +35,18 @@ public final class IssuerRegistry {
   }
 
   public List<RegisteredIssuer> all() {
-    return byBase.values().stream().sorted(java.util.Comparator.comparing(i -> i.fhirBase().toString())).toList();
+    return byBase.values().stream()
+        .sorted(java.util.Comparator.comparing(i -> i.fhirBase().toString()))
+        .toList();
   }
 
   static String normalise(String base) {
     String s = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     URI uri = URI.create(s);
     // scheme and host are case-insensitive; the path is not
-    return uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority().toLowerCase()
+    return uri.getScheme().toLowerCase()
+        + "://"
+        + uri.getRawAuthority().toLowerCase()
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 }

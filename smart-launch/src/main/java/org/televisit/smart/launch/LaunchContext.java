@@ -26,8 +26,20 @@ public record LaunchContext(
 
   /** The same launch with the tokens of a refresh. */
   public LaunchContext withTokens(String access, String refresh, Instant expiresAt, Scopes scopes) {
-    return new LaunchContext(issuer, access, refresh, expiresAt, scopes, patient, encounter, fhirContext,
-        needPatientBanner, smartStyleUrl, intent, tenant, fhirUser);
+    return new LaunchContext(
+        issuer,
+        access,
+        refresh,
+        expiresAt,
+        scopes,
+        patient,
+        encounter,
+        fhirContext,
+        needPatientBanner,
+        smartStyleUrl,
+        intent,
+        tenant,
+        fhirUser);
   }
 
   @Override

@@ -41,9 +41,9 @@ import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,8 +55,8 @@ import org.televisit.smart.scopes.Scopes;
 
 /**
  * SMART App Launch 2.x, the app side: EHR launch (iss + launch) and standalone launch (iss only).
- * Every OAuth message and JWT goes through oauth2-oidc-sdk and Nimbus JOSE+JWT; every outbound
- * call has connect and read timeouts.
+ * Every OAuth message and JWT goes through oauth2-oidc-sdk and Nimbus JOSE+JWT; every outbound call
+ * has connect and read timeouts.
  */
 public class LaunchFlow {
 
@@ -71,7 +71,12 @@ public class LaunchFlow {
   private final int readTimeoutMillis;
   private final Map<URI, JWKSource<SecurityContext>> issuerKeys = new ConcurrentHashMap<>();
 
-  public LaunchFlow(IssuerRegistry registry, SmartDiscovery discovery, Clock clock, Duration connectTimeout, Duration readTimeout) {
+  public LaunchFlow(
+      IssuerRegistry registry,
+      SmartDiscovery discovery,
+      Clock clock,
+      Duration connectTimeout,
+      Duration readTimeout) {
     this.registry = registry;
     this.discovery = discovery;
     this.clock = clock;
@@ -84,8 +89,13 @@ public class LaunchFlow {
 
   /** Starts a launch: {@code launch} is null for a standalone launch. */
   public Authorization authorize(String iss, String launch, URI redirectUri) {
-    RegisteredIssuer issuer = registry.find(iss)
-        .orElseThrow(() -> new LaunchRefused("This EHR is not registered with Televisit, so the launch was not started."));
+    RegisteredIssuer issuer =
+        registry
+            .find(iss)
+            .orElseThrow(
+                () ->
+                    new LaunchRefused(
+                        "This EHR is not registered with Televisit, so the launch was not started."));
     SmartConfiguration config;
     try {
       config = discovery.discover(issuer.fhirBase());
@@ -108,8 +118,15 @@ public class LaunchFlow {
     if (launch != null) {
       request.customParameter("launch", launch);
     }
-    PendingLaunch pending = new PendingLaunch(state, nonce, verifier, issuer, config, redirectUri,
-        clock.instant().plus(PENDING_LIFE));
+    PendingLaunch pending =
+        new PendingLaunch(
+            state,
+            nonce,
+            verifier,
+            issuer,
+            config,
+            redirectUri,
+            clock.instant().plus(PENDING_LIFE));
     return new Authorization(request.build().toURI(), pending);
   }
 
@@ -145,19 +162,26 @@ public class LaunchFlow {
    * held nothing: a replayed or forged callback); the caller removes it from the session first, so
    * it is used once.
    */
-  public LaunchContext complete(PendingLaunch pending, String state, String code, String error, String errorDescription) {
+  public LaunchContext complete(
+      PendingLaunch pending, String state, String code, String error, String errorDescription) {
     if (pending == null) {
-      throw new LaunchRefused("This sign-in response does not belong to a launch in progress (it may have been used already). Please launch again from the EHR.");
+      throw new LaunchRefused(
+          "This sign-in response does not belong to a launch in progress (it may have been used already). Please launch again from the EHR.");
     }
     if (state == null || !constantTimeEquals(state, pending.state().getValue())) {
-      throw new LaunchRefused("The sign-in response did not match the launch that started it. Please launch again from the EHR.");
+      throw new LaunchRefused(
+          "The sign-in response did not match the launch that started it. Please launch again from the EHR.");
     }
     if (clock.instant().isAfter(pending.expiresAt())) {
-      throw new LaunchRefused("The launch took longer than 10 minutes and expired. Please launch again from the EHR.");
+      throw new LaunchRefused(
+          "The launch took longer than 10 minutes and expired. Please launch again from the EHR.");
     }
     if (error != null) {
-      throw new LaunchRefused("The EHR did not authorise Televisit (" + safe(error)
-          + (errorDescription != null ? ": " + safe(errorDescription) : "") + ").");
+      throw new LaunchRefused(
+          "The EHR did not authorise Televisit ("
+              + safe(error)
+              + (errorDescription != null ? ": " + safe(errorDescription) : "")
+              + ").");
     }
     if (code == null || code.isBlank()) {
       throw new LaunchRefused("The EHR's response carried no authorisation code.");
@@ -170,7 +194,8 @@ public class LaunchFlow {
 
     URI fhirUser = null;
     Scope grantedScope = tokens.getAccessToken().getScope();
-    Scopes granted = Scopes.parse(grantedScope != null ? grantedScope.toString() : pending.issuer().scopes());
+    Scopes granted =
+        Scopes.parse(grantedScope != null ? grantedScope.toString() : pending.issuer().scopes());
     if (granted.has("openid") || tokens.getIDToken() != null) {
       if (tokens.getIDToken() == null) {
         throw new LaunchRefused("The EHR granted openid but sent no id_token.");
@@ -212,7 +237,8 @@ public class LaunchFlow {
       return context;
     }
     if (context.refreshToken() == null) {
-      throw new LaunchRefused("The EHR session has expired. Please launch Televisit again from the EHR.");
+      throw new LaunchRefused(
+          "The EHR session has expired. Please launch Televisit again from the EHR.");
     }
     SmartConfiguration config;
     try {
@@ -220,39 +246,55 @@ public class LaunchFlow {
     } catch (SmartDiscovery.DiscoveryFailed e) {
       throw new LaunchRefused(e.getMessage(), e);
     }
-    OIDCTokenResponse response = tokenRequest(context.issuer(), config.tokenEndpoint(),
-        new com.nimbusds.oauth2.sdk.RefreshTokenGrant(new com.nimbusds.oauth2.sdk.token.RefreshToken(context.refreshToken())));
+    OIDCTokenResponse response =
+        tokenRequest(
+            context.issuer(),
+            config.tokenEndpoint(),
+            new com.nimbusds.oauth2.sdk.RefreshTokenGrant(
+                new com.nimbusds.oauth2.sdk.token.RefreshToken(context.refreshToken())));
     OIDCTokens tokens = response.getOIDCTokens();
     long lifetime = tokens.getAccessToken().getLifetime();
     Scope scope = tokens.getAccessToken().getScope();
     return context.withTokens(
         tokens.getAccessToken().getValue(),
         // a server that rotates refresh tokens sends a new one; otherwise the old one stays valid
-        tokens.getRefreshToken() != null ? tokens.getRefreshToken().getValue() : context.refreshToken(),
+        tokens.getRefreshToken() != null
+            ? tokens.getRefreshToken().getValue()
+            : context.refreshToken(),
         lifetime > 0 ? clock.instant().plusSeconds(lifetime) : null,
         scope != null ? Scopes.parse(scope.toString()) : context.granted());
   }
 
   private OIDCTokenResponse exchange(PendingLaunch pending, String code) {
     AuthorizationCodeGrant grant =
-        new AuthorizationCodeGrant(new AuthorizationCode(code), pending.redirectUri(), pending.codeVerifier());
+        new AuthorizationCodeGrant(
+            new AuthorizationCode(code), pending.redirectUri(), pending.codeVerifier());
     return tokenRequest(pending.issuer(), pending.configuration().tokenEndpoint(), grant);
   }
 
   private OIDCTokenResponse tokenRequest(
-      RegisteredIssuer issuer, URI tokenEndpoint, com.nimbusds.oauth2.sdk.AuthorizationGrant grant) {
-    TokenRequest request = clientAuthentication(issuer, tokenEndpoint)
-        .map(auth -> new TokenRequest(tokenEndpoint, auth, grant))
-        .orElseGet(() -> new TokenRequest(tokenEndpoint, new ClientID(issuer.clientId()), grant));
-    HTTPRequest http = SmartDiscovery.limited(request.toHTTPRequest(), connectTimeoutMillis, readTimeoutMillis);
+      RegisteredIssuer issuer,
+      URI tokenEndpoint,
+      com.nimbusds.oauth2.sdk.AuthorizationGrant grant) {
+    TokenRequest request =
+        clientAuthentication(issuer, tokenEndpoint)
+            .map(auth -> new TokenRequest(tokenEndpoint, auth, grant))
+            .orElseGet(
+                () -> new TokenRequest(tokenEndpoint, new ClientID(issuer.clientId()), grant));
+    HTTPRequest http =
+        SmartDiscovery.limited(request.toHTTPRequest(), connectTimeoutMillis, readTimeoutMillis);
     HTTPResponse response;
     try {
       response = http.send();
     } catch (IOException e) {
-      throw new LaunchRefused("The EHR's token service did not answer in time. Please try again.", e);
+      throw new LaunchRefused(
+          "The EHR's token service did not answer in time. Please try again.", e);
     }
     if (response.getStatusCode() >= 500) {
-      throw new LaunchRefused("The EHR's token service failed (HTTP " + response.getStatusCode() + "). Please try again.");
+      throw new LaunchRefused(
+          "The EHR's token service failed (HTTP "
+              + response.getStatusCode()
+              + "). Please try again.");
     }
     try {
       TokenResponse parsed = OIDCTokenResponseParser.parse(response);
@@ -262,16 +304,19 @@ public class LaunchFlow {
       }
       return (OIDCTokenResponse) parsed.toSuccessResponse();
     } catch (ParseException e) {
-      throw new LaunchRefused("The EHR's token service answered something that is not a token response.", e);
+      throw new LaunchRefused(
+          "The EHR's token service answered something that is not a token response.", e);
     }
   }
 
-  private java.util.Optional<ClientAuthentication> clientAuthentication(RegisteredIssuer issuer, URI tokenEndpoint) {
+  private java.util.Optional<ClientAuthentication> clientAuthentication(
+      RegisteredIssuer issuer, URI tokenEndpoint) {
     ClientID client = new ClientID(issuer.clientId());
     try {
       return switch (issuer.clientAuth()) {
         case PUBLIC -> java.util.Optional.empty();
-        case CLIENT_SECRET_BASIC -> java.util.Optional.of(new ClientSecretBasic(client, new Secret(issuer.clientSecret())));
+        case CLIENT_SECRET_BASIC ->
+            java.util.Optional.of(new ClientSecretBasic(client, new Secret(issuer.clientSecret())));
         case PRIVATE_KEY_JWT -> {
           JWK jwk = JWK.parse(issuer.privateJwk());
           PrivateKey key;
@@ -283,39 +328,55 @@ public class LaunchFlow {
             key = ec.toPrivateKey();
             alg = JWSAlgorithm.ES384;
           } else {
-            throw new LaunchRefused("Televisit's key for this EHR is neither RSA nor EC; ask the administrator.");
+            throw new LaunchRefused(
+                "Televisit's key for this EHR is neither RSA nor EC; ask the administrator.");
           }
-          // The assertion: iss = sub = client_id, aud = token URL, 5 minutes, a fresh jti (the SDK's defaults).
-          yield java.util.Optional.of(new PrivateKeyJWT(client, tokenEndpoint, alg, key, jwk.getKeyID(), null));
+          // The assertion: iss = sub = client_id, aud = token URL, 5 minutes, a fresh jti (the
+          // SDK's defaults).
+          yield java.util.Optional.of(
+              new PrivateKeyJWT(client, tokenEndpoint, alg, key, jwk.getKeyID(), null));
         }
       };
     } catch (JOSEException | java.text.ParseException e) {
-      throw new LaunchRefused("Televisit's key for this EHR is not usable; ask the administrator.", e);
+      throw new LaunchRefused(
+          "Televisit's key for this EHR is not usable; ask the administrator.", e);
     }
   }
 
   private IDTokenClaimsSet validateIdToken(PendingLaunch pending, JWT idToken) {
     SmartConfiguration config = pending.configuration();
     if (config.jwksUri() == null) {
-      throw new LaunchRefused("The EHR sent an id_token but publishes no keys (jwks_uri) to check it.");
+      throw new LaunchRefused(
+          "The EHR sent an id_token but publishes no keys (jwks_uri) to check it.");
     }
-    Issuer expectedIssuer = new Issuer(config.issuer() != null ? config.issuer() : pending.issuer().fhirBase());
+    Issuer expectedIssuer =
+        new Issuer(config.issuer() != null ? config.issuer() : pending.issuer().fhirBase());
     JWKSource<SecurityContext> keys = issuerKeys.computeIfAbsent(config.jwksUri(), this::keySource);
-    IDTokenValidator validator = new IDTokenValidator(expectedIssuer, new ClientID(pending.issuer().clientId()),
-        new JWSVerificationKeySelector<>(ID_TOKEN_ALGORITHMS, keys), null);
+    IDTokenValidator validator =
+        new IDTokenValidator(
+            expectedIssuer,
+            new ClientID(pending.issuer().clientId()),
+            new JWSVerificationKeySelector<>(ID_TOKEN_ALGORITHMS, keys),
+            null);
     validator.setMaxClockSkew(60);
     try {
       return validator.validate(idToken, pending.nonce());
     } catch (Exception e) {
-      throw new LaunchRefused("The EHR's identity token could not be verified (" + e.getClass().getSimpleName() + ").", e);
+      throw new LaunchRefused(
+          "The EHR's identity token could not be verified (" + e.getClass().getSimpleName() + ").",
+          e);
     }
   }
 
-  /** The issuer's keys, cached; an unknown kid makes the source fetch the set again (rate-limited). */
+  /**
+   * The issuer's keys, cached; an unknown kid makes the source fetch the set again (rate-limited).
+   */
   private JWKSource<SecurityContext> keySource(URI jwksUri) {
     try {
       URL url = jwksUri.toURL();
-      return JWKSourceBuilder.create(url, new DefaultResourceRetriever(connectTimeoutMillis, readTimeoutMillis, 512 * 1024))
+      return JWKSourceBuilder.create(
+              url,
+              new DefaultResourceRetriever(connectTimeoutMillis, readTimeoutMillis, 512 * 1024))
           .cache(Duration.ofHours(1).toMillis(), Duration.ofSeconds(15).toMillis())
           .rateLimited(false)
           .retrying(false)
@@ -348,6 +409,7 @@ public class LaunchFlow {
   }
 
   private static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

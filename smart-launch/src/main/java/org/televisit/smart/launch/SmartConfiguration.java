@@ -7,8 +7,9 @@ import java.util.List;
 import net.minidev.json.JSONObject;
 
 /**
- * An EHR's {@code .well-known/smart-configuration}, as far as Televisit relies on it. Parsing refuses a
- * document an EHR launch cannot be run against: no token or authorization endpoint, or no S256 PKCE.
+ * An EHR's {@code .well-known/smart-configuration}, as far as Televisit relies on it. Parsing
+ * refuses a document an EHR launch cannot be run against: no token or authorization endpoint, or no
+ * S256 PKCE.
  */
 public record SmartConfiguration(
     URI issuer,
@@ -37,7 +38,8 @@ public record SmartConfiguration(
         throw new Unusable("its SMART configuration has no token_endpoint");
       }
       if (authorize == null) {
-        throw new Unusable("its SMART configuration has no authorization_endpoint (needed for a launch)");
+        throw new Unusable(
+            "its SMART configuration has no authorization_endpoint (needed for a launch)");
       }
       List<String> pkce = list(json, "code_challenge_methods_supported");
       if (!pkce.contains("S256")) {
@@ -74,6 +76,7 @@ public record SmartConfiguration(
    */
   public boolean supportsV2Scopes() {
     return hasCapability("permission-v2")
-        || scopesSupported.stream().anyMatch(s -> s.matches("^(patient|user|system)/.+\\.[cruds]+(\\?.*)?$"));
+        || scopesSupported.stream()
+            .anyMatch(s -> s.matches("^(patient|user|system)/.+\\.[cruds]+(\\?.*)?$"));
   }
 }

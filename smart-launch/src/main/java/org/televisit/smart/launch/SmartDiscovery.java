@@ -51,7 +51,9 @@ public class SmartDiscovery {
     return fresh;
   }
 
-  /** Forgets an issuer's configuration (e.g. after its token endpoint refused a known-good client). */
+  /**
+   * Forgets an issuer's configuration (e.g. after its token endpoint refused a known-good client).
+   */
   public void forget(URI fhirBase) {
     cache.remove(fhirBase);
   }
@@ -70,17 +72,25 @@ public class SmartDiscovery {
   }
 
   private SmartConfiguration fetch(URI fhirBase) {
-    HTTPRequest request = limited(new HTTPRequest(HTTPRequest.Method.GET, wellKnown(fhirBase)),
-        connectTimeoutMillis, readTimeoutMillis);
+    HTTPRequest request =
+        limited(
+            new HTTPRequest(HTTPRequest.Method.GET, wellKnown(fhirBase)),
+            connectTimeoutMillis,
+            readTimeoutMillis);
     request.setAccept("application/json");
     HTTPResponse response;
     try {
       response = request.send();
     } catch (IOException e) {
-      throw new DiscoveryFailed("The EHR's SMART configuration could not be fetched (" + e.getClass().getSimpleName() + ")", e);
+      throw new DiscoveryFailed(
+          "The EHR's SMART configuration could not be fetched ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     if (response.getStatusCode() != 200) {
-      throw new DiscoveryFailed("The EHR's SMART configuration answered HTTP " + response.getStatusCode(), null);
+      throw new DiscoveryFailed(
+          "The EHR's SMART configuration answered HTTP " + response.getStatusCode(), null);
     }
     try {
       // Parsed whatever the Content-Type says: some EHRs label this document text/plain.

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A granted scope string, understood: the SMART resource scopes (v2, and v1 mapped onto v2) and the
- * other scopes as they are (openid, fhirUser, launch, launch/patient, offline_access, ...).
- * Pure and framework-free: the authorization server checks requested scopes with it and the FHIR
+ * other scopes as they are (openid, fhirUser, launch, launch/patient, offline_access, ...). Pure
+ * and framework-free: the authorization server checks requested scopes with it and the FHIR
  * endpoint checks every request with it.
  */
 public final class Scopes {
@@ -67,7 +67,9 @@ public final class Scopes {
   }
 
   static Optional<ResourceScope> parseResource(String token) {
-    if (!token.startsWith("patient/") && !token.startsWith("user/") && !token.startsWith("system/")) {
+    if (!token.startsWith("patient/")
+        && !token.startsWith("user/")
+        && !token.startsWith("system/")) {
       return Optional.empty();
     }
     Matcher m = RESOURCE.matcher(token);
@@ -76,16 +78,18 @@ public final class Scopes {
     }
     ResourceScope.Context context = ResourceScope.Context.valueOf(m.group(1).toUpperCase());
     String permissions = m.group(3);
-    Set<Interaction> interactions = switch (permissions) {
-      case "read" -> EnumSet.of(Interaction.READ, Interaction.SEARCH);
-      case "write" -> EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
-      case "*" -> EnumSet.allOf(Interaction.class);
-      default -> v2Permissions(token, permissions);
-    };
+    Set<Interaction> interactions =
+        switch (permissions) {
+          case "read" -> EnumSet.of(Interaction.READ, Interaction.SEARCH);
+          case "write" -> EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
+          case "*" -> EnumSet.allOf(Interaction.class);
+          default -> v2Permissions(token, permissions);
+        };
     if (m.group(5) != null && permissions.matches("read|write|\\*")) {
       throw new InvalidScope(token, "v1 scopes take no search parameters");
     }
-    return Optional.of(new ResourceScope(context, m.group(2), interactions, narrowing(token, m.group(5)), token));
+    return Optional.of(
+        new ResourceScope(context, m.group(2), interactions, narrowing(token, m.group(5)), token));
   }
 
   /** v2: a non-empty subsequence of "cruds", in that order, each letter at most once. */
@@ -147,17 +151,24 @@ public final class Scopes {
         && allowing.stream().allMatch(s -> s.context() == ResourceScope.Context.PATIENT);
   }
 
-  /** The granted subset of {@code requested} that {@code allowed} covers (for the token endpoint). */
+  /**
+   * The granted subset of {@code requested} that {@code allowed} covers (for the token endpoint).
+   */
   public static Scopes intersect(Scopes requested, Collection<String> registeredForClient) {
     Scopes registered = parse(String.join(" ", registeredForClient));
     List<ResourceScope> granted = new ArrayList<>();
     for (ResourceScope want : requested.resourceScopes) {
       Set<Interaction> covered = EnumSet.noneOf(Interaction.class);
       for (Interaction i : want.interactions()) {
-        boolean ok = registered.resourceScopes.stream().anyMatch(r -> r.context() == want.context()
-            && ("*".equals(r.resourceType()) || r.resourceType().equals(want.resourceType()))
-            && r.interactions().contains(i)
-            && want.narrowing().entrySet().containsAll(r.narrowing().entrySet()));
+        boolean ok =
+            registered.resourceScopes.stream()
+                .anyMatch(
+                    r ->
+                        r.context() == want.context()
+                            && ("*".equals(r.resourceType())
+                                || r.resourceType().equals(want.resourceType()))
+                            && r.interactions().contains(i)
+                            && want.narrowing().entrySet().containsAll(r.narrowing().entrySet()));
         if (ok) {
           covered.add(i);
         }

@@ -36,9 +36,10 @@ import java.util.function.Predicate;
 import org.televisit.smart.scopes.Scopes;
 
 /**
- * Signs and verifies Televisit's access tokens (RFC 9068 JWTs, typ at+jwt, RS256) and signs id_tokens.
- * Verification needs no database round trip except the grant's revocation state, which {@link Grants}
- * keeps for a few seconds: that is what keeps the cost per /fhir request well under a millisecond.
+ * Signs and verifies Televisit's access tokens (RFC 9068 JWTs, typ at+jwt, RS256) and signs
+ * id_tokens. Verification needs no database round trip except the grant's revocation state, which
+ * {@link Grants} keeps for a few seconds: that is what keeps the cost per /fhir request well under
+ * a millisecond.
  */
 public final class AccessTokens {
 
@@ -51,18 +52,21 @@ public final class AccessTokens {
   private final Predicate<String> activeGrant;
   private final Clock clock;
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-  // Tokens that passed, by their exact text: an app sends one token with many requests, and parsing,
-  // key conversion and the RSA check were ~15 % of a FHIR create's CPU. A hit re-checks the lifetime
+  // Tokens that passed, by their exact text: an app sends one token with many requests, and
+  // parsing,
+  // key conversion and the RSA check were ~15 % of a FHIR create's CPU. A hit re-checks the
+  // lifetime
   // and the grant (revocation); only the very string that was verified can hit.
-  private final Cache<String, VerifiedToken> verified = Caffeine.newBuilder()
-      .maximumSize(20_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final Cache<String, VerifiedToken> verified =
+      Caffeine.newBuilder().maximumSize(20_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
   public AccessTokens(RSAKey signingKey, URI issuer, URI audience, Grants grants, Clock clock) {
     this(signingKey, issuer, audience, grants::isActive, clock);
   }
 
   /** {@code activeGrant}: whether a grant (the token's sid) still stands, i.e. was not revoked. */
-  AccessTokens(RSAKey signingKey, URI issuer, URI audience, Predicate<String> activeGrant, Clock clock) {
+  AccessTokens(
+      RSAKey signingKey, URI issuer, URI audience, Predicate<String> activeGrant, Clock clock) {
     if (!signingKey.isPrivate()) {
       throw new IllegalArgumentException("the server's signing key must include its private part");
     }
@@ -76,12 +80,14 @@ public final class AccessTokens {
       throw new IllegalArgumentException("unusable signing key: " + e.getMessage(), e);
     }
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AT_JWT));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-        new ImmutableJWKSet<>(new JWKSet(signingKey.toPublicJWK()))));
-    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-        audience.toString(),
-        new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
-        Set.of("sub", "exp", "iat", "jti", "client_id", "scope", "sid"));
+    processor.setJWSKeySelector(
+        new JWSVerificationKeySelector<>(
+            JWSAlgorithm.RS256, new ImmutableJWKSet<>(new JWKSet(signingKey.toPublicJWK()))));
+    DefaultJWTClaimsVerifier<SecurityContext> claims =
+        new DefaultJWTClaimsVerifier<>(
+            audience.toString(),
+            new JWTClaimsSet.Builder().issuer(issuer.toString()).build(),
+            Set.of("sub", "exp", "iat", "jti", "client_id", "scope", "sid"));
     claims.setMaxClockSkew(MAX_CLOCK_SKEW);
     processor.setJWTClaimsSetVerifier(claims);
   }
@@ -99,16 +105,17 @@ public final class AccessTokens {
   public String issue(Grant grant, String scope, URI audience, Duration life) {
     Instant now = clock.instant();
     GrantContext ctx = grant.context();
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(issuer.toString())
-        .subject(ctx.user() != null ? ctx.user() : grant.clientId())
-        .audience(audience.toString())
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(life)))
-        .jwtID(UUID.randomUUID().toString())
-        .claim("client_id", grant.clientId())
-        .claim("scope", scope)
-        .claim("sid", grant.id());
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer.toString())
+            .subject(ctx.user() != null ? ctx.user() : grant.clientId())
+            .audience(audience.toString())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(life)))
+            .jwtID(UUID.randomUUID().toString())
+            .claim("client_id", grant.clientId())
+            .claim("scope", scope)
+            .claim("sid", grant.id());
     if (ctx.patient() != null) {
       claims.claim("patient", ctx.patient());
     }
@@ -121,14 +128,24 @@ public final class AccessTokens {
     if (ctx.user() != null) {
       claims.claim("fhirUser", ctx.user());
     }
-    return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(AT_JWT).keyID(signingKey.getKeyID()).build(), claims.build());
+    return sign(
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(AT_JWT).keyID(signingKey.getKeyID()).build(),
+        claims.build());
   }
 
-  /** An OpenID Connect id_token for the signed-in user; {@code fhirUser} is an absolute URL or null. */
-  public String idToken(String subject, String clientId, String nonce, URI fhirUser, Duration life) {
+  /**
+   * An OpenID Connect id_token for the signed-in user; {@code fhirUser} is an absolute URL or null.
+   */
+  public String idToken(
+      String subject, String clientId, String nonce, URI fhirUser, Duration life) {
     Instant now = clock.instant();
-    IDTokenClaimsSet claims = new IDTokenClaimsSet(new Issuer(issuer), new Subject(subject),
-        List.of(new Audience(clientId)), Date.from(now.plus(life)), Date.from(now));
+    IDTokenClaimsSet claims =
+        new IDTokenClaimsSet(
+            new Issuer(issuer),
+            new Subject(subject),
+            List.of(new Audience(clientId)),
+            Date.from(now.plus(life)),
+            Date.from(now));
     if (nonce != null) {
       claims.setNonce(new Nonce(nonce));
     }
@@ -136,7 +153,11 @@ public final class AccessTokens {
       claims.setClaim("fhirUser", fhirUser.toString());
     }
     try {
-      return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(signingKey.getKeyID()).build(),
+      return sign(
+          new JWSHeader.Builder(JWSAlgorithm.RS256)
+              .type(JOSEObjectType.JWT)
+              .keyID(signingKey.getKeyID())
+              .build(),
           claims.toJWTClaimsSet());
     } catch (com.nimbusds.oauth2.sdk.ParseException e) {
       throw new IllegalStateException(e);
@@ -175,17 +196,18 @@ public final class AccessTokens {
         throw new InvalidToken("the access token was revoked");
       }
       List<String> fhirContext = claims.getStringListClaim("fhirContext");
-      VerifiedToken checked = new VerifiedToken(
-          claims.getStringClaim("client_id"),
-          claims.getSubject(),
-          Scopes.parse(claims.getStringClaim("scope")),
-          claims.getStringClaim("patient"),
-          claims.getStringClaim("encounter"),
-          fhirContext == null ? List.of() : fhirContext,
-          claims.getStringClaim("fhirUser"),
-          grantId,
-          claims.getIssueTime().toInstant(),
-          claims.getExpirationTime().toInstant());
+      VerifiedToken checked =
+          new VerifiedToken(
+              claims.getStringClaim("client_id"),
+              claims.getSubject(),
+              Scopes.parse(claims.getStringClaim("scope")),
+              claims.getStringClaim("patient"),
+              claims.getStringClaim("encounter"),
+              fhirContext == null ? List.of() : fhirContext,
+              claims.getStringClaim("fhirUser"),
+              grantId,
+              claims.getIssueTime().toInstant(),
+              claims.getExpirationTime().toInstant());
       verified.put(token, checked);
       return checked;
     } catch (ParseException | Scopes.InvalidScope e) {
@@ -202,5 +224,4 @@ public final class AccessTokens {
     }
     return jwt.serialize();
   }
-
 }

@@ -20,8 +20,8 @@ import org.televisit.smart.scopes.Scopes;
 
 /**
  * The authorize endpoint (GET and POST share it): checks the app and its exact redirect URI before
- * anything else, then response_type=code, state, PKCE S256 (plain refused), aud = this FHIR base, the
- * scopes (only what the app is registered for is granted), and the EHR launch value. Codes are
+ * anything else, then response_type=code, state, PKCE S256 (plain refused), aud = this FHIR base,
+ * the scopes (only what the app is registered for is granted), and the EHR launch value. Codes are
  * single-use, live at most 60 s, and are bound to the app, the redirect URI and the PKCE challenge.
  */
 public final class AuthorizeEndpoint {
@@ -35,8 +35,13 @@ public final class AuthorizeEndpoint {
   private final Sql sql;
   private final Clock clock;
 
-  AuthorizeEndpoint(ClientRegistry clients, EhrLaunches launches, javax.sql.DataSource dataSource, ServerUrls urls,
-      ServerSettings settings, Clock clock) {
+  AuthorizeEndpoint(
+      ClientRegistry clients,
+      EhrLaunches launches,
+      javax.sql.DataSource dataSource,
+      ServerUrls urls,
+      ServerSettings settings,
+      Clock clock) {
     this.clients = clients;
     this.launches = launches;
     this.sql = new Sql(dataSource);
@@ -49,20 +54,25 @@ public final class AuthorizeEndpoint {
    * Answers one authorization request. {@code user} is the signed-in user's FHIR reference (e.g.
    * Practitioner/12) if any; {@code pickedPatient} the patient picked for a standalone launch.
    */
-  public AuthorizeOutcome authorize(Map<String, List<String>> params, Optional<String> user, Optional<String> pickedPatient) {
+  public AuthorizeOutcome authorize(
+      Map<String, List<String>> params, Optional<String> user, Optional<String> pickedPatient) {
     SmartClient client = clients.find(first(params, "client_id")).orElse(null);
     if (client == null) {
-      return new AuthorizeOutcome.Refused("The app asking to sign you in is not registered with this server.");
+      return new AuthorizeOutcome.Refused(
+          "The app asking to sign you in is not registered with this server.");
     }
     URI redirect = uri(first(params, "redirect_uri"));
     if (redirect == null || !client.hasRedirectUri(redirect)) {
       return new AuthorizeOutcome.Refused(
-          "The app \"" + client.name() + "\" asked to return to an address it did not register, so it was stopped.");
+          "The app \""
+              + client.name()
+              + "\" asked to return to an address it did not register, so it was stopped.");
     }
     String stateValue = first(params, "state");
     State state = stateValue == null ? null : new State(stateValue);
     if (!"code".equals(first(params, "response_type"))) {
-      return error(redirect, state, OAuth2Error.UNSUPPORTED_RESPONSE_TYPE, "response_type must be code");
+      return error(
+          redirect, state, OAuth2Error.UNSUPPORTED_RESPONSE_TYPE, "response_type must be code");
     }
     if (state == null) {
       return error(redirect, null, OAuth2Error.INVALID_REQUEST, "state is required");
@@ -70,16 +80,26 @@ public final class AuthorizeEndpoint {
     String method = first(params, "code_challenge_method");
     String challenge = first(params, "code_challenge");
     if (challenge == null || method == null) {
-      return error(redirect, state, OAuth2Error.INVALID_REQUEST, "PKCE is required: code_challenge with method S256");
+      return error(
+          redirect,
+          state,
+          OAuth2Error.INVALID_REQUEST,
+          "PKCE is required: code_challenge with method S256");
     }
     if (!"S256".equals(method)) {
-      return error(redirect, state, OAuth2Error.INVALID_REQUEST, "code_challenge_method must be S256 (plain is not accepted)");
+      return error(
+          redirect,
+          state,
+          OAuth2Error.INVALID_REQUEST,
+          "code_challenge_method must be S256 (plain is not accepted)");
     }
     if (!challenge.matches("[A-Za-z0-9_-]{43}")) {
-      return error(redirect, state, OAuth2Error.INVALID_REQUEST, "code_challenge is not an S256 challenge");
+      return error(
+          redirect, state, OAuth2Error.INVALID_REQUEST, "code_challenge is not an S256 challenge");
     }
     if (!urls.isAudience(first(params, "aud"))) {
-      return error(redirect, state, OAuth2Error.INVALID_REQUEST, "aud must be this server's FHIR base URL");
+      return error(
+          redirect, state, OAuth2Error.INVALID_REQUEST, "aud must be this server's FHIR base URL");
     }
     Scopes requested;
     try {
@@ -87,12 +107,21 @@ public final class AuthorizeEndpoint {
     } catch (Scopes.InvalidScope e) {
       return error(redirect, state, OAuth2Error.INVALID_SCOPE, e.getMessage());
     }
-    if (requested.resourceScopes().stream().anyMatch(s -> s.context() == ResourceScope.Context.SYSTEM)) {
-      return error(redirect, state, OAuth2Error.INVALID_SCOPE, "system/ scopes are for backend services, not for users");
+    if (requested.resourceScopes().stream()
+        .anyMatch(s -> s.context() == ResourceScope.Context.SYSTEM)) {
+      return error(
+          redirect,
+          state,
+          OAuth2Error.INVALID_SCOPE,
+          "system/ scopes are for backend services, not for users");
     }
     Scopes granted = Scopes.intersect(requested, client.scopes());
     if (granted.resourceScopes().isEmpty() && !granted.has("openid")) {
-      return error(redirect, state, OAuth2Error.INVALID_SCOPE, "none of the requested scopes is allowed for this app");
+      return error(
+          redirect,
+          state,
+          OAuth2Error.INVALID_SCOPE,
+          "none of the requested scopes is allowed for this app");
     }
 
     GrantContext context = GrantContext.none();
@@ -105,7 +134,8 @@ public final class AuthorizeEndpoint {
     }
     String requiredUser = context.user();
     boolean needsPatient = granted.has("launch/patient") && context.patient() == null;
-    if (user.isEmpty() || (requiredUser != null && !requiredUser.equals(user.get()))
+    if (user.isEmpty()
+        || (requiredUser != null && !requiredUser.equals(user.get()))
         || (needsPatient && pickedPatient.isEmpty())) {
       return new AuthorizeOutcome.SignInNeeded(client.name(), requiredUser, needsPatient);
     }
@@ -115,18 +145,28 @@ public final class AuthorizeEndpoint {
     }
 
     AuthorizationCode code = new AuthorizationCode(32);
-    sql.update("INSERT INTO televisit.smart_code (code_hash, client_id, redirect_uri, code_challenge, scope, nonce,"
+    sql.update(
+        "INSERT INTO televisit.smart_code (code_hash, client_id, redirect_uri, code_challenge, scope, nonce,"
             + " context, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        Digests.sha256(code.getValue()), client.clientId(), redirect.toString(), challenge, granted.asString(),
-        first(params, "nonce"), context.toJson(), clock.instant().plus(settings.codeLife()));
+        Digests.sha256(code.getValue()),
+        client.clientId(),
+        redirect.toString(),
+        challenge,
+        granted.asString(),
+        first(params, "nonce"),
+        context.toJson(),
+        clock.instant().plus(settings.codeLife()));
     log.debug("code issued to {}", client.clientId());
     return new AuthorizeOutcome.Redirect(
         new AuthorizationSuccessResponse(redirect, code, null, state, ResponseMode.QUERY).toURI());
   }
 
-  private static AuthorizeOutcome error(URI redirect, State state, ErrorObject error, String description) {
+  private static AuthorizeOutcome error(
+      URI redirect, State state, ErrorObject error, String description) {
     return new AuthorizeOutcome.Redirect(
-        new AuthorizationErrorResponse(redirect, error.setDescription(description), state, ResponseMode.QUERY).toURI());
+        new AuthorizationErrorResponse(
+                redirect, error.setDescription(description), state, ResponseMode.QUERY)
+            .toURI());
   }
 
   /** One value of a parameter; a repeated parameter counts as absent (RFC 6749 §3.1). */

@@ -18,5 +18,6 @@ public sealed interface AuthorizeOutcome {
    * A user must sign in first (as {@code requiredUser} when an EHR launch names one) and, for a
    * standalone launch/patient, pick a patient; then the same request is answered again.
    */
-  record SignInNeeded(String appName, String requiredUser, boolean needsPatient) implements AuthorizeOutcome {}
+  record SignInNeeded(String appName, String requiredUser, boolean needsPatient)
+      implements AuthorizeOutcome {}
 }

@@ -25,10 +25,11 @@ import java.util.Set;
 
 /**
  * Checks a private_key_jwt client assertion (RFC 7523 §3, SMART backend services): signed with an
- * asymmetric algorithm by one of the app's registered keys, iss = sub = the client id, aud = the token
- * endpoint, an exp that has not passed and a jti. Nimbus parses and checks; ECDSA signatures go through
- * BouncyCastle's provider, which verifies P-384 about three times faster than Java 17's own (the
- * largest cost of a token issued for an ES384 assertion). Lifetime and replay are the caller's rules.
+ * asymmetric algorithm by one of the app's registered keys, iss = sub = the client id, aud = the
+ * token endpoint, an exp that has not passed and a jti. Nimbus parses and checks; ECDSA signatures
+ * go through BouncyCastle's provider, which verifies P-384 about three times faster than Java 17's
+ * own (the largest cost of a token issued for an ES384 assertion). Lifetime and replay are the
+ * caller's rules.
  */
 final class ClientAssertions {
 
@@ -40,10 +41,12 @@ final class ClientAssertions {
   private static final Set<JWSAlgorithm> ALGORITHMS = asymmetric();
 
   private static final JWSVerifierFactory VERIFIERS = new EcdsaByBouncyCastle();
-  // No typ, "JWT" (RFC 7523), or the explicit type of draft-ietf-oauth-rfc7523bis; anything else (an
+  // No typ, "JWT" (RFC 7523), or the explicit type of draft-ietf-oauth-rfc7523bis; anything else
+  // (an
   // access token's "at+jwt", say) is not a client assertion.
-  private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
-      null, JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"));
+  private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES =
+      new DefaultJOSEObjectTypeVerifier<>(
+          null, JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"));
 
   private final String audience;
   private final Keys keys;
@@ -58,12 +61,15 @@ final class ClientAssertions {
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys.of(client)));
     processor.setJWSVerifierFactory(VERIFIERS);
     processor.setJWSTypeVerifier(TYPES);
-    JWTClaimsSet self = new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build();
-    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(audience), self, Set.of("exp", "jti"), null));
+    JWTClaimsSet self =
+        new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build();
+    processor.setJWTClaimsSetVerifier(
+        new DefaultJWTClaimsVerifier<>(Set.of(audience), self, Set.of("exp", "jti"), null));
     try {
       processor.process(assertion, null);
     } catch (BadJOSEException e) {
-      throw new ClientRefused(OAuth2Error.INVALID_CLIENT, "client assertion refused: " + e.getMessage());
+      throw new ClientRefused(
+          OAuth2Error.INVALID_CLIENT, "client assertion refused: " + e.getMessage());
     } catch (JOSEException e) {
       throw new ClientRefused(OAuth2Error.INVALID_CLIENT, "client assertion could not be checked");
     }
@@ -76,7 +82,9 @@ final class ClientAssertions {
     return Set.copyOf(algorithms);
   }
 
-  /** Nimbus' verifiers, with BouncyCastle's provider for ECDSA and the JDK's for RSA (fast there). */
+  /**
+   * Nimbus' verifiers, with BouncyCastle's provider for ECDSA and the JDK's for RSA (fast there).
+   */
   private static final class EcdsaByBouncyCastle implements JWSVerifierFactory {
     private final DefaultJWSVerifierFactory jdk = new DefaultJWSVerifierFactory();
     private final DefaultJWSVerifierFactory bouncyCastle = new DefaultJWSVerifierFactory();
@@ -88,7 +96,8 @@ final class ClientAssertions {
     @Override
     public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
       return JWSAlgorithm.Family.EC.contains(header.getAlgorithm())
-          ? bouncyCastle.createJWSVerifier(header, key) : jdk.createJWSVerifier(header, key);
+          ? bouncyCastle.createJWSVerifier(header, key)
+          : jdk.createJWSVerifier(header, key);
     }
 
     @Override

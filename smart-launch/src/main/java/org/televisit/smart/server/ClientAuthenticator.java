@@ -24,10 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who is calling the token, introspection or revocation endpoint. Public apps name themselves;
  * symmetric apps send their secret (compared as a hash, in constant time); asymmetric apps send a
- * private_key_jwt assertion (parsed by oauth2-oidc-sdk, checked by {@link ClientAssertions} against the
- * app's registered JWKS: signature, iss = sub = client id, aud = token endpoint, exp), then held to
- * SMART's rules: at most five minutes of life and a jti that was never seen before (remembered in the
- * database, so replays fail on every node).
+ * private_key_jwt assertion (parsed by oauth2-oidc-sdk, checked by {@link ClientAssertions} against
+ * the app's registered JWKS: signature, iss = sub = client id, aud = token endpoint, exp), then
+ * held to SMART's rules: at most five minutes of life and a jti that was never seen before
+ * (remembered in the database, so replays fail on every node).
  */
 final class ClientAuthenticator {
 
@@ -40,13 +40,19 @@ final class ClientAuthenticator {
   private final Duration readTimeout;
   private final ClientAssertions assertions;
   private final Map<String, JWKSource<SecurityContext>> remoteKeys = new ConcurrentHashMap<>();
+
   /** Parsed inline JWKS by client id, kept while the registered text is the same. */
   private final Map<String, InlineKeys> inlineKeys = new ConcurrentHashMap<>();
 
   private record InlineKeys(String text, JWKSource<SecurityContext> source) {}
 
-  ClientAuthenticator(ClientRegistry clients, javax.sql.DataSource dataSource, URI tokenEndpoint, Clock clock,
-      Duration connectTimeout, Duration readTimeout) {
+  ClientAuthenticator(
+      ClientRegistry clients,
+      javax.sql.DataSource dataSource,
+      URI tokenEndpoint,
+      Clock clock,
+      Duration connectTimeout,
+      Duration readTimeout) {
     this.clients = clients;
     this.sql = new Sql(dataSource);
     this.clock = clock;
@@ -56,8 +62,8 @@ final class ClientAuthenticator {
   }
 
   /**
-   * The calling app. {@code auth} is what the request carried (null for a public app, which then names
-   * itself with {@code namedClient}).
+   * The calling app. {@code auth} is what the request carried (null for a public app, which then
+   * names itself with {@code namedClient}).
    */
   SmartClient authenticate(ClientAuthentication auth, ClientID namedClient) throws ClientRefused {
     if (auth == null) {
@@ -70,7 +76,8 @@ final class ClientAuthenticator {
     SmartClient client = known(auth.getClientID());
     if (auth instanceof PlainClientSecret secret) {
       if (client.type() != ClientType.CONFIDENTIAL_SYMMETRIC
-          || !Digests.same(Digests.sha256(secret.getClientSecret().getValue()), client.secretHash())) {
+          || !Digests.same(
+              Digests.sha256(secret.getClientSecret().getValue()), client.secretHash())) {
         throw refused("client authentication failed");
       }
       return client;
@@ -79,16 +86,20 @@ final class ClientAuthenticator {
       if (client.type() != ClientType.CONFIDENTIAL_ASYMMETRIC) {
         throw refused("this app is not registered for private_key_jwt");
       }
-      assertions.check(assertion.getClientAssertion(), client); // signature, iss, sub, aud, exp, jti present
+      assertions.check(
+          assertion.getClientAssertion(), client); // signature, iss, sub, aud, exp, jti present
       JWTAuthenticationClaimsSet claims = assertion.getJWTAuthenticationClaimsSet();
       Instant now = clock.instant();
       Instant exp = claims.getExpirationTime().toInstant();
       if (exp.isAfter(now.plus(MAX_ASSERTION_LIFE).plusSeconds(30))) {
         throw refused("client assertion lives longer than five minutes");
       }
-      boolean fresh = sql.insertUnique(
-          "INSERT INTO televisit.smart_spent_assertion (client_id, jti, expires_at) VALUES (?, ?, ?)",
-          client.clientId(), claims.getJWTID().getValue(), exp);
+      boolean fresh =
+          sql.insertUnique(
+              "INSERT INTO televisit.smart_spent_assertion (client_id, jti, expires_at) VALUES (?, ?, ?)",
+              client.clientId(),
+              claims.getJWTID().getValue(),
+              exp);
       if (!fresh) {
         throw refused("client assertion was already used (jti replay)");
       }
@@ -98,7 +109,9 @@ final class ClientAuthenticator {
   }
 
   int purgeSpentAssertions() {
-    return sql.update("DELETE FROM televisit.smart_spent_assertion WHERE expires_at <= ?", clock.instant().minusSeconds(60));
+    return sql.update(
+        "DELETE FROM televisit.smart_spent_assertion WHERE expires_at <= ?",
+        clock.instant().minusSeconds(60));
   }
 
   private SmartClient known(ClientID id) throws ClientRefused {
@@ -130,16 +143,20 @@ final class ClientAuthenticator {
     if (client.jwksUrl() == null) {
       throw refused("the client has no keys");
     }
-    return remoteKeys.computeIfAbsent(client.clientId() + " " + client.jwksUrl(), k -> {
-      try {
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever(
-            (int) connectTimeout.toMillis(), (int) readTimeout.toMillis(), 256 * 1024);
-        // cached; an unknown kid makes it fetch again (rate-limited), so key rotation works
-        return JWKSourceBuilder.create(client.jwksUrl().toURL(), retriever).retrying(false).build();
-      } catch (MalformedURLException e) {
-        throw new IllegalStateException("bad JWKS URL for " + client.clientId(), e);
-      }
-    });
+    return remoteKeys.computeIfAbsent(
+        client.clientId() + " " + client.jwksUrl(),
+        k -> {
+          try {
+            DefaultResourceRetriever retriever =
+                new DefaultResourceRetriever(
+                    (int) connectTimeout.toMillis(), (int) readTimeout.toMillis(), 256 * 1024);
+            // cached; an unknown kid makes it fetch again (rate-limited), so key rotation works
+            return JWKSourceBuilder.create(client.jwksUrl().toURL(), retriever)
+                .retrying(false)
+                .build();
+          } catch (MalformedURLException e) {
+            throw new IllegalStateException("bad JWKS URL for " + client.clientId(), e);
+          }
+        });
   }
-
 }

@@ -17,12 +17,22 @@ import org.televisit.smart.scopes.Scopes;
  */
 public final class ClientRegistry {
 
-  /** What an operator registers. For CONFIDENTIAL_ASYMMETRIC exactly one of jwksUrl / jwks is given. */
+  /**
+   * What an operator registers. For CONFIDENTIAL_ASYMMETRIC exactly one of jwksUrl / jwks is given.
+   */
   public record Registration(
-      String clientId, String name, ClientType type, URI jwksUrl, String jwks,
-      List<URI> redirectUris, String scopes, URI launchUrl) {}
+      String clientId,
+      String name,
+      ClientType type,
+      URI jwksUrl,
+      String jwks,
+      List<URI> redirectUris,
+      String scopes,
+      URI launchUrl) {}
 
-  /** The stored app, plus its secret in clear when one was generated (shown to the operator once). */
+  /**
+   * The stored app, plus its secret in clear when one was generated (shown to the operator once).
+   */
   public record Registered(SmartClient client, Optional<String> secret) {}
 
   private static final String SELECT =
@@ -31,12 +41,16 @@ public final class ClientRegistry {
 
   private record Cached(Optional<SmartClient> client, java.time.Instant until) {}
 
-  /** Apps are read on every token request; a registration change reaches other app nodes within this. */
+  /**
+   * Apps are read on every token request; a registration change reaches other app nodes within
+   * this.
+   */
   static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(30);
 
   private final Sql sql;
   private final Clock clock;
-  private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Cached> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ClientRegistry(DataSource dataSource, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -46,18 +60,31 @@ public final class ClientRegistry {
   /** Registers a new app, or replaces one with the same client id (keys rotate, URIs change). */
   public Registered register(Registration r) {
     check(r);
-    String secret = r.type() == ClientType.CONFIDENTIAL_SYMMETRIC ? new Secret(32).getValue() : null;
+    String secret =
+        r.type() == ClientType.CONFIDENTIAL_SYMMETRIC ? new Secret(32).getValue() : null;
     String hash = secret == null ? null : Digests.sha256(secret);
     String redirects = String.join("\n", r.redirectUris().stream().map(URI::toString).toList());
     String scopes = Scopes.parse(r.scopes()).asString();
-    Object[] values = {r.name(), r.type().name(), hash,
-        r.jwksUrl() == null ? null : r.jwksUrl().toString(), r.jwks(), redirects, scopes,
-        r.launchUrl() == null ? null : r.launchUrl().toString(), r.clientId()};
+    Object[] values = {
+      r.name(),
+      r.type().name(),
+      hash,
+      r.jwksUrl() == null ? null : r.jwksUrl().toString(),
+      r.jwks(),
+      redirects,
+      scopes,
+      r.launchUrl() == null ? null : r.launchUrl().toString(),
+      r.clientId()
+    };
     // update in place when known, so a failed write never leaves the app unregistered
-    int updated = sql.update("UPDATE televisit.smart_client SET name = ?, client_type = ?, secret_hash = ?,"
-        + " jwks_url = ?, jwks = ?, redirect_uris = ?, scopes = ?, launch_url = ? WHERE client_id = ?", values);
+    int updated =
+        sql.update(
+            "UPDATE televisit.smart_client SET name = ?, client_type = ?, secret_hash = ?,"
+                + " jwks_url = ?, jwks = ?, redirect_uris = ?, scopes = ?, launch_url = ? WHERE client_id = ?",
+            values);
     if (updated == 0) {
-      sql.update("INSERT INTO televisit.smart_client (name, client_type, secret_hash, jwks_url, jwks,"
+      sql.update(
+          "INSERT INTO televisit.smart_client (name, client_type, secret_hash, jwks_url, jwks,"
               + " redirect_uris, scopes, launch_url, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           append(values, clock.instant()));
     }
@@ -81,7 +108,8 @@ public final class ClientRegistry {
     if (cached != null && cached.until().isAfter(now)) {
       return cached.client();
     }
-    Optional<SmartClient> client = sql.one(SELECT + " WHERE client_id = ?", ClientRegistry::read, clientId);
+    Optional<SmartClient> client =
+        sql.one(SELECT + " WHERE client_id = ?", ClientRegistry::read, clientId);
     if (cache.size() > 10_000) {
       cache.clear(); // unknown ids must not grow it without bound
     }
@@ -93,8 +121,8 @@ public final class ClientRegistry {
   private volatile java.util.Set<String> originSet = java.util.Set.of();
 
   /**
-   * The web origins of registered apps (scheme://host[:port] of every redirect and launch URI): where
-   * browser apps run that may call /fhir from their pages (CORS). Cached like single apps.
+   * The web origins of registered apps (scheme://host[:port] of every redirect and launch URI):
+   * where browser apps run that may call /fhir from their pages (CORS). Cached like single apps.
    */
   public java.util.Set<String> origins() {
     java.time.Instant now = clock.instant();
@@ -114,7 +142,10 @@ public final class ClientRegistry {
     return originSet;
   }
 
-  /** The origin of an absolute http(s) URI, lower case, the default port left out (as browsers send it). */
+  /**
+   * The origin of an absolute http(s) URI, lower case, the default port left out (as browsers send
+   * it).
+   */
   public static Optional<String> origin(URI uri) {
     if (uri == null || uri.getHost() == null || uri.getScheme() == null) {
       return Optional.empty();
@@ -124,8 +155,15 @@ public final class ClientRegistry {
       return Optional.empty();
     }
     int port = uri.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-    return Optional.of(scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port));
+    boolean defaultPort =
+        port == -1
+            || (scheme.equals("https") && port == 443)
+            || (scheme.equals("http") && port == 80);
+    return Optional.of(
+        scheme
+            + "://"
+            + uri.getHost().toLowerCase(java.util.Locale.ROOT)
+            + (defaultPort ? "" : ":" + port));
   }
 
   /** Apps the sandbox EHR can launch: those registered with a launch URL. */
@@ -143,7 +181,10 @@ public final class ClientRegistry {
         rs.getString("secret_hash"),
         jwksUrl == null ? null : URI.create(jwksUrl),
         rs.getString("jwks"),
-        Arrays.stream(rs.getString("redirect_uris").split("\n")).filter(s -> !s.isBlank()).map(URI::create).toList(),
+        Arrays.stream(rs.getString("redirect_uris").split("\n"))
+            .filter(s -> !s.isBlank())
+            .map(URI::create)
+            .toList(),
         Arrays.stream(rs.getString("scopes").split(" ")).filter(s -> !s.isBlank()).toList(),
         launch == null ? null : URI.create(launch));
   }
@@ -157,22 +198,26 @@ public final class ClientRegistry {
     }
     for (URI uri : r.redirectUris()) {
       if (!uri.isAbsolute() || uri.getFragment() != null) {
-        throw new IllegalArgumentException("a redirect URI must be absolute and without fragment: " + uri);
+        throw new IllegalArgumentException(
+            "a redirect URI must be absolute and without fragment: " + uri);
       }
       boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
       if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
-        throw new IllegalArgumentException("a redirect URI must use https (http only on localhost): " + uri);
+        throw new IllegalArgumentException(
+            "a redirect URI must use https (http only on localhost): " + uri);
       }
     }
     if (r.type() == ClientType.CONFIDENTIAL_ASYMMETRIC) {
       if ((r.jwksUrl() == null) == (r.jwks() == null || r.jwks().isBlank())) {
-        throw new IllegalArgumentException("an asymmetric client needs exactly one of a JWKS URL or an inline JWKS");
+        throw new IllegalArgumentException(
+            "an asymmetric client needs exactly one of a JWKS URL or an inline JWKS");
       }
       if (r.jwks() != null && !r.jwks().isBlank()) {
         try {
           JWKSet set = JWKSet.parse(r.jwks());
           if (set.getKeys().isEmpty() || set.getKeys().stream().anyMatch(k -> k.isPrivate())) {
-            throw new IllegalArgumentException("the inline JWKS must hold public keys only, at least one");
+            throw new IllegalArgumentException(
+                "the inline JWKS must hold public keys only, at least one");
           }
         } catch (ParseException e) {
           throw new IllegalArgumentException("the inline JWKS is not a JWK set: " + e.getMessage());

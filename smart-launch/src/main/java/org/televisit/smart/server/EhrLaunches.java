@@ -25,8 +25,11 @@ public final class EhrLaunches {
 
   public String create(GrantContext context) {
     String value = new Secret(32).getValue();
-    sql.update("INSERT INTO televisit.smart_launch (launch_hash, context, expires_at) VALUES (?, ?, ?)",
-        Digests.sha256(value), context.toJson(), clock.instant().plus(life));
+    sql.update(
+        "INSERT INTO televisit.smart_launch (launch_hash, context, expires_at) VALUES (?, ?, ?)",
+        Digests.sha256(value),
+        context.toJson(),
+        clock.instant().plus(life));
     return value;
   }
 
@@ -34,8 +37,11 @@ public final class EhrLaunches {
     if (value == null || value.isBlank() || value.length() > 512) {
       return Optional.empty();
     }
-    return sql.one("SELECT context FROM televisit.smart_launch WHERE launch_hash = ? AND expires_at > ?",
-        rs -> GrantContext.fromJson(rs.getString("context")), Digests.sha256(value), clock.instant());
+    return sql.one(
+        "SELECT context FROM televisit.smart_launch WHERE launch_hash = ? AND expires_at > ?",
+        rs -> GrantContext.fromJson(rs.getString("context")),
+        Digests.sha256(value),
+        clock.instant());
   }
 
   /** Forgets expired launches; called from housekeeping. */

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Who the grant is for and what the app was launched with: the user (a FHIR reference such as
- * Practitioner/12, absent for backend services) and the SMART launch context returned with the token
- * and enforced on /fhir (patient scopes are confined to {@code patient}'s compartment).
+ * Practitioner/12, absent for backend services) and the SMART launch context returned with the
+ * token and enforced on /fhir (patient scopes are confined to {@code patient}'s compartment).
  */
 public record GrantContext(
     String user,
@@ -59,7 +59,9 @@ public record GrantContext(
           JSONObjectUtils.getString(json, "user"),
           JSONObjectUtils.getString(json, "patient"),
           JSONObjectUtils.getString(json, "encounter"),
-          json.containsKey("fhirContext") ? JSONObjectUtils.getStringList(json, "fhirContext") : List.of(),
+          json.containsKey("fhirContext")
+              ? JSONObjectUtils.getStringList(json, "fhirContext")
+              : List.of(),
           JSONObjectUtils.getBoolean(json, "need_patient_banner"),
           JSONObjectUtils.getString(json, "intent"));
     } catch (ParseException e) {

@@ -1,11 +1,11 @@
 package org.televisit.smart.server;
 
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
-import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -28,7 +28,11 @@ public final class IntrospectionEndpoint {
   private final ServerUrls urls;
   private final SecurityEvent.Sink events;
 
-  IntrospectionEndpoint(ClientAuthenticator authenticator, AccessTokens tokens, Grants grants, ServerUrls urls,
+  IntrospectionEndpoint(
+      ClientAuthenticator authenticator,
+      AccessTokens tokens,
+      Grants grants,
+      ServerUrls urls,
       SecurityEvent.Sink events) {
     this.authenticator = authenticator;
     this.tokens = tokens;
@@ -42,38 +46,47 @@ public final class IntrospectionEndpoint {
     try {
       request = TokenIntrospectionRequest.parse(httpRequest);
     } catch (ParseException e) {
-      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage())).toHTTPResponse();
+      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage()))
+          .toHTTPResponse();
     }
     SmartClient caller;
     try {
       if (request.getClientAuthentication() == null) {
-        throw new ClientRefused(OAuth2Error.INVALID_CLIENT, "introspection needs a confidential client");
+        throw new ClientRefused(
+            OAuth2Error.INVALID_CLIENT, "introspection needs a confidential client");
       }
       caller = authenticator.authenticate(request.getClientAuthentication(), null);
     } catch (ClientRefused refused) {
-      events.record(new SecurityEvent(SecurityEvent.Kind.INTROSPECT, null, false, refused.getMessage()));
+      events.record(
+          new SecurityEvent(SecurityEvent.Kind.INTROSPECT, null, false, refused.getMessage()));
       return new TokenErrorResponse(refused.error()).toHTTPResponse();
     }
     String token = request.getToken().getValue();
-    TokenIntrospectionSuccessResponse answer = accessToken(token)
-        .or(() -> refreshToken(token))
-        .orElseGet(() -> new TokenIntrospectionSuccessResponse.Builder(false).build());
-    events.record(new SecurityEvent(SecurityEvent.Kind.INTROSPECT, caller.clientId(), true,
-        answer.isActive() ? "active" : "inactive"));
+    TokenIntrospectionSuccessResponse answer =
+        accessToken(token)
+            .or(() -> refreshToken(token))
+            .orElseGet(() -> new TokenIntrospectionSuccessResponse.Builder(false).build());
+    events.record(
+        new SecurityEvent(
+            SecurityEvent.Kind.INTROSPECT,
+            caller.clientId(),
+            true,
+            answer.isActive() ? "active" : "inactive"));
     return answer.toHTTPResponse();
   }
 
   private Optional<TokenIntrospectionSuccessResponse> accessToken(String token) {
     try {
       VerifiedToken t = tokens.verify(token);
-      TokenIntrospectionSuccessResponse.Builder b = new TokenIntrospectionSuccessResponse.Builder(true)
-          .scope(Scope.parse(t.scopes().asString()))
-          .clientID(new ClientID(t.clientId()))
-          .tokenType(AccessTokenType.BEARER)
-          .expirationTime(Date.from(t.expiresAt()))
-          .issueTime(Date.from(t.issuedAt()))
-          .issuer(new Issuer(urls.issuer()))
-          .subject(new Subject(t.subject()));
+      TokenIntrospectionSuccessResponse.Builder b =
+          new TokenIntrospectionSuccessResponse.Builder(true)
+              .scope(Scope.parse(t.scopes().asString()))
+              .clientID(new ClientID(t.clientId()))
+              .tokenType(AccessTokenType.BEARER)
+              .expirationTime(Date.from(t.expiresAt()))
+              .issueTime(Date.from(t.issuedAt()))
+              .issuer(new Issuer(urls.issuer()))
+              .subject(new Subject(t.subject()));
       b.parameter("aud", urls.fhirBase().toString());
       if (t.patient() != null) {
         b.parameter("patient", GrantContext.idPart(t.patient()));
@@ -82,7 +95,9 @@ public final class IntrospectionEndpoint {
         b.parameter("encounter", GrantContext.idPart(t.encounter()));
       }
       if (!t.fhirContext().isEmpty()) {
-        b.parameter("fhirContext", t.fhirContext().stream().map(r -> java.util.Map.of("reference", r)).toList());
+        b.parameter(
+            "fhirContext",
+            t.fhirContext().stream().map(r -> java.util.Map.of("reference", r)).toList());
       }
       if (t.user() != null) {
         b.parameter("fhirUser", urls.absolute(t.user()).toString());
@@ -94,12 +109,15 @@ public final class IntrospectionEndpoint {
   }
 
   private Optional<TokenIntrospectionSuccessResponse> refreshToken(String token) {
-    return grants.byRefreshToken(token).map(g -> new TokenIntrospectionSuccessResponse.Builder(true)
-        .scope(Scope.parse(g.scope()))
-        .clientID(new ClientID(g.clientId()))
-        .tokenType(new AccessTokenType("refresh_token"))
-        .expirationTime(Date.from(g.expiresAt()))
-        .build());
+    return grants
+        .byRefreshToken(token)
+        .map(
+            g ->
+                new TokenIntrospectionSuccessResponse.Builder(true)
+                    .scope(Scope.parse(g.scope()))
+                    .clientID(new ClientID(g.clientId()))
+                    .tokenType(new AccessTokenType("refresh_token"))
+                    .expirationTime(Date.from(g.expiresAt()))
+                    .build());
   }
-
 }

@@ -8,9 +8,9 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 
 /**
- * RFC 7009 revocation. An app may revoke its own access or refresh token; either ends the whole grant
- * (its access tokens stop working on /fhir at once on this node, within seconds on others). Unknown
- * tokens and other apps' tokens get the same 200, so the endpoint reveals nothing.
+ * RFC 7009 revocation. An app may revoke its own access or refresh token; either ends the whole
+ * grant (its access tokens stop working on /fhir at once on this node, within seconds on others).
+ * Unknown tokens and other apps' tokens get the same 200, so the endpoint reveals nothing.
  */
 public final class RevocationEndpoint {
 
@@ -19,7 +19,11 @@ public final class RevocationEndpoint {
   private final Grants grants;
   private final SecurityEvent.Sink events;
 
-  RevocationEndpoint(ClientAuthenticator authenticator, AccessTokens tokens, Grants grants, SecurityEvent.Sink events) {
+  RevocationEndpoint(
+      ClientAuthenticator authenticator,
+      AccessTokens tokens,
+      Grants grants,
+      SecurityEvent.Sink events) {
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.grants = grants;
@@ -31,13 +35,15 @@ public final class RevocationEndpoint {
     try {
       request = TokenRevocationRequest.parse(httpRequest);
     } catch (ParseException e) {
-      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage())).toHTTPResponse();
+      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage()))
+          .toHTTPResponse();
     }
     SmartClient client;
     try {
       client = authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
     } catch (ClientRefused refused) {
-      events.record(new SecurityEvent(SecurityEvent.Kind.REVOKE, null, false, refused.getMessage()));
+      events.record(
+          new SecurityEvent(SecurityEvent.Kind.REVOKE, null, false, refused.getMessage()));
       return new TokenErrorResponse(refused.error()).toHTTPResponse();
     }
     String token = request.getToken().getValue();
@@ -53,7 +59,12 @@ public final class RevocationEndpoint {
         // expired, revoked or unknown: nothing to do, and the answer must not tell
       }
     }
-    events.record(new SecurityEvent(SecurityEvent.Kind.REVOKE, client.clientId(), true, revoked ? "revoked" : "nothing to revoke"));
+    events.record(
+        new SecurityEvent(
+            SecurityEvent.Kind.REVOKE,
+            client.clientId(),
+            true,
+            revoked ? "revoked" : "nothing to revoke"));
     HTTPResponse ok = new HTTPResponse(HTTPResponse.SC_OK);
     ok.setCacheControl("no-store");
     return ok;

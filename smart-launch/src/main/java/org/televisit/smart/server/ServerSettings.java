@@ -2,7 +2,9 @@ package org.televisit.smart.server;
 
 import java.time.Duration;
 
-/** Lifetimes and timeouts of the authorization server; {@link #defaults()} follows SMART's limits. */
+/**
+ * Lifetimes and timeouts of the authorization server; {@link #defaults()} follows SMART's limits.
+ */
 public record ServerSettings(
     Duration codeLife,
     Duration accessTokenLife,
@@ -26,7 +28,14 @@ public record ServerSettings(
   }
 
   public static ServerSettings defaults() {
-    return new ServerSettings(Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofHours(12),
-        Duration.ofMinutes(30), Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5));
+    return new ServerSettings(
+        Duration.ofSeconds(60),
+        Duration.ofHours(1),
+        Duration.ofMinutes(5),
+        Duration.ofHours(12),
+        Duration.ofMinutes(30),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(5));
   }
 }

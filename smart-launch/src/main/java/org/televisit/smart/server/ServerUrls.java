@@ -3,11 +3,18 @@ package org.televisit.smart.server;
 import java.net.URI;
 
 /**
- * The absolute addresses of Televisit's FHIR API and authorization server under one public base URL.
- * The FHIR base is also the OpenID issuer and the audience of every access token.
+ * The absolute addresses of Televisit's FHIR API and authorization server under one public base
+ * URL. The FHIR base is also the OpenID issuer and the audience of every access token.
  */
 public record ServerUrls(
-    URI fhirBase, URI issuer, URI authorize, URI token, URI introspect, URI revoke, URI jwks, URI style) {
+    URI fhirBase,
+    URI issuer,
+    URI authorize,
+    URI token,
+    URI introspect,
+    URI revoke,
+    URI jwks,
+    URI style) {
 
   public static ServerUrls under(URI publicBase) {
     String base = publicBase.toString().replaceAll("/+$", "");

@@ -4,8 +4,9 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * An app registered with Televisit's authorization server: its exact redirect URIs, the scopes it may
- * ever be granted, how it authenticates, and (for apps the sandbox EHR can launch) its launch URL.
+ * An app registered with Televisit's authorization server: its exact redirect URIs, the scopes it
+ * may ever be granted, how it authenticates, and (for apps the sandbox EHR can launch) its launch
+ * URL.
  */
 public record SmartClient(
     String clientId,

@@ -15,14 +15,26 @@ import javax.sql.DataSource;
  */
 public final class SmartServer {
 
-  static final List<String> CAPABILITIES = List.of(
-      "launch-ehr", "launch-standalone", "authorize-post",
-      "client-public", "client-confidential-symmetric", "client-confidential-asymmetric",
-      "context-ehr-patient", "context-ehr-encounter", "context-standalone-patient",
-      "context-banner", "context-style",
-      "permission-user", "permission-patient", "permission-offline", "permission-online",
-      "permission-v1", "permission-v2",
-      "sso-openid-connect");
+  static final List<String> CAPABILITIES =
+      List.of(
+          "launch-ehr",
+          "launch-standalone",
+          "authorize-post",
+          "client-public",
+          "client-confidential-symmetric",
+          "client-confidential-asymmetric",
+          "context-ehr-patient",
+          "context-ehr-encounter",
+          "context-standalone-patient",
+          "context-banner",
+          "context-style",
+          "permission-user",
+          "permission-patient",
+          "permission-offline",
+          "permission-online",
+          "permission-v1",
+          "permission-v2",
+          "sso-openid-connect");
 
   private final ServerUrls urls;
   private final ClientRegistry clients;
@@ -35,17 +47,29 @@ public final class SmartServer {
   private final IntrospectionEndpoint introspection;
   private final RevocationEndpoint revocation;
 
-  public SmartServer(DataSource dataSource, RSAKey signingKey, ServerUrls urls, ServerSettings settings, Clock clock,
+  public SmartServer(
+      DataSource dataSource,
+      RSAKey signingKey,
+      ServerUrls urls,
+      ServerSettings settings,
+      Clock clock,
       SecurityEvent.Sink events) {
     this.urls = urls;
     this.clients = new ClientRegistry(dataSource, clock);
     this.launches = new EhrLaunches(dataSource, clock, settings.launchLife());
     this.grants = new Grants(dataSource, clock, settings.grantCacheTtl());
     this.tokens = new AccessTokens(signingKey, urls.issuer(), urls.fhirBase(), grants, clock);
-    this.authenticator = new ClientAuthenticator(clients, dataSource, urls.token(), clock,
-        settings.connectTimeout(), settings.readTimeout());
+    this.authenticator =
+        new ClientAuthenticator(
+            clients,
+            dataSource,
+            urls.token(),
+            clock,
+            settings.connectTimeout(),
+            settings.readTimeout());
     this.authorize = new AuthorizeEndpoint(clients, launches, dataSource, urls, settings, clock);
-    this.token = new TokenEndpoint(authenticator, grants, tokens, dataSource, urls, settings, clock, events);
+    this.token =
+        new TokenEndpoint(authenticator, grants, tokens, dataSource, urls, settings, clock, events);
     this.introspection = new IntrospectionEndpoint(authenticator, tokens, grants, urls, events);
     this.revocation = new RevocationEndpoint(authenticator, tokens, grants, events);
   }
@@ -91,7 +115,10 @@ public final class SmartServer {
     return launches.purgeExpired() + grants.purgeExpired() + authenticator.purgeSpentAssertions();
   }
 
-  /** {fhir}/.well-known/smart-configuration: required, conditional and recommended fields of SMART 2.2. */
+  /**
+   * {fhir}/.well-known/smart-configuration: required, conditional and recommended fields of SMART
+   * 2.2.
+   */
   public String smartConfiguration() {
     return JSONObjectUtils.toJSONString(metadata());
   }
@@ -111,12 +138,33 @@ public final class SmartServer {
     json.put("jwks_uri", urls.jwks().toString());
     json.put("authorization_endpoint", urls.authorize().toString());
     json.put("token_endpoint", urls.token().toString());
-    json.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+    json.put(
+        "token_endpoint_auth_methods_supported",
+        List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
     json.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
-    json.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
-    json.put("scopes_supported", List.of("openid", "fhirUser", "profile", "launch", "launch/patient", "launch/encounter", "offline_access",
-        "online_access", "patient/*.cruds", "user/*.cruds", "system/*.cruds", "patient/*.read", "user/*.read",
-        "system/*.read", "patient/*.write", "user/*.write", "system/*.write"));
+    json.put(
+        "grant_types_supported",
+        List.of("authorization_code", "refresh_token", "client_credentials"));
+    json.put(
+        "scopes_supported",
+        List.of(
+            "openid",
+            "fhirUser",
+            "profile",
+            "launch",
+            "launch/patient",
+            "launch/encounter",
+            "offline_access",
+            "online_access",
+            "patient/*.cruds",
+            "user/*.cruds",
+            "system/*.cruds",
+            "patient/*.read",
+            "user/*.read",
+            "system/*.read",
+            "patient/*.write",
+            "user/*.write",
+            "system/*.write"));
     json.put("response_types_supported", List.of("code"));
     json.put("code_challenge_methods_supported", List.of("S256"));
     json.put("introspection_endpoint", urls.introspect().toString());

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The few JDBC shapes the authorization server's tables need; plain JDBC keeps this module Spring-free. */
+/**
+ * The few JDBC shapes the authorization server's tables need; plain JDBC keeps this module
+ * Spring-free.
+ */
 final class Sql {
 
   @FunctionalInterface
@@ -26,7 +29,8 @@ final class Sql {
   }
 
   int update(String sql, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, params);
       return st.executeUpdate();
     } catch (SQLException e) {
@@ -36,7 +40,8 @@ final class Sql {
 
   /** An insert that may hit a unique key: false when the row was already there. */
   boolean insertUnique(String sql, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, params);
       st.executeUpdate();
       return true;
@@ -54,7 +59,8 @@ final class Sql {
   }
 
   <T> List<T> list(String sql, Row<T> row, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, params);
       try (ResultSet rs = st.executeQuery()) {
         List<T> out = new ArrayList<>();

@@ -29,17 +29,22 @@ import org.televisit.smart.scopes.ResourceScope;
 import org.televisit.smart.scopes.Scopes;
 
 /**
- * The token endpoint: authorization_code (with PKCE), refresh_token (rotating, bound to the app) and
- * client_credentials (SMART backend services: private_key_jwt, system/ scopes, at most 300 s). Every
- * refusal is an RFC 6749 error; oauth2-oidc-sdk writes the responses, with Cache-Control: no-store and
- * Pragma: no-cache.
+ * The token endpoint: authorization_code (with PKCE), refresh_token (rotating, bound to the app)
+ * and client_credentials (SMART backend services: private_key_jwt, system/ scopes, at most 300 s).
+ * Every refusal is an RFC 6749 error; oauth2-oidc-sdk writes the responses, with Cache-Control:
+ * no-store and Pragma: no-cache.
  */
 public final class TokenEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
 
   private record StoredCode(
-      String clientId, String redirectUri, String challenge, String scope, String nonce, GrantContext context) {}
+      String clientId,
+      String redirectUri,
+      String challenge,
+      String scope,
+      String nonce,
+      GrantContext context) {}
 
   private record UsedCode(String grantId) {}
 
@@ -52,8 +57,15 @@ public final class TokenEndpoint {
   private final Clock clock;
   private final SecurityEvent.Sink events;
 
-  TokenEndpoint(ClientAuthenticator authenticator, Grants grants, AccessTokens tokens, javax.sql.DataSource dataSource,
-      ServerUrls urls, ServerSettings settings, Clock clock, SecurityEvent.Sink events) {
+  TokenEndpoint(
+      ClientAuthenticator authenticator,
+      Grants grants,
+      AccessTokens tokens,
+      javax.sql.DataSource dataSource,
+      ServerUrls urls,
+      ServerSettings settings,
+      Clock clock,
+      SecurityEvent.Sink events) {
     this.authenticator = authenticator;
     this.grants = grants;
     this.tokens = tokens;
@@ -69,12 +81,20 @@ public final class TokenEndpoint {
     try {
       request = TokenRequest.parse(httpRequest);
     } catch (ParseException e) {
-      return refuse(null, SecurityEvent.Kind.TOKEN,
-          new ClientRefused(e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST, e.getMessage()));
+      return refuse(
+          null,
+          SecurityEvent.Kind.TOKEN,
+          new ClientRefused(
+              e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST,
+              e.getMessage()));
     }
     AuthorizationGrant grant = request.getAuthorizationGrant();
-    SecurityEvent.Kind kind = grant instanceof ClientCredentialsGrant ? SecurityEvent.Kind.BACKEND_TOKEN
-        : grant instanceof RefreshTokenGrant ? SecurityEvent.Kind.REFRESH : SecurityEvent.Kind.TOKEN;
+    SecurityEvent.Kind kind =
+        grant instanceof ClientCredentialsGrant
+            ? SecurityEvent.Kind.BACKEND_TOKEN
+            : grant instanceof RefreshTokenGrant
+                ? SecurityEvent.Kind.REFRESH
+                : SecurityEvent.Kind.TOKEN;
     SmartClient client = null;
     try {
       client = authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
@@ -86,7 +106,8 @@ public final class TokenEndpoint {
       } else if (grant instanceof ClientCredentialsGrant) {
         response = backendServices(client, request.getScope());
       } else {
-        throw new ClientRefused(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "unsupported grant_type " + grant.getType());
+        throw new ClientRefused(
+            OAuth2Error.UNSUPPORTED_GRANT_TYPE, "unsupported grant_type " + grant.getType());
       }
       events.record(new SecurityEvent(kind, client.clientId(), true, "issued"));
       return response;
@@ -96,19 +117,34 @@ public final class TokenEndpoint {
   }
 
   private HTTPResponse refuse(String clientId, SecurityEvent.Kind kind, ClientRefused refused) {
-    log.info("token refused: {} ({}) for client {}", refused.error().getCode(), refused.getMessage(), clientId);
-    events.record(new SecurityEvent(kind, clientId, false, refused.error().getCode() + ": " + refused.getMessage()));
+    log.info(
+        "token refused: {} ({}) for client {}",
+        refused.error().getCode(),
+        refused.getMessage(),
+        clientId);
+    events.record(
+        new SecurityEvent(
+            kind, clientId, false, refused.error().getCode() + ": " + refused.getMessage()));
     return new TokenErrorResponse(refused.error()).toHTTPResponse();
   }
 
-  private HTTPResponse exchangeCode(SmartClient client, AuthorizationCodeGrant grant) throws ClientRefused {
+  private HTTPResponse exchangeCode(SmartClient client, AuthorizationCodeGrant grant)
+      throws ClientRefused {
     String hash = Digests.sha256(grant.getAuthorizationCode().getValue());
     // claim first: of two concurrent redemptions exactly one updates the row
-    int claimed = sql.update("UPDATE televisit.smart_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"
-        + " AND expires_at > ?", clock.instant(), hash, clock.instant());
+    int claimed =
+        sql.update(
+            "UPDATE televisit.smart_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"
+                + " AND expires_at > ?",
+            clock.instant(),
+            hash,
+            clock.instant());
     if (claimed != 1) {
-      Optional<UsedCode> used = sql.one("SELECT grant_id FROM televisit.smart_code WHERE code_hash = ? AND used_at IS NOT NULL",
-          rs -> new UsedCode(rs.getString("grant_id")), hash);
+      Optional<UsedCode> used =
+          sql.one(
+              "SELECT grant_id FROM televisit.smart_code WHERE code_hash = ? AND used_at IS NOT NULL",
+              rs -> new UsedCode(rs.getString("grant_id")),
+              hash);
       if (used.isPresent()) {
         // RFC 6749 §4.1.2: a code used twice revokes what it gave
         if (used.get().grantId() != null) {
@@ -118,34 +154,59 @@ public final class TokenEndpoint {
       }
       throw invalidGrant("unknown or expired authorization code");
     }
-    StoredCode code = sql.one("SELECT client_id, redirect_uri, code_challenge, scope, nonce, context"
-            + " FROM televisit.smart_code WHERE code_hash = ?",
-        rs -> new StoredCode(rs.getString("client_id"), rs.getString("redirect_uri"), rs.getString("code_challenge"),
-            rs.getString("scope"), rs.getString("nonce"), GrantContext.fromJson(rs.getString("context"))),
-        hash).orElseThrow(() -> invalidGrant("unknown authorization code"));
+    StoredCode code =
+        sql.one(
+                "SELECT client_id, redirect_uri, code_challenge, scope, nonce, context"
+                    + " FROM televisit.smart_code WHERE code_hash = ?",
+                rs ->
+                    new StoredCode(
+                        rs.getString("client_id"),
+                        rs.getString("redirect_uri"),
+                        rs.getString("code_challenge"),
+                        rs.getString("scope"),
+                        rs.getString("nonce"),
+                        GrantContext.fromJson(rs.getString("context"))),
+                hash)
+            .orElseThrow(() -> invalidGrant("unknown authorization code"));
     if (!code.clientId().equals(client.clientId())) {
       throw invalidGrant("authorization code was issued to another client");
     }
-    if (grant.getRedirectionURI() == null || !code.redirectUri().equals(grant.getRedirectionURI().toString())) {
+    if (grant.getRedirectionURI() == null
+        || !code.redirectUri().equals(grant.getRedirectionURI().toString())) {
       throw invalidGrant("redirect_uri does not match the authorization request");
     }
     if (grant.getCodeVerifier() == null) {
       throw invalidGrant("code_verifier is missing");
     }
-    String computed = CodeChallenge.compute(CodeChallengeMethod.S256, grant.getCodeVerifier()).getValue();
+    String computed =
+        CodeChallenge.compute(CodeChallengeMethod.S256, grant.getCodeVerifier()).getValue();
     if (!Digests.same(computed, code.challenge())) {
       throw invalidGrant("code_verifier does not match the code_challenge");
     }
     Scopes scopes = Scopes.parse(code.scope());
-    Duration refreshLife = scopes.has("offline_access") || scopes.has("online_access") ? settings.refreshLife() : null;
-    Grant issued = grants.create(client.clientId(), code.scope(), code.context(), settings.accessTokenLife(), refreshLife);
-    sql.update("UPDATE televisit.smart_code SET grant_id = ? WHERE code_hash = ?", issued.id(), hash);
+    Duration refreshLife =
+        scopes.has("offline_access") || scopes.has("online_access") ? settings.refreshLife() : null;
+    Grant issued =
+        grants.create(
+            client.clientId(),
+            code.scope(),
+            code.context(),
+            settings.accessTokenLife(),
+            refreshLife);
+    sql.update(
+        "UPDATE televisit.smart_code SET grant_id = ? WHERE code_hash = ?", issued.id(), hash);
     return success(issued, code.scope(), settings.accessTokenLife(), code.nonce(), true);
   }
 
-  private HTTPResponse refresh(SmartClient client, RefreshTokenGrant grant, Scope narrowed) throws ClientRefused {
-    Grant rotated = grants.rotate(grant.getRefreshToken().getValue(), client.clientId())
-        .orElseThrow(() -> invalidGrant("refresh token is unknown, expired, revoked, already used, or not this client's"));
+  private HTTPResponse refresh(SmartClient client, RefreshTokenGrant grant, Scope narrowed)
+      throws ClientRefused {
+    Grant rotated =
+        grants
+            .rotate(grant.getRefreshToken().getValue(), client.clientId())
+            .orElseThrow(
+                () ->
+                    invalidGrant(
+                        "refresh token is unknown, expired, revoked, already used, or not this client's"));
     String scope = rotated.scope();
     if (narrowed != null && !narrowed.isEmpty()) {
       Scopes asked;
@@ -156,7 +217,8 @@ public final class TokenEndpoint {
       }
       Scopes within = Scopes.intersect(asked, java.util.List.of(rotated.scope().split(" ")));
       if (!within.asString().equals(asked.asString())) {
-        throw new ClientRefused(OAuth2Error.INVALID_SCOPE, "a refresh may only narrow the granted scopes");
+        throw new ClientRefused(
+            OAuth2Error.INVALID_SCOPE, "a refresh may only narrow the granted scopes");
       }
       scope = within.asString();
     }
@@ -165,7 +227,9 @@ public final class TokenEndpoint {
 
   private HTTPResponse backendServices(SmartClient client, Scope requested) throws ClientRefused {
     if (client.type() != ClientType.CONFIDENTIAL_ASYMMETRIC) {
-      throw new ClientRefused(OAuth2Error.UNAUTHORIZED_CLIENT, "backend services must authenticate with private_key_jwt");
+      throw new ClientRefused(
+          OAuth2Error.UNAUTHORIZED_CLIENT,
+          "backend services must authenticate with private_key_jwt");
     }
     if (requested == null || requested.isEmpty()) {
       throw new ClientRefused(OAuth2Error.INVALID_SCOPE, "scope is required");
@@ -177,21 +241,32 @@ public final class TokenEndpoint {
       throw new ClientRefused(OAuth2Error.INVALID_SCOPE, e.getMessage());
     }
     if (asked.resourceScopes().isEmpty()
-        || asked.resourceScopes().stream().anyMatch(s -> s.context() != ResourceScope.Context.SYSTEM)) {
-      throw new ClientRefused(OAuth2Error.INVALID_SCOPE, "backend services ask for system/ scopes only");
+        || asked.resourceScopes().stream()
+            .anyMatch(s -> s.context() != ResourceScope.Context.SYSTEM)) {
+      throw new ClientRefused(
+          OAuth2Error.INVALID_SCOPE, "backend services ask for system/ scopes only");
     }
     Scopes granted = Scopes.intersect(asked, client.scopes());
     if (granted.resourceScopes().isEmpty()) {
-      throw new ClientRefused(OAuth2Error.INVALID_SCOPE, "none of the requested scopes is allowed for this client");
+      throw new ClientRefused(
+          OAuth2Error.INVALID_SCOPE, "none of the requested scopes is allowed for this client");
     }
-    Grant issued = grants.create(client.clientId(), granted.asString(), GrantContext.none(), settings.backendTokenLife(), null);
+    Grant issued =
+        grants.create(
+            client.clientId(),
+            granted.asString(),
+            GrantContext.none(),
+            settings.backendTokenLife(),
+            null);
     return success(issued, granted.asString(), settings.backendTokenLife(), null, false);
   }
 
-  private HTTPResponse success(Grant grant, String scope, Duration life, String nonce, boolean withIdToken) {
+  private HTTPResponse success(
+      Grant grant, String scope, Duration life, String nonce, boolean withIdToken) {
     String access = tokens.issue(grant, scope, urls.fhirBase(), life);
     BearerAccessToken bearer = new BearerAccessToken(access, life.toSeconds(), Scope.parse(scope));
-    RefreshToken refresh = grant.refreshToken() == null ? null : new RefreshToken(grant.refreshToken());
+    RefreshToken refresh =
+        grant.refreshToken() == null ? null : new RefreshToken(grant.refreshToken());
     GrantContext ctx = grant.context();
     Map<String, Object> launch = new LinkedHashMap<>();
     if (ctx.patient() != null) {
@@ -201,7 +276,8 @@ public final class TokenEndpoint {
       launch.put("encounter", GrantContext.idPart(ctx.encounter()));
     }
     if (!ctx.fhirContext().isEmpty()) {
-      launch.put("fhirContext", ctx.fhirContext().stream().map(r -> Map.of("reference", r)).toList());
+      launch.put(
+          "fhirContext", ctx.fhirContext().stream().map(r -> Map.of("reference", r)).toList());
     }
     if (ctx.user() != null) {
       launch.put("need_patient_banner", ctx.needPatientBanner());
@@ -212,13 +288,20 @@ public final class TokenEndpoint {
     }
     Scopes scopes = Scopes.parse(scope);
     if (withIdToken && scopes.has("openid") && ctx.user() != null) {
-      String idToken = tokens.idToken(ctx.user(), grant.clientId(), nonce,
-          scopes.has("fhirUser") ? urls.absolute(ctx.user()) : null, settings.accessTokenLife());
-      return new OIDCTokenResponse(new OIDCTokens(idToken, bearer, refresh), launch).toHTTPResponse();
+      String idToken =
+          tokens.idToken(
+              ctx.user(),
+              grant.clientId(),
+              nonce,
+              scopes.has("fhirUser") ? urls.absolute(ctx.user()) : null,
+              settings.accessTokenLife());
+      return new OIDCTokenResponse(new OIDCTokens(idToken, bearer, refresh), launch)
+          .toHTTPResponse();
     }
-    return new AccessTokenResponse(new com.nimbusds.oauth2.sdk.token.Tokens(bearer, refresh), launch).toHTTPResponse();
+    return new AccessTokenResponse(
+            new com.nimbusds.oauth2.sdk.token.Tokens(bearer, refresh), launch)
+        .toHTTPResponse();
   }
-
 
   private static ClientRefused invalidGrant(String why) {
     return new ClientRefused(OAuth2Error.INVALID_GRANT, why);

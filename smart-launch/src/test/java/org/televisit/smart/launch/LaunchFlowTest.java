@@ -57,22 +57,41 @@ class LaunchFlowTest {
     ehr = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     ehr.start();
     iss = URI.create(ehr.baseUrl() + "/fhir");
-    ehr.stubFor(get("/fhir/.well-known/smart-configuration").willReturn(aResponse().withBody("""
+    ehr.stubFor(
+        get("/fhir/.well-known/smart-configuration")
+            .willReturn(
+                aResponse()
+                    .withBody(
+                        """
         {"issuer":"%1$s/fhir","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
          "jwks_uri":"%1$s/jwks","capabilities":["launch-ehr","launch-standalone","permission-v2","sso-openid-connect"],
-         "code_challenge_methods_supported":["S256"]}""".formatted(ehr.baseUrl()))));
-    ehr.stubFor(get("/jwks").willReturn(aResponse().withBody(new JWKSet(ehrKey.toPublicJWK()).toString())));
+         "code_challenge_methods_supported":["S256"]}"""
+                            .formatted(ehr.baseUrl()))));
+    ehr.stubFor(
+        get("/jwks").willReturn(aResponse().withBody(new JWKSet(ehrKey.toPublicJWK()).toString())));
     flow = flowWith(RegisteredIssuer.ClientAuth.PUBLIC);
   }
 
   LaunchFlow flowWith(RegisteredIssuer.ClientAuth auth) {
-    RegisteredIssuer issuer = new RegisteredIssuer(iss, "televisit-client", auth,
-        auth == RegisteredIssuer.ClientAuth.CLIENT_SECRET_BASIC ? "s3cret" : null,
-        auth == RegisteredIssuer.ClientAuth.PRIVATE_KEY_JWT ? clientKey.toJSONString() : null,
-        "openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs", true);
-    return new LaunchFlow(new IssuerRegistry(List.of(issuer)),
-        new SmartDiscovery(Duration.ofMinutes(5), Duration.ofMillis(2_000), Duration.ofMillis(2_000), Clock.systemUTC()),
-        Clock.systemUTC(), Duration.ofMillis(2_000), Duration.ofMillis(2_000));
+    RegisteredIssuer issuer =
+        new RegisteredIssuer(
+            iss,
+            "televisit-client",
+            auth,
+            auth == RegisteredIssuer.ClientAuth.CLIENT_SECRET_BASIC ? "s3cret" : null,
+            auth == RegisteredIssuer.ClientAuth.PRIVATE_KEY_JWT ? clientKey.toJSONString() : null,
+            "openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs",
+            true);
+    return new LaunchFlow(
+        new IssuerRegistry(List.of(issuer)),
+        new SmartDiscovery(
+            Duration.ofMinutes(5),
+            Duration.ofMillis(2_000),
+            Duration.ofMillis(2_000),
+            Clock.systemUTC()),
+        Clock.systemUTC(),
+        Duration.ofMillis(2_000),
+        Duration.ofMillis(2_000));
   }
 
   @AfterEach
@@ -80,26 +99,41 @@ class LaunchFlowTest {
     ehr.stop();
   }
 
-  String idToken(RSAKey key, LaunchFlow.Authorization a, Consumer<JWTClaimsSet.Builder> change) throws Exception {
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(ehr.baseUrl() + "/fhir").subject("practitioner-7").audience("televisit-client")
-        .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(300)))
-        .claim("nonce", a.pending().nonce().getValue())
-        .claim("fhirUser", ehr.baseUrl() + "/fhir/Practitioner/7");
+  String idToken(RSAKey key, LaunchFlow.Authorization a, Consumer<JWTClaimsSet.Builder> change)
+      throws Exception {
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ehr.baseUrl() + "/fhir")
+            .subject("practitioner-7")
+            .audience("televisit-client")
+            .issueTime(new Date())
+            .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+            .claim("nonce", a.pending().nonce().getValue())
+            .claim("fhirUser", ehr.baseUrl() + "/fhir/Practitioner/7");
     change.accept(claims);
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+            claims.build());
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }
 
   void tokenEndpointReturns(String idToken) {
-    ehr.stubFor(post("/token").willReturn(aResponse().withHeader("Content-Type", "application/json")
-        .withHeader("Cache-Control", "no-store").withBody("""
+    ehr.stubFor(
+        post("/token")
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("Cache-Control", "no-store")
+                    .withBody(
+                        """
         {"access_token":"at-123","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-456",
          "scope":"launch openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs",
          "id_token":"%s","patient":"123","encounter":"enc-9",
          "fhirContext":[{"reference":"Appointment/appt-1"}],"need_patient_banner":false,
-         "smart_style_url":"%s/style.json","intent":"visit"}""".formatted(idToken, ehr.baseUrl()))));
+         "smart_style_url":"%s/style.json","intent":"visit"}"""
+                            .formatted(idToken, ehr.baseUrl()))));
   }
 
   LaunchFlow.Authorization launch() {
@@ -116,12 +150,16 @@ class LaunchFlowTest {
     assertThat(sent.getCustomParameter("aud")).containsExactly(iss.toString());
     assertThat(sent.getCustomParameter("launch")).containsExactly("launch-xyz");
     assertThat(sent.getCustomParameter("nonce")).containsExactly(a.pending().nonce().getValue());
-    assertThat(sent.getScope().toString()).startsWith("launch ").contains("openid").contains("user/Encounter.cruds");
+    assertThat(sent.getScope().toString())
+        .startsWith("launch ")
+        .contains("openid")
+        .contains("user/Encounter.cruds");
     assertThat(sent.getState()).isEqualTo(a.pending().state());
     assertThat(sent.getRedirectionURI()).isEqualTo(callback);
 
     tokenEndpointReturns(idToken(ehrKey, a, c -> {}));
-    LaunchContext context = flow.complete(a.pending(), a.pending().state().getValue(), "code-1", null, null);
+    LaunchContext context =
+        flow.complete(a.pending(), a.pending().state().getValue(), "code-1", null, null);
     assertThat(context.patient()).isEqualTo("123");
     assertThat(context.encounter()).isEqualTo("enc-9");
     assertThat(context.fhirContext()).containsExactly("Appointment/appt-1");
@@ -131,10 +169,11 @@ class LaunchFlowTest {
     assertThat(context.accessToken()).isEqualTo("at-123");
     assertThat(context.refreshToken()).isEqualTo("rt-456");
     assertThat(context.toString()).doesNotContain("at-123").doesNotContain("123\"");
-    ehr.verify(postRequestedFor(urlEqualTo("/token"))
-        .withRequestBody(containing("code_verifier=" + a.pending().codeVerifier().getValue()))
-        .withRequestBody(containing("client_id=televisit-client"))
-        .withRequestBody(containing("grant_type=authorization_code")));
+    ehr.verify(
+        postRequestedFor(urlEqualTo("/token"))
+            .withRequestBody(containing("code_verifier=" + a.pending().codeVerifier().getValue()))
+            .withRequestBody(containing("client_id=televisit-client"))
+            .withRequestBody(containing("grant_type=authorization_code")));
   }
 
   @Test
@@ -146,7 +185,8 @@ class LaunchFlowTest {
   @Test
   void anUnregisteredIssuerIsRefusedWithoutAnyFetch() {
     assertThatThrownBy(() -> flow.authorize("https://evil.example/fhir", "l", callback))
-        .isInstanceOf(LaunchRefused.class).hasMessageContaining("not registered");
+        .isInstanceOf(LaunchRefused.class)
+        .hasMessageContaining("not registered");
     assertThatThrownBy(() -> flow.authorize(ehr.baseUrl() + "/fhir/../admin", "l", callback))
         .isInstanceOf(LaunchRefused.class);
     ehr.verify(0, getRequestedFor(urlEqualTo("/fhir/.well-known/smart-configuration")));
@@ -154,18 +194,24 @@ class LaunchFlowTest {
 
   @Test
   void discoveryDownIsAPageNotACrash() {
-    ehr.stubFor(get("/fhir/.well-known/smart-configuration").willReturn(aResponse().withStatus(500)));
-    assertThatThrownBy(this::launch).isInstanceOf(LaunchRefused.class).hasMessageContaining("HTTP 500");
+    ehr.stubFor(
+        get("/fhir/.well-known/smart-configuration").willReturn(aResponse().withStatus(500)));
+    assertThatThrownBy(this::launch)
+        .isInstanceOf(LaunchRefused.class)
+        .hasMessageContaining("HTTP 500");
   }
 
   @Test
   void aWrongMissingOrReplayedStateIsRefused() throws Exception {
     LaunchFlow.Authorization a = launch();
     tokenEndpointReturns(idToken(ehrKey, a, c -> {}));
-    assertThatThrownBy(() -> flow.complete(a.pending(), "forged", "code", null, null)).hasMessageContaining("did not match");
-    assertThatThrownBy(() -> flow.complete(a.pending(), null, "code", null, null)).hasMessageContaining("did not match");
+    assertThatThrownBy(() -> flow.complete(a.pending(), "forged", "code", null, null))
+        .hasMessageContaining("did not match");
+    assertThatThrownBy(() -> flow.complete(a.pending(), null, "code", null, null))
+        .hasMessageContaining("did not match");
     // the session held nothing: a callback replayed after the launch used its pending state
-    assertThatThrownBy(() -> flow.complete(null, a.pending().state().getValue(), "code", null, null))
+    assertThatThrownBy(
+            () -> flow.complete(null, a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("used already");
     ehr.verify(0, postRequestedFor(urlEqualTo("/token")));
   }
@@ -173,25 +219,39 @@ class LaunchFlowTest {
   @Test
   void anEhrErrorRedirectIsShownPlainly() {
     LaunchFlow.Authorization a = launch();
-    assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), null, "access_denied",
-        "<script>alert(1)</script> user said no"))
-        .hasMessageContaining("access_denied").hasMessageNotContaining("<script>");
+    assertThatThrownBy(
+            () ->
+                flow.complete(
+                    a.pending(),
+                    a.pending().state().getValue(),
+                    null,
+                    "access_denied",
+                    "<script>alert(1)</script> user said no"))
+        .hasMessageContaining("access_denied")
+        .hasMessageNotContaining("<script>");
   }
 
   @Test
   void idTokenProblemsAreRefused() throws Exception {
     record Case(String name, RSAKey key, Consumer<JWTClaimsSet.Builder> change) {}
-    List<Case> cases = List.of(
-        new Case("wrong aud", ehrKey, c -> c.audience("someone-else")),
-        new Case("expired", ehrKey, c -> c.expirationTime(Date.from(Instant.now().minusSeconds(600)))),
-        new Case("wrong nonce", ehrKey, c -> c.claim("nonce", "not-the-nonce")),
-        new Case("wrong issuer", ehrKey, c -> c.issuer("https://other.example")),
-        new Case("bad signature", otherKey, c -> {}));
+    List<Case> cases =
+        List.of(
+            new Case("wrong aud", ehrKey, c -> c.audience("someone-else")),
+            new Case(
+                "expired",
+                ehrKey,
+                c -> c.expirationTime(Date.from(Instant.now().minusSeconds(600)))),
+            new Case("wrong nonce", ehrKey, c -> c.claim("nonce", "not-the-nonce")),
+            new Case("wrong issuer", ehrKey, c -> c.issuer("https://other.example")),
+            new Case("bad signature", otherKey, c -> {}));
     for (Case k : cases) {
       LaunchFlow.Authorization a = launch();
       tokenEndpointReturns(idToken(k.key(), a, k.change()));
-      assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
-          .as(k.name()).isInstanceOf(LaunchRefused.class).hasMessageContaining("identity token could not be verified");
+      assertThatThrownBy(
+              () -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
+          .as(k.name())
+          .isInstanceOf(LaunchRefused.class)
+          .hasMessageContaining("identity token could not be verified");
     }
   }
 
@@ -202,10 +262,17 @@ class LaunchFlowTest {
     flow.complete(first.pending(), first.pending().state().getValue(), "code", null, null);
     // the EHR rotates its key: new kid, published at the same address
     RSAKey rotated = new RSAKeyGenerator(2048).keyID("ehr-2").generate();
-    ehr.stubFor(get("/jwks").willReturn(aResponse().withBody(new JWKSet(List.of(ehrKey.toPublicJWK(), rotated.toPublicJWK())).toString())));
+    ehr.stubFor(
+        get("/jwks")
+            .willReturn(
+                aResponse()
+                    .withBody(
+                        new JWKSet(List.of(ehrKey.toPublicJWK(), rotated.toPublicJWK()))
+                            .toString())));
     LaunchFlow.Authorization second = launch();
     tokenEndpointReturns(idToken(rotated, second, c -> {}));
-    LaunchContext context = flow.complete(second.pending(), second.pending().state().getValue(), "code", null, null);
+    LaunchContext context =
+        flow.complete(second.pending(), second.pending().state().getValue(), "code", null, null);
     assertThat(context.patient()).isEqualTo("123");
     ehr.verify(2, getRequestedFor(urlEqualTo("/jwks")));
   }
@@ -213,15 +280,23 @@ class LaunchFlowTest {
   @Test
   void tokenEndpointFailuresAreRefusedWithASentence() {
     LaunchFlow.Authorization a = launch();
-    ehr.stubFor(post("/token").willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-        .withBody("{\"error\":\"invalid_grant\"}")));
-    assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
+    ehr.stubFor(
+        post("/token")
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"error\":\"invalid_grant\"}")));
+    assertThatThrownBy(
+            () -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("invalid_grant");
     ehr.stubFor(post("/token").willReturn(aResponse().withStatus(500).withBody("oops")));
-    assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
+    assertThatThrownBy(
+            () -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("HTTP 500");
     ehr.stubFor(post("/token").willReturn(aResponse().withFixedDelay(5_000).withBody("{}")));
-    assertThatThrownBy(() -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
+    assertThatThrownBy(
+            () -> flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null))
         .hasMessageContaining("did not answer in time");
   }
 
@@ -231,35 +306,55 @@ class LaunchFlowTest {
     LaunchFlow.Authorization a = launch();
     tokenEndpointReturns(idToken(ehrKey, a, c -> {}));
     flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null);
-    ehr.verify(postRequestedFor(urlEqualTo("/token")).withHeader("Authorization", containing("Basic ")));
+    ehr.verify(
+        postRequestedFor(urlEqualTo("/token")).withHeader("Authorization", containing("Basic ")));
 
     flow = flowWith(RegisteredIssuer.ClientAuth.PRIVATE_KEY_JWT);
     LaunchFlow.Authorization b = launch();
     tokenEndpointReturns(idToken(ehrKey, b, c -> {}));
     flow.complete(b.pending(), b.pending().state().getValue(), "code", null, null);
     String body = ehr.findAll(postRequestedFor(urlEqualTo("/token"))).get(1).getBodyAsString();
-    assertThat(body).contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
-    String assertion = java.net.URLDecoder.decode(body.replaceAll(".*client_assertion=([^&]+).*", "$1"), "UTF-8");
+    assertThat(body)
+        .contains(
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+    String assertion =
+        java.net.URLDecoder.decode(body.replaceAll(".*client_assertion=([^&]+).*", "$1"), "UTF-8");
     SignedJWT jwt = SignedJWT.parse(assertion);
     assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS384);
-    assertThat(jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(clientKey.toPublicJWK()))).isTrue();
+    assertThat(jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(clientKey.toPublicJWK())))
+        .isTrue();
     assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("televisit-client");
     assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("televisit-client");
     assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly(ehr.baseUrl() + "/token");
     assertThat(jwt.getJWTClaimsSet().getJWTID()).isNotBlank();
-    assertThat(Duration.between(Instant.now(), jwt.getJWTClaimsSet().getExpirationTime().toInstant())).isLessThanOrEqualTo(Duration.ofMinutes(5));
+    assertThat(
+            Duration.between(Instant.now(), jwt.getJWTClaimsSet().getExpirationTime().toInstant()))
+        .isLessThanOrEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
   void anAccessTokenAboutToExpireIsRefreshedAndARotatedRefreshTokenKept() throws Exception {
     LaunchFlow.Authorization a = launch();
     tokenEndpointReturns(idToken(ehrKey, a, c -> {}));
-    LaunchContext launched = flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null);
+    LaunchContext launched =
+        flow.complete(a.pending(), a.pending().state().getValue(), "code", null, null);
     assertThat(flow.fresh(launched)).as("an hour left: kept as it is").isSameAs(launched);
 
-    LaunchContext expiring = launched.withTokens(
-        launched.accessToken(), launched.refreshToken(), Instant.now().plusSeconds(30), launched.granted());
-    ehr.stubFor(post("/token").withRequestBody(containing("grant_type=refresh_token")).atPriority(1).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
+    LaunchContext expiring =
+        launched.withTokens(
+            launched.accessToken(),
+            launched.refreshToken(),
+            Instant.now().plusSeconds(30),
+            launched.granted());
+    ehr.stubFor(
+        post("/token")
+            .withRequestBody(containing("grant_type=refresh_token"))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        """
         {"access_token":"at-new","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-rotated",
          "scope":"user/Patient.rs"}""")));
     LaunchContext refreshed = flow.fresh(expiring);
@@ -267,11 +362,26 @@ class LaunchFlowTest {
     assertThat(refreshed.refreshToken()).isEqualTo("rt-rotated");
     assertThat(refreshed.patient()).isEqualTo("123");
     assertThat(refreshed.accessTokenExpiresAt()).isAfter(Instant.now().plusSeconds(3000));
-    ehr.verify(postRequestedFor(urlEqualTo("/token")).withRequestBody(containing("grant_type=refresh_token"))
-        .withRequestBody(containing("refresh_token=rt-456")));
+    ehr.verify(
+        postRequestedFor(urlEqualTo("/token"))
+            .withRequestBody(containing("grant_type=refresh_token"))
+            .withRequestBody(containing("refresh_token=rt-456")));
 
-    LaunchContext noRefresh = new LaunchContext(launched.issuer(), "at", null, Instant.now().plusSeconds(10),
-        launched.granted(), null, null, List.of(), true, null, null, null, null);
+    LaunchContext noRefresh =
+        new LaunchContext(
+            launched.issuer(),
+            "at",
+            null,
+            Instant.now().plusSeconds(10),
+            launched.granted(),
+            null,
+            null,
+            List.of(),
+            true,
+            null,
+            null,
+            null,
+            null);
     assertThatThrownBy(() -> flow.fresh(noRefresh)).hasMessageContaining("launch Televisit again");
   }
 

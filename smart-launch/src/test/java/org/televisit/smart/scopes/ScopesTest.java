@@ -14,7 +14,9 @@ class ScopesTest {
 
   @Test
   void v2ScopesCarryContextTypeAndInteractions() {
-    Scopes scopes = Scopes.parse("launch openid fhirUser user/Patient.rs user/Encounter.cruds patient/Appointment.r");
+    Scopes scopes =
+        Scopes.parse(
+            "launch openid fhirUser user/Patient.rs user/Encounter.cruds patient/Appointment.r");
     assertThat(scopes.has("launch")).isTrue();
     assertThat(scopes.has("fhirUser")).isTrue();
     assertThat(scopes.allows("Patient", Interaction.READ)).isTrue();
@@ -28,29 +30,36 @@ class ScopesTest {
   @Test
   void v1ScopesMapOntoV2() {
     Scopes scopes = Scopes.parse("patient/Observation.read user/Encounter.write system/*.*");
-    assertThat(scopes.resourceScopes().get(0).interactions()).isEqualTo(EnumSet.of(Interaction.READ, Interaction.SEARCH));
+    assertThat(scopes.resourceScopes().get(0).interactions())
+        .isEqualTo(EnumSet.of(Interaction.READ, Interaction.SEARCH));
     assertThat(scopes.resourceScopes().get(1).interactions())
         .isEqualTo(EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE));
-    assertThat(scopes.resourceScopes().get(2).interactions()).isEqualTo(EnumSet.allOf(Interaction.class));
+    assertThat(scopes.resourceScopes().get(2).interactions())
+        .isEqualTo(EnumSet.allOf(Interaction.class));
     assertThat(scopes.allows("Slot", Interaction.CREATE)).isTrue();
   }
 
   @Test
   void narrowingParametersAreKept() {
-    ResourceScope scope = Scopes.parse("patient/Observation.rs?category=laboratory&status=final").resourceScopes().get(0);
-    assertThat(scope.narrowing()).containsExactly(Map.entry("category", "laboratory"), Map.entry("status", "final"));
+    ResourceScope scope =
+        Scopes.parse("patient/Observation.rs?category=laboratory&status=final")
+            .resourceScopes()
+            .get(0);
+    assertThat(scope.narrowing())
+        .containsExactly(Map.entry("category", "laboratory"), Map.entry("status", "final"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "patient/Observation.sr", // out of order
-      "patient/Observation.rr", // repeated
-      "patient/Observation.x",
-      "patient/observation.r", // type must be a FHIR type name
-      "patient/Observation",
-      "user/Observation.r?category", // narrowing without a value
-      "patient/Observation.read?category=x"
-  })
+  @ValueSource(
+      strings = {
+        "patient/Observation.sr", // out of order
+        "patient/Observation.rr", // repeated
+        "patient/Observation.x",
+        "patient/observation.r", // type must be a FHIR type name
+        "patient/Observation",
+        "user/Observation.r?category", // narrowing without a value
+        "patient/Observation.read?category=x"
+      })
   void malformedResourceScopesAreRefusedByName(String scope) {
     assertThatThrownBy(() -> Scopes.parse("openid " + scope))
         .isInstanceOf(Scopes.InvalidScope.class)
@@ -68,8 +77,18 @@ class ScopesTest {
 
   @Test
   void theGrantIsWhatTheClientMayHaveOfWhatItAskedFor() {
-    Scopes requested = Scopes.parse("launch openid user/Patient.rs user/Encounter.cruds user/Observation.rs offline_access");
-    Scopes granted = Scopes.intersect(requested, List.of("launch", "openid", "user/Patient.rs", "user/Encounter.rs", "user/Observation.rs?category=vital-signs"));
+    Scopes requested =
+        Scopes.parse(
+            "launch openid user/Patient.rs user/Encounter.cruds user/Observation.rs offline_access");
+    Scopes granted =
+        Scopes.intersect(
+            requested,
+            List.of(
+                "launch",
+                "openid",
+                "user/Patient.rs",
+                "user/Encounter.rs",
+                "user/Observation.rs?category=vital-signs"));
     assertThat(granted.asString()).isEqualTo("user/Patient.rs launch openid");
   }
 

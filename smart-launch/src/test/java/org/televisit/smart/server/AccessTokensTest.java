@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Access tokens on /fhir: a token is verified once and then remembered, and what is remembered must
- * still run out, be revocable, and only ever match the exact token that passed. No Spring, no database.
+ * still run out, be revocable, and only ever match the exact token that passed. No Spring, no
+ * database.
  */
 class AccessTokensTest {
 
@@ -32,13 +33,26 @@ class AccessTokensTest {
   @BeforeEach
   void server() throws Exception {
     RSAKey key = new RSAKeyGenerator(2048).keyID("server").generate();
-    Clock clock = new Clock() {
-      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return now; }
-    };
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now;
+          }
+        };
     tokens = new AccessTokens(key, ISSUER, FHIR, id -> !revoked.contains(id), clock);
-    grant = new Grant("grant-1", "scheduler", "system/Appointment.rs", GrantContext.none(), null, null);
+    grant =
+        new Grant("grant-1", "scheduler", "system/Appointment.rs", GrantContext.none(), null, null);
   }
 
   @Test
@@ -56,7 +70,9 @@ class AccessTokensTest {
     String token = tokens.issue(grant, "system/Appointment.rs", FHIR, Duration.ofMinutes(5));
     tokens.verify(token);
     now = now.plus(Duration.ofMinutes(6));
-    assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidToken.class).hasMessageContaining("Expired");
+    assertThatThrownBy(() -> tokens.verify(token))
+        .isInstanceOf(InvalidToken.class)
+        .hasMessageContaining("Expired");
   }
 
   @Test
@@ -64,7 +80,9 @@ class AccessTokensTest {
     String token = tokens.issue(grant, "system/Appointment.rs", FHIR, Duration.ofMinutes(5));
     tokens.verify(token);
     revoked.add("grant-1");
-    assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidToken.class).hasMessageContaining("revoked");
+    assertThatThrownBy(() -> tokens.verify(token))
+        .isInstanceOf(InvalidToken.class)
+        .hasMessageContaining("revoked");
   }
 
   @Test
@@ -72,9 +90,11 @@ class AccessTokensTest {
     String token = tokens.issue(grant, "system/Appointment.rs", FHIR, Duration.ofMinutes(5));
     tokens.verify(token);
     String[] parts = token.split("\\.");
-    String otherScope = tokens.issue(grant, "system/*.cruds", FHIR, Duration.ofMinutes(5)).split("\\.")[1];
+    String otherScope =
+        tokens.issue(grant, "system/*.cruds", FHIR, Duration.ofMinutes(5)).split("\\.")[1];
     // the verified token's signature on another token's claims
     assertThatThrownBy(() -> tokens.verify(parts[0] + "." + otherScope + "." + parts[2]))
-        .isInstanceOf(InvalidToken.class).hasMessageContaining("not valid");
+        .isInstanceOf(InvalidToken.class)
+        .hasMessageContaining("not valid");
   }
 }

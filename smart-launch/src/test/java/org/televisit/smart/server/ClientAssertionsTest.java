@@ -27,12 +27,24 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The private_key_jwt rules of RFC 7523 and SMART backend services, one refusal per rule; no Spring. */
+/**
+ * The private_key_jwt rules of RFC 7523 and SMART backend services, one refusal per rule; no
+ * Spring.
+ */
 class ClientAssertionsTest {
 
   private static final String TOKEN = "https://tv.example.org/oauth/token";
-  private static final SmartClient APP = new SmartClient("scheduler", "Scheduler", ClientType.CONFIDENTIAL_ASYMMETRIC,
-      null, null, "{}", List.of(URI.create("https://scheduler.example.org/cb")), List.of("system/Appointment.cruds"), null);
+  private static final SmartClient APP =
+      new SmartClient(
+          "scheduler",
+          "Scheduler",
+          ClientType.CONFIDENTIAL_ASYMMETRIC,
+          null,
+          null,
+          "{}",
+          List.of(URI.create("https://scheduler.example.org/cb")),
+          List.of("system/Appointment.cruds"),
+          null);
 
   private static ECKey es384;
   private static ECKey es256;
@@ -44,47 +56,83 @@ class ClientAssertionsTest {
     es384 = new ECKeyGenerator(Curve.P_384).keyID("ec-384").generate();
     es256 = new ECKeyGenerator(Curve.P_256).keyID("ec-256").generate();
     rs384 = new RSAKeyGenerator(2048).keyID("rsa").generate();
-    JWKSet registered = new JWKSet(List.of(es384.toPublicJWK(), es256.toPublicJWK(), rs384.toPublicJWK()));
+    JWKSet registered =
+        new JWKSet(List.of(es384.toPublicJWK(), es256.toPublicJWK(), rs384.toPublicJWK()));
     assertions = new ClientAssertions(TOKEN, client -> new ImmutableJWKSet<>(registered));
   }
 
   @Test
   void eachSmartAlgorithmWithARegisteredKeyPasses() throws Exception {
-    assertThatCode(() -> assertions.check(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", claims()), APP))
+    assertThatCode(
+            () ->
+                assertions.check(
+                    signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", claims()), APP))
         .doesNotThrowAnyException();
-    assertThatCode(() -> assertions.check(signed(JWSAlgorithm.ES256, new ECDSASigner(es256), "ec-256", claims()), APP))
+    assertThatCode(
+            () ->
+                assertions.check(
+                    signed(JWSAlgorithm.ES256, new ECDSASigner(es256), "ec-256", claims()), APP))
         .doesNotThrowAnyException();
-    assertThatCode(() -> assertions.check(signed(JWSAlgorithm.RS384, new RSASSASigner(rs384), "rsa", claims()), APP))
+    assertThatCode(
+            () ->
+                assertions.check(
+                    signed(JWSAlgorithm.RS384, new RSASSASigner(rs384), "rsa", claims()), APP))
         .doesNotThrowAnyException();
   }
 
   @Test
   void onlyTheTypesOfAClientAssertionPass() throws Exception {
-    SignedJWT typed = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384")
-        .type(new JOSEObjectType("client-authentication+jwt")).build(), new ECDSASigner(es384), claims());
+    SignedJWT typed =
+        signed(
+            new JWSHeader.Builder(JWSAlgorithm.ES384)
+                .keyID("ec-384")
+                .type(new JOSEObjectType("client-authentication+jwt"))
+                .build(),
+            new ECDSASigner(es384),
+            claims());
     assertThatCode(() -> assertions.check(typed, APP)).doesNotThrowAnyException();
-    SignedJWT jwt = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384").type(JOSEObjectType.JWT).build(),
-        new ECDSASigner(es384), claims());
+    SignedJWT jwt =
+        signed(
+            new JWSHeader.Builder(JWSAlgorithm.ES384)
+                .keyID("ec-384")
+                .type(JOSEObjectType.JWT)
+                .build(),
+            new ECDSASigner(es384),
+            claims());
     assertThatCode(() -> assertions.check(jwt, APP)).doesNotThrowAnyException();
-    SignedJWT accessToken = signed(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("ec-384")
-        .type(new JOSEObjectType("at+jwt")).build(), new ECDSASigner(es384), claims());
+    SignedJWT accessToken =
+        signed(
+            new JWSHeader.Builder(JWSAlgorithm.ES384)
+                .keyID("ec-384")
+                .type(new JOSEObjectType("at+jwt"))
+                .build(),
+            new ECDSASigner(es384),
+            claims());
     assertRefused(accessToken, "type");
   }
 
   @Test
   void aSignatureByAnUnregisteredKeyIsRefused() throws Exception {
     ECKey stranger = new ECKeyGenerator(Curve.P_384).keyID("ec-384").generate();
-    assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(stranger), "ec-384", claims()), "signature");
+    assertRefused(
+        signed(JWSAlgorithm.ES384, new ECDSASigner(stranger), "ec-384", claims()), "signature");
     RSAKey rsaStranger = new RSAKeyGenerator(2048).keyID("rsa").generate();
-    assertRefused(signed(JWSAlgorithm.RS384, new RSASSASigner(rsaStranger), "rsa", claims()), "signature");
+    assertRefused(
+        signed(JWSAlgorithm.RS384, new RSASSASigner(rsaStranger), "rsa", claims()), "signature");
   }
 
   @Test
   void aTamperedAssertionIsRefused() throws Exception {
     SignedJWT genuine = signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", claims());
     String[] parts = genuine.serialize().split("\\.");
-    String otherClaims = signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384",
-        new JWTClaimsSet.Builder(claims()).claim("scope", "system/*.*").build()).serialize().split("\\.")[1];
+    String otherClaims =
+        signed(
+                JWSAlgorithm.ES384,
+                new ECDSASigner(es384),
+                "ec-384",
+                new JWTClaimsSet.Builder(claims()).claim("scope", "system/*.*").build())
+            .serialize()
+            .split("\\.")[1];
     assertRefused(SignedJWT.parse(parts[0] + "." + otherClaims + "." + parts[2]), "signature");
   }
 
@@ -96,7 +144,8 @@ class ClientAssertionsTest {
 
   @Test
   void theAudienceMustBeTheTokenEndpoint() throws Exception {
-    JWTClaimsSet elsewhere = new JWTClaimsSet.Builder(claims()).audience("https://other.example.org/token").build();
+    JWTClaimsSet elsewhere =
+        new JWTClaimsSet.Builder(claims()).audience("https://other.example.org/token").build();
     assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", elsewhere), "aud");
   }
 
@@ -105,12 +154,16 @@ class ClientAssertionsTest {
     JWTClaimsSet posing = new JWTClaimsSet.Builder(claims()).issuer("another-app").build();
     assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", posing), "iss");
     JWTClaimsSet forSomeoneElse = new JWTClaimsSet.Builder(claims()).subject("another-app").build();
-    assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", forSomeoneElse), "sub");
+    assertRefused(
+        signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", forSomeoneElse), "sub");
   }
 
   @Test
   void anExpiredAssertionOrOneWithoutJtiIsRefused() throws Exception {
-    JWTClaimsSet expired = new JWTClaimsSet.Builder(claims()).expirationTime(new Date(System.currentTimeMillis() - 120_000)).build();
+    JWTClaimsSet expired =
+        new JWTClaimsSet.Builder(claims())
+            .expirationTime(new Date(System.currentTimeMillis() - 120_000))
+            .build();
     assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", expired), "expired");
     JWTClaimsSet noJti = new JWTClaimsSet.Builder(claims()).jwtID(null).build();
     assertRefused(signed(JWSAlgorithm.ES384, new ECDSASigner(es384), "ec-384", noJti), "jti");
@@ -118,22 +171,31 @@ class ClientAssertionsTest {
 
   private static void assertRefused(SignedJWT assertion, String why) {
     assertThatThrownBy(() -> assertions.check(assertion, APP))
-        .isInstanceOfSatisfying(ClientRefused.class, refused -> {
-          assertThat(refused.error().getCode()).isEqualTo("invalid_client");
-          assertThat(refused.getMessage()).containsIgnoringCase(why);
-        });
+        .isInstanceOfSatisfying(
+            ClientRefused.class,
+            refused -> {
+              assertThat(refused.error().getCode()).isEqualTo("invalid_client");
+              assertThat(refused.getMessage()).containsIgnoringCase(why);
+            });
   }
 
   private static JWTClaimsSet claims() {
-    return new JWTClaimsSet.Builder().issuer(APP.clientId()).subject(APP.clientId()).audience(TOKEN)
-        .expirationTime(new Date(System.currentTimeMillis() + 120_000)).jwtID(UUID.randomUUID().toString()).build();
+    return new JWTClaimsSet.Builder()
+        .issuer(APP.clientId())
+        .subject(APP.clientId())
+        .audience(TOKEN)
+        .expirationTime(new Date(System.currentTimeMillis() + 120_000))
+        .jwtID(UUID.randomUUID().toString())
+        .build();
   }
 
-  private static SignedJWT signed(JWSAlgorithm alg, JWSSigner signer, String kid, JWTClaimsSet claims) throws Exception {
+  private static SignedJWT signed(
+      JWSAlgorithm alg, JWSSigner signer, String kid, JWTClaimsSet claims) throws Exception {
     return signed(new JWSHeader.Builder(alg).keyID(kid).build(), signer, claims);
   }
 
-  private static SignedJWT signed(JWSHeader header, JWSSigner signer, JWTClaimsSet claims) throws Exception {
+  private static SignedJWT signed(JWSHeader header, JWSSigner signer, JWTClaimsSet claims)
+      throws Exception {
     SignedJWT jwt = new SignedJWT(header, claims);
     jwt.sign(signer);
     return SignedJWT.parse(jwt.serialize()); // as it arrives on the wire

@@ -14,18 +14,57 @@ class ServerRulesTest {
   @Test
   void lifetimesCannotExceedWhatSmartAllows() {
     ServerSettings d = ServerSettings.defaults();
-    assertThatThrownBy(() -> new ServerSettings(Duration.ofSeconds(61), d.accessTokenLife(), d.backendTokenLife(),
-        d.refreshLife(), d.launchLife(), d.grantCacheTtl(), d.connectTimeout(), d.readTimeout())).hasMessageContaining("60 s");
-    assertThatThrownBy(() -> new ServerSettings(d.codeLife(), Duration.ofMinutes(61), d.backendTokenLife(),
-        d.refreshLife(), d.launchLife(), d.grantCacheTtl(), d.connectTimeout(), d.readTimeout())).hasMessageContaining("1 h");
-    assertThatThrownBy(() -> new ServerSettings(d.codeLife(), d.accessTokenLife(), Duration.ofSeconds(301),
-        d.refreshLife(), d.launchLife(), d.grantCacheTtl(), d.connectTimeout(), d.readTimeout())).hasMessageContaining("300 s");
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    Duration.ofSeconds(61),
+                    d.accessTokenLife(),
+                    d.backendTokenLife(),
+                    d.refreshLife(),
+                    d.launchLife(),
+                    d.grantCacheTtl(),
+                    d.connectTimeout(),
+                    d.readTimeout()))
+        .hasMessageContaining("60 s");
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    d.codeLife(),
+                    Duration.ofMinutes(61),
+                    d.backendTokenLife(),
+                    d.refreshLife(),
+                    d.launchLife(),
+                    d.grantCacheTtl(),
+                    d.connectTimeout(),
+                    d.readTimeout()))
+        .hasMessageContaining("1 h");
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    d.codeLife(),
+                    d.accessTokenLife(),
+                    Duration.ofSeconds(301),
+                    d.refreshLife(),
+                    d.launchLife(),
+                    d.grantCacheTtl(),
+                    d.connectTimeout(),
+                    d.readTimeout()))
+        .hasMessageContaining("300 s");
   }
 
   @Test
   void redirectUrisMatchExactly() {
-    SmartClient client = new SmartClient("a", "A", ClientType.PUBLIC, null, null, null,
-        List.of(URI.create("https://app.example.org/cb")), List.of("openid"), null);
+    SmartClient client =
+        new SmartClient(
+            "a",
+            "A",
+            ClientType.PUBLIC,
+            null,
+            null,
+            null,
+            List.of(URI.create("https://app.example.org/cb")),
+            List.of("openid"),
+            null);
     assertThat(client.hasRedirectUri(URI.create("https://app.example.org/cb"))).isTrue();
     assertThat(client.hasRedirectUri(URI.create("https://app.example.org/cb/"))).isFalse();
     assertThat(client.hasRedirectUri(URI.create("https://app.example.org/cb?x=1"))).isFalse();
@@ -41,12 +80,20 @@ class ServerRulesTest {
     assertThat(urls.isAudience("https://tv.example.org/fhir/")).isTrue();
     assertThat(urls.isAudience("https://tv.example.org/fhir2")).isFalse();
     assertThat(urls.isAudience(null)).isFalse();
-    assertThat(urls.absolute("Practitioner/7")).hasToString("https://tv.example.org/fhir/Practitioner/7");
+    assertThat(urls.absolute("Practitioner/7"))
+        .hasToString("https://tv.example.org/fhir/Practitioner/7");
   }
 
   @Test
   void grantContextSurvivesItsStorageForm() {
-    GrantContext context = new GrantContext("Practitioner/1", "Patient/2", "Encounter/3", List.of("Appointment/4"), true, "reconcile");
+    GrantContext context =
+        new GrantContext(
+            "Practitioner/1",
+            "Patient/2",
+            "Encounter/3",
+            List.of("Appointment/4"),
+            true,
+            "reconcile");
     assertThat(GrantContext.fromJson(context.toJson())).isEqualTo(context);
     assertThat(GrantContext.fromJson(GrantContext.none().toJson())).isEqualTo(GrantContext.none());
   }

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses what Janus's sample event handler POSTs (one event, or an array when grouping) into
- * {@link VideoEvent}s. Events Televisit has no use for are skipped; a body that is not Janus event
- * JSON is refused with {@link MalformedEvents}.
+ * Parses what Janus's sample event handler POSTs (one event, or an array when grouping) into {@link
+ * VideoEvent}s. Events Televisit has no use for are skipped; a body that is not Janus event JSON is
+ * refused with {@link MalformedEvents}.
  */
 public final class JanusEvents {
 
@@ -62,20 +62,24 @@ public final class JanusEvents {
       case SESSION -> {
         String name = event.path("name").asText();
         if ("timeout".equals(name)) {
-          return new VideoEvent(VideoEvent.Kind.SESSION_TIMEOUT, at, session, null, null, null, null, null);
+          return new VideoEvent(
+              VideoEvent.Kind.SESSION_TIMEOUT, at, session, null, null, null, null, null);
         }
         if ("destroyed".equals(name)) {
-          return new VideoEvent(VideoEvent.Kind.SESSION_DESTROYED, at, session, null, null, null, null, null);
+          return new VideoEvent(
+              VideoEvent.Kind.SESSION_DESTROYED, at, session, null, null, null, null, null);
         }
         return null;
       }
       case WEBRTC -> {
         String connection = event.path("connection").asText();
         if ("webrtcup".equals(connection)) {
-          return new VideoEvent(VideoEvent.Kind.WEBRTC_UP, at, session, handle, opaque, null, null, null);
+          return new VideoEvent(
+              VideoEvent.Kind.WEBRTC_UP, at, session, handle, opaque, null, null, null);
         }
         if ("hangup".equals(connection)) {
-          return new VideoEvent(VideoEvent.Kind.HANGUP, at, session, handle, opaque, null, null, null);
+          return new VideoEvent(
+              VideoEvent.Kind.HANGUP, at, session, handle, opaque, null, null, null);
         }
         return null;
       }
@@ -85,7 +89,9 @@ public final class JanusEvents {
         }
         String media = event.path("media").asText(null);
         VideoEvent.Kind kind =
-            event.path("receiving").asBoolean() ? VideoEvent.Kind.MEDIA_RECEIVING : VideoEvent.Kind.MEDIA_STOPPED;
+            event.path("receiving").asBoolean()
+                ? VideoEvent.Kind.MEDIA_RECEIVING
+                : VideoEvent.Kind.MEDIA_STOPPED;
         return new VideoEvent(kind, at, session, handle, opaque, null, null, media);
       }
       case PLUGIN -> {
@@ -94,8 +100,14 @@ public final class JanusEvents {
         }
         JsonNode data = event.path("data");
         String what = data.path("event").asText();
-        Long room = data.hasNonNull("room") && data.path("room").canConvertToLong() ? data.path("room").asLong() : null;
-        Long feed = data.hasNonNull("id") && data.path("id").canConvertToLong() ? data.path("id").asLong() : null;
+        Long room =
+            data.hasNonNull("room") && data.path("room").canConvertToLong()
+                ? data.path("room").asLong()
+                : null;
+        Long feed =
+            data.hasNonNull("id") && data.path("id").canConvertToLong()
+                ? data.path("id").asLong()
+                : null;
         return switch (what) {
           case "joined", "subscribing", "subscribed" ->
               new VideoEvent(VideoEvent.Kind.JOINED, at, session, handle, opaque, room, feed, null);

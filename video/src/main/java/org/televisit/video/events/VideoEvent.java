@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * What happened to someone's video, as Janus reported it. {@code opaqueId} is the id Televisit gave
- * the participant at admission (janus.js passes it on attach); {@code room} and {@code feedId} are set
- * on videoroom events. Janus may deliver an event twice or out of order: consumers compare
+ * the participant at admission (janus.js passes it on attach); {@code room} and {@code feedId} are
+ * set on videoroom events. Janus may deliver an event twice or out of order: consumers compare
  * {@code at} and treat each kind as a state, not a counter.
  */
 public record VideoEvent(

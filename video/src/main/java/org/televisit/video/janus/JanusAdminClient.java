@@ -8,9 +8,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * What Televisit asks of one Janus node. Room requests go through the Admin API's message_plugin (no
- * session or handle needed); tokens through add_token / remove_token; health through the Janus API's
- * info.
+ * What Televisit asks of one Janus node. Room requests go through the Admin API's message_plugin
+ * (no session or handle needed); tokens through add_token / remove_token; health through the Janus
+ * API's info.
  */
 public final class JanusAdminClient {
 
@@ -101,10 +101,13 @@ public final class JanusAdminClient {
 
   public List<RoomParticipant> listParticipants(long room) {
     List<RoomParticipant> participants = new ArrayList<>();
-    for (JsonNode p : videoroom(roomRequest("listparticipants", room, null), true).path("participants")) {
+    for (JsonNode p :
+        videoroom(roomRequest("listparticipants", room, null), true).path("participants")) {
       participants.add(
           new RoomParticipant(
-              p.path("id").asLong(), p.path("display").asText(null), p.path("publisher").asBoolean()));
+              p.path("id").asLong(),
+              p.path("display").asText(null),
+              p.path("publisher").asBoolean()));
     }
     return participants;
   }
@@ -156,7 +159,8 @@ public final class JanusAdminClient {
 
   public List<String> listTokens() {
     List<String> tokens = new ArrayList<>();
-    for (JsonNode t : http.post(node.adminUrl(), admin("list_tokens"), true).path("data").path("tokens")) {
+    for (JsonNode t :
+        http.post(node.adminUrl(), admin("list_tokens"), true).path("data").path("tokens")) {
       tokens.add(t.path("token").asText());
     }
     return tokens;

@@ -1,8 +1,8 @@
 package org.televisit.video.janus;
 
 /**
- * An error Janus reported (it answers errors with HTTP 200 and a JSON body). The code is Janus's own:
- * core codes (403, 458, 490, ...) or a videoroom error_code (426, 427, 433, ...).
+ * An error Janus reported (it answers errors with HTTP 200 and a JSON body). The code is Janus's
+ * own: core codes (403, 458, 490, ...) or a videoroom error_code (426, 427, 433, ...).
  */
 public class JanusException extends RuntimeException {
 

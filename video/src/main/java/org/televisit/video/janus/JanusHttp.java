@@ -15,8 +15,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * JSON over HTTP to Janus: one pooled OkHttp client with connect, read and call timeouts. Only calls
- * the caller marks idempotent are retried, and only on I/O failure (never after Janus answered).
+ * JSON over HTTP to Janus: one pooled OkHttp client with connect, read and call timeouts. Only
+ * calls the caller marks idempotent are retried, and only on I/O failure (never after Janus
+ * answered).
  */
 public final class JanusHttp {
 
@@ -58,7 +59,9 @@ public final class JanusHttp {
     return body;
   }
 
-  /** POSTs and returns the parsed reply; a Janus-level error is thrown as {@link JanusException}. */
+  /**
+   * POSTs and returns the parsed reply; a Janus-level error is thrown as {@link JanusException}.
+   */
   JsonNode post(String url, ObjectNode body, boolean idempotent) {
     int attempts = idempotent ? retries + 1 : 1;
     IOException last = null;
@@ -70,7 +73,8 @@ public final class JanusHttp {
         last = e;
       }
     }
-    throw new JanusUnreachable("Janus at " + hostOf(url) + " did not answer: " + last.getMessage(), last);
+    throw new JanusUnreachable(
+        "Janus at " + hostOf(url) + " did not answer: " + last.getMessage(), last);
   }
 
   private JsonNode postOnce(String url, ObjectNode body) throws IOException {
@@ -82,13 +86,13 @@ public final class JanusHttp {
     try (Response response = client.newCall(request).execute()) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
-        throw new JanusUnreachable(
-            "Janus at " + hostOf(url) + " answered HTTP " + response.code());
+        throw new JanusUnreachable("Janus at " + hostOf(url) + " answered HTTP " + response.code());
       }
       try {
         JsonNode reply = mapper.readTree(text);
         if (reply == null || !reply.isObject() || !reply.has("janus")) {
-          throw new JanusUnreachable("Janus at " + hostOf(url) + " sent a reply that is not Janus JSON");
+          throw new JanusUnreachable(
+              "Janus at " + hostOf(url) + " sent a reply that is not Janus JSON");
         }
         return reply;
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -97,7 +101,9 @@ public final class JanusHttp {
     }
   }
 
-  /** Janus answers errors with HTTP 200: core errors as janus:error, plugin errors as error_code. */
+  /**
+   * Janus answers errors with HTTP 200: core errors as janus:error, plugin errors as error_code.
+   */
   static JsonNode checked(JsonNode reply) {
     if ("error".equals(reply.path("janus").asText())) {
       JsonNode error = reply.path("error");

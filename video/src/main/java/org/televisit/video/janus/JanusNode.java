@@ -1,8 +1,8 @@
 package org.televisit.video.janus;
 
 /**
- * One Janus server as configured: where the backend reaches its Janus API and Admin API, the secrets
- * it needs there, the address browsers use, and how many rooms it should carry.
+ * One Janus server as configured: where the backend reaches its Janus API and Admin API, the
+ * secrets it needs there, the address browsers use, and how many rooms it should carry.
  */
 public record JanusNode(
     String id,
@@ -16,7 +16,8 @@ public record JanusNode(
 
   public JanusNode {
     if (id == null || id.isBlank()) throw new IllegalArgumentException("a Janus node needs an id");
-    if (capacity < 1) throw new IllegalArgumentException("Janus node " + id + ": capacity must be >= 1");
+    if (capacity < 1)
+      throw new IllegalArgumentException("Janus node " + id + ": capacity must be >= 1");
   }
 
   @Override

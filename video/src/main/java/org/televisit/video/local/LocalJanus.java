@@ -22,9 +22,9 @@ import org.televisit.video.janus.JanusNode;
 
 /**
  * A Janus process of Televisit's own, for a first run and for tests: writes a locked-down
- * configuration into a folder (HTTP and Admin API on loopback only, admin_secret, token_auth, only the
- * videoroom plugin and the HTTP transport, videoroom admin_key, the sample event handler posting to
- * Televisit with basic auth) and starts Janus in the foreground of a child process.
+ * configuration into a folder (HTTP and Admin API on loopback only, admin_secret, token_auth, only
+ * the videoroom plugin and the HTTP transport, videoroom admin_key, the sample event handler
+ * posting to Televisit with basic auth) and starts Janus in the foreground of a child process.
  */
 public final class LocalJanus implements AutoCloseable {
 
@@ -77,22 +77,28 @@ public final class LocalJanus implements AutoCloseable {
           .map(arch -> arch.resolve("janus"))
           .filter(p -> Files.exists(p.resolve("plugins/libjanus_videoroom.so")))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("Janus plugins not found under /usr/lib/*/janus"));
+          .orElseThrow(
+              () -> new IllegalStateException("Janus plugins not found under /usr/lib/*/janus"));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public static LocalJanus start(Settings settings) throws IOException, InterruptedException {
-    Path binary = binary().orElseThrow(() -> new IllegalStateException("janus is not installed (apt-get install janus)"));
+    Path binary =
+        binary()
+            .orElseThrow(
+                () -> new IllegalStateException("janus is not installed (apt-get install janus)"));
     writeConfiguration(settings);
     stopLeftover(settings.folder());
     Path logFile = settings.folder().resolve("janus.log");
     ProcessBuilder builder =
         new ProcessBuilder(
                 binary.toString(),
-                "-F", settings.folder().toString(),
-                "-C", settings.folder().resolve("janus.jcfg").toString(),
+                "-F",
+                settings.folder().toString(),
+                "-C",
+                settings.folder().resolve("janus.jcfg").toString(),
                 "-o")
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
@@ -100,8 +106,11 @@ public final class LocalJanus implements AutoCloseable {
     Files.writeString(settings.folder().resolve("janus.pid"), Long.toString(process.pid()));
     LocalJanus janus = new LocalJanus(settings, process);
     janus.awaitReady(Duration.ofSeconds(10));
-    log.info("Local Janus {} started (API on 127.0.0.1:{}, Admin API on 127.0.0.1:{})",
-        settings.id(), settings.httpPort(), settings.adminPort());
+    log.info(
+        "Local Janus {} started (API on 127.0.0.1:{}, Admin API on 127.0.0.1:{})",
+        settings.id(),
+        settings.httpPort(),
+        settings.adminPort());
     return janus;
   }
 
@@ -114,11 +123,17 @@ public final class LocalJanus implements AutoCloseable {
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       ProcessHandle.of(pid)
-          .filter(p -> p.info().commandLine().map(c -> c.contains("janus") && c.contains(folder.toString())).orElse(false))
-          .ifPresent(p -> {
-            log.warn("Stopping a Janus left over from an earlier run (pid {})", pid);
-            p.destroyForcibly();
-          });
+          .filter(
+              p ->
+                  p.info()
+                      .commandLine()
+                      .map(c -> c.contains("janus") && c.contains(folder.toString()))
+                      .orElse(false))
+          .ifPresent(
+              p -> {
+                log.warn("Stopping a Janus left over from an earlier run (pid {})", pid);
+                p.destroyForcibly();
+              });
     } catch (NumberFormatException e) {
       // not ours to read: ignore
     }
@@ -133,8 +148,11 @@ public final class LocalJanus implements AutoCloseable {
       RuntimeException last = null;
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("Janus exited at start (code " + process.exitValue()
-              + "); see " + settings.folder().resolve("janus.log"));
+          throw new IllegalStateException(
+              "Janus exited at start (code "
+                  + process.exitValue()
+                  + "); see "
+                  + settings.folder().resolve("janus.log"));
         }
         try {
           client.info();
@@ -145,13 +163,17 @@ public final class LocalJanus implements AutoCloseable {
         }
       }
       close();
-      throw new IllegalStateException("Janus did not answer within " + timeout + ": " + last.getMessage());
+      throw new IllegalStateException(
+          "Janus did not answer within " + timeout + ": " + last.getMessage());
     } finally {
       http.close();
     }
   }
 
-  /** This Janus as a pool node; {@code publicHost} is how browsers reach it (http://127.0.0.1 locally). */
+  /**
+   * This Janus as a pool node; {@code publicHost} is how browsers reach it (http://127.0.0.1
+   * locally).
+   */
   public JanusNode node(String publicHost) {
     return node(publicHost, 100);
   }
@@ -160,7 +182,10 @@ public final class LocalJanus implements AutoCloseable {
     return nodeReachedAt(publicHost + ":" + settings.httpPort() + "/janus", capacity);
   }
 
-  /** This Janus as a pool node that browsers reach at {@code publicUrl} (e.g. a relay on the app's origin). */
+  /**
+   * This Janus as a pool node that browsers reach at {@code publicUrl} (e.g. a relay on the app's
+   * origin).
+   */
   public JanusNode nodeReachedAt(String publicUrl, int capacity) {
     return new JanusNode(
         settings.id(),
@@ -212,7 +237,8 @@ public final class LocalJanus implements AutoCloseable {
     ownerOnly(s.folder(), "rwx------");
     Path lib = libraryFolder();
     String iface = firstNonLoopbackIpv4Interface().orElse(null);
-    writeSecretFile(s.folder().resolve("janus.jcfg"),
+    writeSecretFile(
+        s.folder().resolve("janus.jcfg"),
         """
         general: {
           configs_folder = "%s"
@@ -249,18 +275,28 @@ public final class LocalJanus implements AutoCloseable {
         loggers: {
           disable = "%s"
         }
-        """.formatted(
-            s.folder(), lib.resolve("plugins"), lib.resolve("transports"), lib.resolve("events"),
-            lib.resolve("loggers"), s.id(), s.adminSecret(), s.sessionTimeoutSeconds(),
-            s.rtpFrom(), s.rtpTo(),
-            // libnice gathers no candidate on lo: use one real interface so media stays on this host
-            iface == null ? "" : "ice_enforce_list = \"" + iface + "\"",
-            allBut(lib.resolve("plugins"), "libjanus_videoroom.so"),
-            allBut(lib.resolve("transports"), "libjanus_http.so"),
-            s.eventsUrl() != null,
-            allBut(lib.resolve("events"), s.eventsUrl() != null ? "libjanus_sampleevh.so" : ""),
-            allBut(lib.resolve("loggers"), "")));
-    writeSecretFile(s.folder().resolve("janus.transport.http.jcfg"),
+        """
+            .formatted(
+                s.folder(),
+                lib.resolve("plugins"),
+                lib.resolve("transports"),
+                lib.resolve("events"),
+                lib.resolve("loggers"),
+                s.id(),
+                s.adminSecret(),
+                s.sessionTimeoutSeconds(),
+                s.rtpFrom(),
+                s.rtpTo(),
+                // libnice gathers no candidate on lo: use one real interface so media stays on this
+                // host
+                iface == null ? "" : "ice_enforce_list = \"" + iface + "\"",
+                allBut(lib.resolve("plugins"), "libjanus_videoroom.so"),
+                allBut(lib.resolve("transports"), "libjanus_http.so"),
+                s.eventsUrl() != null,
+                allBut(lib.resolve("events"), s.eventsUrl() != null ? "libjanus_sampleevh.so" : ""),
+                allBut(lib.resolve("loggers"), "")));
+    writeSecretFile(
+        s.folder().resolve("janus.transport.http.jcfg"),
         """
         general: {
           json = "compact"
@@ -277,16 +313,20 @@ public final class LocalJanus implements AutoCloseable {
           admin_ip = "127.0.0.1"
           admin_https = false
         }
-        """.formatted(s.httpPort(), s.adminPort()));
-    writeSecretFile(s.folder().resolve("janus.plugin.videoroom.jcfg"),
+        """
+            .formatted(s.httpPort(), s.adminPort()));
+    writeSecretFile(
+        s.folder().resolve("janus.plugin.videoroom.jcfg"),
         """
         general: {
           admin_key = "%s"
           events = true
         }
-        """.formatted(s.videoroomAdminKey()));
+        """
+            .formatted(s.videoroomAdminKey()));
     if (s.eventsUrl() != null) {
-      writeSecretFile(s.folder().resolve("janus.eventhandler.sampleevh.jcfg"),
+      writeSecretFile(
+          s.folder().resolve("janus.eventhandler.sampleevh.jcfg"),
           """
           general: {
             enabled = true
@@ -299,14 +339,16 @@ public final class LocalJanus implements AutoCloseable {
             max_retransmissions = 2
             retransmissions_backoff = 100
           }
-          """.formatted(s.eventsUrl(), s.eventsUser(), s.eventsPassword()));
+          """
+              .formatted(s.eventsUrl(), s.eventsUser(), s.eventsPassword()));
     }
   }
 
   /** The config files hold the admin secret and keys: readable by this user only. */
   private static void ownerOnly(Path path, String permissions) throws IOException {
     try {
-      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+      Files.setPosixFilePermissions(
+          path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
     } catch (UnsupportedOperationException notPosix) {
       // not a POSIX file system: nothing to tighten
     }
@@ -320,7 +362,8 @@ public final class LocalJanus implements AutoCloseable {
   private static String allBut(Path folder, String keep) throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
-      files.map(p -> p.getFileName().toString())
+      files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".so") && !n.equals(keep))
           .sorted()
           .forEach(names::add);

@@ -6,7 +6,14 @@ package org.televisit.video.rooms;
  * Janus's events back to this participant. Secrets: never log it, never put it in a URL.
  */
 public record JoinData(
-    String janusUrl, long room, String pin, String token, long feedId, String opaqueId, String display, String role) {
+    String janusUrl,
+    long room,
+    String pin,
+    String token,
+    long feedId,
+    String opaqueId,
+    String display,
+    String role) {
 
   @Override
   public String toString() {

@@ -21,9 +21,9 @@ import org.televisit.video.janus.JanusNode;
 
 /**
  * The configured Janus nodes and what this app node knows of their health. A node is checked with
- * the Janus API's info; after a failure it is checked again with growing back-off (up to
- * {@code maxBackoff}). Unhealthy and draining nodes get no new rooms; placement picks the healthy
- * node with the most free capacity.
+ * the Janus API's info; after a failure it is checked again with growing back-off (up to {@code
+ * maxBackoff}). Unhealthy and draining nodes get no new rooms; placement picks the healthy node
+ * with the most free capacity.
  */
 public class NodePool implements AutoCloseable {
 
@@ -39,7 +39,8 @@ public class NodePool implements AutoCloseable {
   /** What this app node last saw of a Janus node. */
   public record Health(boolean healthy, int failures, Instant checkedAt, Instant nextCheckAt) {}
 
-  public NodePool(List<JanusNode> nodes, JanusHttp http, Duration interval, Duration maxBackoff, Clock clock) {
+  public NodePool(
+      List<JanusNode> nodes, JanusHttp http, Duration interval, Duration maxBackoff, Clock clock) {
     for (JanusNode node : nodes) {
       if (clients.put(node.id(), new JanusAdminClient(node, http)) != null) {
         throw new IllegalArgumentException("two Janus nodes share the id " + node.id());
@@ -127,7 +128,9 @@ public class NodePool implements AutoCloseable {
         nodeId,
         (id, before) -> {
           int failures = before == null ? 1 : before.failures() + 1;
-          long backoff = Math.min(maxBackoff.toMillis(), interval.toMillis() * (1L << Math.min(failures - 1, 10)));
+          long backoff =
+              Math.min(
+                  maxBackoff.toMillis(), interval.toMillis() * (1L << Math.min(failures - 1, 10)));
           if (before == null || before.healthy()) {
             log.warn("Janus node {} is unhealthy: {}", id, why);
           }
@@ -136,15 +139,16 @@ public class NodePool implements AutoCloseable {
   }
 
   /**
-   * The node for a new room: healthy, not draining, with the most free capacity given the rooms each
-   * node carries now. Empty when no node can take one.
+   * The node for a new room: healthy, not draining, with the most free capacity given the rooms
+   * each node carries now. Empty when no node can take one.
    */
   public Optional<JanusAdminClient> place(Map<String, Integer> roomsPerNode) {
     return clients.values().stream()
         .filter(c -> !c.node().draining() && isHealthy(c.node().id()))
         .filter(c -> free(c, roomsPerNode) > 0)
-        .max(Comparator.comparingInt((JanusAdminClient c) -> free(c, roomsPerNode))
-            .thenComparing(c -> c.node().id(), Comparator.reverseOrder()));
+        .max(
+            Comparator.comparingInt((JanusAdminClient c) -> free(c, roomsPerNode))
+                .thenComparing(c -> c.node().id(), Comparator.reverseOrder()));
   }
 
   private static int free(JanusAdminClient c, Map<String, Integer> roomsPerNode) {

@@ -42,9 +42,10 @@ public class RoomDirectory {
   }
 
   /**
-   * Inserts the room and runs {@code creation} (the Janus call) before committing. A concurrent claim of
-   * the same visit blocks on the key until this commits, then finds the room; if creation fails the
-   * insert rolls back and nothing is left behind. Returns false when the visit already has a room.
+   * Inserts the room and runs {@code creation} (the Janus call) before committing. A concurrent
+   * claim of the same visit blocks on the key until this commits, then finds the room; if creation
+   * fails the insert rolls back and nothing is left behind. Returns false when the visit already
+   * has a room.
    */
   public boolean claim(VideoRoom room, Creation creation) {
     try (Connection c = dataSource.getConnection()) {
@@ -81,10 +82,7 @@ public class RoomDirectory {
   }
 
   public Optional<VideoRoom> find(String visitKey) {
-    return query(
-            ROOM + " WHERE visit_key = ?",
-            st -> st.setString(1, visitKey),
-            this::room)
+    return query(ROOM + " WHERE visit_key = ?", st -> st.setString(1, visitKey), this::room)
         .stream()
         .findFirst();
   }
@@ -105,16 +103,15 @@ public class RoomDirectory {
 
   /**
    * Moves the room while holding its row lock, so that two app nodes noticing the same dead node do
-   * not both re-create it: the second one waits, then finds the room already moved and returns that.
-   * Returns empty when the room was closed meanwhile.
+   * not both re-create it: the second one waits, then finds the room already moved and returns
+   * that. Returns empty when the room was closed meanwhile.
    */
   public Optional<VideoRoom> moveIfStill(VideoRoom seen, Mover mover) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         VideoRoom current;
-        try (PreparedStatement st = c.prepareStatement(
-            ROOM + " WHERE visit_key = ? FOR UPDATE")) {
+        try (PreparedStatement st = c.prepareStatement(ROOM + " WHERE visit_key = ? FOR UPDATE")) {
           st.setString(1, seen.visitKey());
           try (ResultSet rs = st.executeQuery()) {
             current = rs.next() ? room(rs) : null;
@@ -129,8 +126,9 @@ public class RoomDirectory {
           return Optional.of(current);
         }
         VideoRoom moved = mover.move(current);
-        try (PreparedStatement st = c.prepareStatement(
-            "UPDATE televisit.video_room SET node_id = ?, janus_room = ?, moved_at = ? WHERE visit_key = ?")) {
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "UPDATE televisit.video_room SET node_id = ?, janus_room = ?, moved_at = ? WHERE visit_key = ?")) {
           st.setString(1, moved.nodeId());
           st.setLong(2, moved.janusRoom());
           st.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -179,15 +177,16 @@ public class RoomDirectory {
    * token): one upsert statement, in each database's own syntax.
    */
   public void readmit(Admission a) {
-    String sql = isPostgres()
-        ? "INSERT INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
-            + " feed_id, opaque_id, admitted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)"
-            + " ON CONFLICT (visit_key, participant) DO UPDATE SET role = EXCLUDED.role,"
-            + " display = EXCLUDED.display, janus_token = EXCLUDED.janus_token, feed_id = EXCLUDED.feed_id,"
-            + " opaque_id = EXCLUDED.opaque_id, admitted_at = EXCLUDED.admitted_at, revoked_at = NULL"
-        : "MERGE INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
-            + " feed_id, opaque_id, admitted_at, revoked_at) KEY (visit_key, participant)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+    String sql =
+        isPostgres()
+            ? "INSERT INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
+                + " feed_id, opaque_id, admitted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+                + " ON CONFLICT (visit_key, participant) DO UPDATE SET role = EXCLUDED.role,"
+                + " display = EXCLUDED.display, janus_token = EXCLUDED.janus_token, feed_id = EXCLUDED.feed_id,"
+                + " opaque_id = EXCLUDED.opaque_id, admitted_at = EXCLUDED.admitted_at, revoked_at = NULL"
+            : "MERGE INTO televisit.video_participant (visit_key, participant, role, display, janus_token,"
+                + " feed_id, opaque_id, admitted_at, revoked_at) KEY (visit_key, participant)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
     update(sql, st -> bindAdmission(st, a));
   }
 
@@ -205,8 +204,10 @@ public class RoomDirectory {
               st.setString(1, participant);
               st.setString(2, visitKey);
             },
-            rs -> new RoomAndAdmission(room(rs),
-                rs.getString(7) == null ? Optional.empty() : Optional.of(admission(rs, 6))))
+            rs ->
+                new RoomAndAdmission(
+                    room(rs),
+                    rs.getString(7) == null ? Optional.empty() : Optional.of(admission(rs, 6))))
         .stream()
         .findFirst();
   }
@@ -232,15 +233,19 @@ public class RoomDirectory {
   }
 
   public Optional<Admission> byOpaqueId(String opaqueId) {
-    return query(ADMISSION + " WHERE p.opaque_id = ?", st -> st.setString(1, opaqueId), this::admission)
+    return query(
+            ADMISSION + " WHERE p.opaque_id = ?", st -> st.setString(1, opaqueId), this::admission)
         .stream()
         .findFirst();
   }
 
-  /** The admission behind a feed in a Janus room (events after a handle is gone carry only these). */
+  /**
+   * The admission behind a feed in a Janus room (events after a handle is gone carry only these).
+   */
   public Optional<Admission> byRoomAndFeed(long janusRoom, long feedId) {
     return query(
-            ADMISSION + " JOIN televisit.video_room r ON r.visit_key = p.visit_key"
+            ADMISSION
+                + " JOIN televisit.video_room r ON r.visit_key = p.visit_key"
                 + " WHERE r.janus_room = ? AND p.feed_id = ?",
             st -> {
               st.setLong(1, janusRoom);
@@ -302,7 +307,11 @@ public class RoomDirectory {
 
   private VideoRoom room(ResultSet rs) throws SQLException {
     return new VideoRoom(
-        rs.getString(1), rs.getString(2), rs.getLong(3), seal.open(rs.getString(4)), seal.open(rs.getString(5)),
+        rs.getString(1),
+        rs.getString(2),
+        rs.getLong(3),
+        seal.open(rs.getString(4)),
+        seal.open(rs.getString(5)),
         rs.getTimestamp(6).toInstant());
   }
 
@@ -314,9 +323,15 @@ public class RoomDirectory {
   private Admission admission(ResultSet rs, int offset) throws SQLException {
     Timestamp revoked = rs.getTimestamp(offset + 9);
     return new Admission(
-        rs.getString(offset + 1), rs.getString(offset + 2), rs.getString(offset + 3), rs.getString(offset + 4),
-        seal.open(rs.getString(offset + 5)), rs.getLong(offset + 6), rs.getString(offset + 7),
-        rs.getTimestamp(offset + 8).toInstant(), revoked == null ? null : revoked.toInstant());
+        rs.getString(offset + 1),
+        rs.getString(offset + 2),
+        rs.getString(offset + 3),
+        rs.getString(offset + 4),
+        seal.open(rs.getString(offset + 5)),
+        rs.getLong(offset + 6),
+        rs.getString(offset + 7),
+        rs.getTimestamp(offset + 8).toInstant(),
+        revoked == null ? null : revoked.toInstant());
   }
 
   private static boolean isDuplicate(SQLException e) {

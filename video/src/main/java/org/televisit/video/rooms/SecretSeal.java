@@ -15,19 +15,22 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals the Janus secrets Televisit must keep (room secret, pin, participant tokens) before they
- * reach the database: JWE compact, direct AES-256-GCM with a key from configuration. A database dump
- * alone then opens no room.
+ * reach the database: JWE compact, direct AES-256-GCM with a key from configuration. A database
+ * dump alone then opens no room.
  */
 public final class SecretSeal {
 
   private final DirectEncrypter encrypter;
   private final DirectDecrypter decrypter;
 
-  /** @param base64Key 32 bytes, base64 or base64url */
+  /**
+   * @param base64Key 32 bytes, base64 or base64url
+   */
   public SecretSeal(String base64Key) {
     byte[] key = decode(base64Key);
     if (key.length != 32) {
-      throw new IllegalArgumentException("The video secret key must be 32 bytes (base64), got " + key.length);
+      throw new IllegalArgumentException(
+          "The video secret key must be 32 bytes (base64), got " + key.length);
     }
     try {
       SecretKeySpec spec = new SecretKeySpec(key, "AES");
@@ -41,7 +44,9 @@ public final class SecretSeal {
   }
 
   public String seal(String secret) {
-    JWEObject jwe = new JWEObject(new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM), new Payload(secret));
+    JWEObject jwe =
+        new JWEObject(
+            new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM), new Payload(secret));
     try {
       jwe.encrypt(encrypter);
     } catch (JOSEException e) {
@@ -56,7 +61,8 @@ public final class SecretSeal {
       jwe.decrypt(decrypter);
       return jwe.getPayload().toString();
     } catch (ParseException | JOSEException e) {
-      throw new IllegalStateException("A stored video secret cannot be opened with the configured key", e);
+      throw new IllegalStateException(
+          "A stored video secret cannot be opened with the configured key", e);
     }
   }
 

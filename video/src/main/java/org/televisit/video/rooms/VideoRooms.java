@@ -14,12 +14,14 @@ import org.televisit.video.janus.JanusException;
 import org.televisit.video.janus.JanusUnreachable;
 
 /**
- * Video rooms for visits over a pool of Janus nodes. A visit is known here only by an opaque key (no
- * PHI); rooms are private, secret- and pin-protected, and only tokens Televisit admitted may join.
+ * Video rooms for visits over a pool of Janus nodes. A visit is known here only by an opaque key
+ * (no PHI); rooms are private, secret- and pin-protected, and only tokens Televisit admitted may
+ * join.
  */
 public class VideoRooms {
 
   private static final Logger log = LoggerFactory.getLogger(VideoRooms.class);
+
   /** Browsers read JSON numbers as doubles: room and feed ids must stay exact there. */
   static final long MAX_JS_SAFE = (1L << 53) - 1;
 
@@ -38,8 +40,8 @@ public class VideoRooms {
 
   /**
    * The visit's room, created on first call. Later calls return the same room; if its node is dead
-   * (or lost the room), the room is re-created on a healthy node and everyone admitted is re-admitted
-   * there, so a client that asks again gets fresh join data.
+   * (or lost the room), the room is re-created on a healthy node and everyone admitted is
+   * re-admitted there, so a client that asks again gets fresh join data.
    */
   public VideoRoom ensureRoom(String visitKey) {
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -65,16 +67,25 @@ public class VideoRooms {
 
   /**
    * Admits a participant: their own Janus token, allowed in the room. A rejoin gets a fresh token.
-   * Optimistic: the recorded room is used as it is, and only when Janus says it lost the room (or does
-   * not answer) is the room ensured again (moved) and the grant retried once.
+   * Optimistic: the recorded room is used as it is, and only when Janus says it lost the room (or
+   * does not answer) is the room ensured again (moved) and the grant retried once.
    */
   public JoinData admit(String visitKey, String participant, String role, String display) {
-    Optional<RoomDirectory.RoomAndAdmission> recorded = directory.roomAndAdmission(visitKey, participant);
-    VideoRoom room = recorded.map(RoomDirectory.RoomAndAdmission::room).orElseGet(() -> ensureRoom(visitKey));
+    Optional<RoomDirectory.RoomAndAdmission> recorded =
+        directory.roomAndAdmission(visitKey, participant);
+    VideoRoom room =
+        recorded.map(RoomDirectory.RoomAndAdmission::room).orElseGet(() -> ensureRoom(visitKey));
     Admission admission =
         new Admission(
-            visitKey, participant, role, display, randomText(32), randomId(), randomText(16),
-            clock.instant(), null);
+            visitKey,
+            participant,
+            role,
+            display,
+            randomText(32),
+            randomId(),
+            randomText(16),
+            clock.instant(),
+            null);
     Optional<Admission> earlier =
         recorded.flatMap(RoomDirectory.RoomAndAdmission::admission).filter(a -> !a.revoked());
     try {
@@ -104,7 +115,9 @@ public class VideoRooms {
     grant(client, room, admission);
   }
 
-  /** Cuts a participant off: their token leaves Janus and the room, and their publisher is kicked. */
+  /**
+   * Cuts a participant off: their token leaves Janus and the room, and their publisher is kicked.
+   */
   public void revoke(String visitKey, String participant) {
     Optional<RoomDirectory.RoomAndAdmission> current = admitted(visitKey, participant);
     if (current.isEmpty()) {
@@ -115,7 +128,9 @@ public class VideoRooms {
     directory.revoked(visitKey, participant);
   }
 
-  /** Ends the room: everyone kicked, every token removed, the room destroyed, the record deleted. */
+  /**
+   * Ends the room: everyone kicked, every token removed, the room destroyed, the record deleted.
+   */
   public void close(String visitKey) {
     Optional<VideoRoom> found = directory.find(visitKey);
     if (found.isEmpty()) {
@@ -156,21 +171,24 @@ public class VideoRooms {
 
   /** Fresh join data for someone already admitted (their current token), e.g. after a move. */
   public Optional<JoinData> joinData(String visitKey, String participant) {
-    return admitted(visitKey, participant).map(current -> {
-      VideoRoom room = current.room();
-      return joinData(clientOf(room), room, current.admission().orElseThrow());
-    });
+    return admitted(visitKey, participant)
+        .map(
+            current -> {
+              VideoRoom room = current.room();
+              return joinData(clientOf(room), room, current.admission().orElseThrow());
+            });
   }
 
   /** The room and the participant's admission, when they are admitted and not revoked. */
   private Optional<RoomDirectory.RoomAndAdmission> admitted(String visitKey, String participant) {
-    return directory.roomAndAdmission(visitKey, participant)
+    return directory
+        .roomAndAdmission(visitKey, participant)
         .filter(ra -> ra.admission().filter(a -> !a.revoked()).isPresent());
   }
 
   /**
-   * Who an event is about: by the opaque id given at admission, or (for events Janus sends after the
-   * handle is gone, such as leaving) by room and feed id. Empty for session-level events.
+   * Who an event is about: by the opaque id given at admission, or (for events Janus sends after
+   * the handle is gone, such as leaving) by room and feed id. Empty for session-level events.
    */
   public Optional<Admission> participantOf(VideoEvent event) {
     if (event.opaqueId() != null) {
@@ -202,36 +220,57 @@ public class VideoRooms {
 
   /** Re-creates a lost room on a healthy node and re-admits everyone with their tokens. */
   private VideoRoom move(VideoRoom lost) {
-    return directory.moveIfStill(lost, current -> {
-          JanusAdminClient target = placeOrFail();
-          VideoRoom moved = new VideoRoom(current.visitKey(), target.node().id(), randomId(), current.secret(),
-              current.pin(), current.createdAt());
-          create(target, moved);
-          List<Admission> admitted =
-              directory.admissions(current.visitKey()).stream().filter(a -> !a.revoked()).toList();
-          try {
-            for (Admission a : admitted) {
-              grant(target, moved, a);
-            }
-          } catch (RuntimeException e) {
-            destroyQuietly(target, moved);
-            admitted.forEach(a -> removeTokenQuietly(target, a));
-            throw e;
-          }
-          log.warn("Video room moved from node {} to node {}; {} participant(s) re-admitted",
-              current.nodeId(), target.node().id(), admitted.size());
-          return moved;
-        })
+    return directory
+        .moveIfStill(
+            lost,
+            current -> {
+              JanusAdminClient target = placeOrFail();
+              VideoRoom moved =
+                  new VideoRoom(
+                      current.visitKey(),
+                      target.node().id(),
+                      randomId(),
+                      current.secret(),
+                      current.pin(),
+                      current.createdAt());
+              create(target, moved);
+              List<Admission> admitted =
+                  directory.admissions(current.visitKey()).stream()
+                      .filter(a -> !a.revoked())
+                      .toList();
+              try {
+                for (Admission a : admitted) {
+                  grant(target, moved, a);
+                }
+              } catch (RuntimeException e) {
+                destroyQuietly(target, moved);
+                admitted.forEach(a -> removeTokenQuietly(target, a));
+                throw e;
+              }
+              log.warn(
+                  "Video room moved from node {} to node {}; {} participant(s) re-admitted",
+                  current.nodeId(),
+                  target.node().id(),
+                  admitted.size());
+              return moved;
+            })
         .orElseThrow(() -> new VideoUnavailable("This visit's video room was closed."));
   }
 
   private void create(JanusAdminClient client, VideoRoom room) {
     try {
       client.createRoom(
-          new RoomSpec(room.janusRoom(), "Televisit visit", room.secret(), room.pin(), maxPublishers, List.of()));
+          new RoomSpec(
+              room.janusRoom(),
+              "Televisit visit",
+              room.secret(),
+              room.pin(),
+              maxPublishers,
+              List.of()));
     } catch (JanusUnreachable e) {
       pool.markUnhealthy(room.nodeId(), e.getMessage());
-      throw new VideoUnavailable("Video is unavailable right now: the video server did not answer.");
+      throw new VideoUnavailable(
+          "Video is unavailable right now: the video server did not answer.");
     }
   }
 
@@ -281,29 +320,41 @@ public class VideoRooms {
       throw new VideoUnavailable("Video unavailable: no Janus node is configured.");
     }
     return pool.place(directory.roomsPerNode())
-        .orElseThrow(() -> new VideoUnavailable("Video unavailable: no healthy video server has room."));
+        .orElseThrow(
+            () -> new VideoUnavailable("Video unavailable: no healthy video server has room."));
   }
 
   private JanusAdminClient clientOf(VideoRoom room) {
     return pool.client(room.nodeId())
-        .orElseThrow(() -> new VideoUnavailable("The video server of this visit is no longer configured."));
+        .orElseThrow(
+            () -> new VideoUnavailable("The video server of this visit is no longer configured."));
   }
 
   private JoinData joinData(JanusAdminClient client, VideoRoom room, Admission a) {
     return new JoinData(
-        client.node().publicUrl(), room.janusRoom(), room.pin(), a.janusToken(), a.feedId(), a.opaqueId(),
-        a.display(), a.role());
+        client.node().publicUrl(),
+        room.janusRoom(),
+        room.pin(),
+        a.janusToken(),
+        a.feedId(),
+        a.opaqueId(),
+        a.display(),
+        a.role());
   }
 
   private VideoRoom newRoom(String visitKey, JanusAdminClient node) {
-    return new VideoRoom(visitKey, node.node().id(), randomId(), randomText(32), randomText(12), clock.instant());
+    return new VideoRoom(
+        visitKey, node.node().id(), randomId(), randomText(32), randomText(12), clock.instant());
   }
 
   private long randomId() {
     return 1 + (random.nextLong() & MAX_JS_SAFE) % (MAX_JS_SAFE - 1);
   }
 
-  /** {@code bytes} random bytes, URL-safe: 32 for secrets and tokens, 16 for opaque ids, 12 for pins. */
+  /**
+   * {@code bytes} random bytes, URL-safe: 32 for secrets and tokens, 16 for opaque ids, 12 for
+   * pins.
+   */
   private String randomText(int bytes) {
     byte[] value = new byte[bytes];
     random.nextBytes(value);

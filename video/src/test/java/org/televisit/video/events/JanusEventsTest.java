@@ -17,7 +17,9 @@ class JanusEventsTest {
 
   @Test
   void aGroupedBatchBecomesTypedEvents() {
-    List<VideoEvent> events = parse("""
+    List<VideoEvent> events =
+        parse(
+            """
         [
           {"emitter":"j","type":64,"timestamp":1000000,"session_id":11,"handle_id":22,"opaque_id":"op-1",
            "event":{"plugin":"janus.plugin.videoroom","data":{"event":"joined","room":1234,"id":77,"display":"x"}}},
@@ -33,10 +35,16 @@ class JanusEventsTest {
            "event":{"plugin":"janus.plugin.videoroom","data":{"event":"leaving","room":1234,"id":77}}},
           {"emitter":"j","type":1,"timestamp":6000000,"session_id":11,"event":{"name":"timeout"}}
         ]""");
-    assertThat(events).extracting(VideoEvent::kind).containsExactly(
-        VideoEvent.Kind.JOINED, VideoEvent.Kind.WEBRTC_UP, VideoEvent.Kind.MEDIA_STOPPED,
-        VideoEvent.Kind.MEDIA_RECEIVING, VideoEvent.Kind.HANGUP, VideoEvent.Kind.LEFT,
-        VideoEvent.Kind.SESSION_TIMEOUT);
+    assertThat(events)
+        .extracting(VideoEvent::kind)
+        .containsExactly(
+            VideoEvent.Kind.JOINED,
+            VideoEvent.Kind.WEBRTC_UP,
+            VideoEvent.Kind.MEDIA_STOPPED,
+            VideoEvent.Kind.MEDIA_RECEIVING,
+            VideoEvent.Kind.HANGUP,
+            VideoEvent.Kind.LEFT,
+            VideoEvent.Kind.SESSION_TIMEOUT);
     VideoEvent joined = events.get(0);
     assertThat(joined.opaqueId()).isEqualTo("op-1");
     assertThat(joined.room()).isEqualTo(1234L);
@@ -48,10 +56,18 @@ class JanusEventsTest {
 
   @Test
   void aSingleEventAndUninterestingEventsAreFine() {
-    assertThat(parse("{\"type\":2,\"timestamp\":1,\"session_id\":1,\"event\":{\"name\":\"attached\"}}")).isEmpty();
-    assertThat(parse("{\"type\":1,\"timestamp\":1,\"session_id\":1,\"event\":{\"name\":\"destroyed\"}}"))
-        .extracting(VideoEvent::kind).containsExactly(VideoEvent.Kind.SESSION_DESTROYED);
-    assertThat(parse("{\"type\":64,\"timestamp\":1,\"session_id\":1,\"event\":{\"plugin\":\"janus.plugin.echotest\",\"data\":{}}}"))
+    assertThat(
+            parse(
+                "{\"type\":2,\"timestamp\":1,\"session_id\":1,\"event\":{\"name\":\"attached\"}}"))
+        .isEmpty();
+    assertThat(
+            parse(
+                "{\"type\":1,\"timestamp\":1,\"session_id\":1,\"event\":{\"name\":\"destroyed\"}}"))
+        .extracting(VideoEvent::kind)
+        .containsExactly(VideoEvent.Kind.SESSION_DESTROYED);
+    assertThat(
+            parse(
+                "{\"type\":64,\"timestamp\":1,\"session_id\":1,\"event\":{\"plugin\":\"janus.plugin.echotest\",\"data\":{}}}"))
         .isEmpty();
   }
 
@@ -59,6 +75,7 @@ class JanusEventsTest {
   void whatIsNotJanusEventJsonIsRefused() {
     assertThatThrownBy(() -> parse("not json")).isInstanceOf(JanusEvents.MalformedEvents.class);
     assertThatThrownBy(() -> parse("42")).isInstanceOf(JanusEvents.MalformedEvents.class);
-    assertThatThrownBy(() -> parse("[{\"no\":\"type\"}]")).isInstanceOf(JanusEvents.MalformedEvents.class);
+    assertThatThrownBy(() -> parse("[{\"no\":\"type\"}]"))
+        .isInstanceOf(JanusEvents.MalformedEvents.class);
   }
 }

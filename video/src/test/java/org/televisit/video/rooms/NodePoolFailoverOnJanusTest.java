@@ -37,8 +37,13 @@ class NodePoolFailoverOnJanusTest {
       nodes.add(processes.start(id, null, null));
     }
     http = new JanusHttp(Duration.ofMillis(500), Duration.ofSeconds(2), 1);
-    pool = new NodePool(nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(), http,
-        Duration.ofMillis(500), Duration.ofSeconds(4), Clock.systemUTC());
+    pool =
+        new NodePool(
+            nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(),
+            http,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(4),
+            Clock.systemUTC());
     directory = new RoomDirectory(database.dataSource(), TestDatabase.SEAL);
     rooms = new VideoRooms(pool, directory, Clock.systemUTC(), 4);
   }
@@ -73,7 +78,8 @@ class NodePoolFailoverOnJanusTest {
     assertThat(moved.nodeId()).isIn("a", "c");
     assertThat(moved.janusRoom()).isNotEqualTo(clinician.room());
     assertThat(pool.isHealthy("b")).isFalse();
-    assertThat(seconds).as("ensureRoom settles the move at once, without waiting for a health check")
+    assertThat(seconds)
+        .as("ensureRoom settles the move at once, without waiting for a health check")
         .isLessThan(2.0);
 
     // the clinician asks again and joins the new room with the same token
@@ -91,15 +97,22 @@ class NodePoolFailoverOnJanusTest {
     for (int i = 0; i < 6; i++) {
       assertThat(rooms.ensureRoom("after-" + i).nodeId()).isNotEqualTo("b");
     }
-    Map<String, Long> after = List.of("a", "c").stream()
-        .collect(Collectors.toMap(n -> n, n -> (long) directory.roomsPerNode().getOrDefault(n, 0)));
+    Map<String, Long> after =
+        List.of("a", "c").stream()
+            .collect(
+                Collectors.toMap(n -> n, n -> (long) directory.roomsPerNode().getOrDefault(n, 0)));
     assertThat(after.values()).allSatisfy(n -> assertThat(n).isBetween(13L, 14L));
 
     // two app nodes (two pools, one database) notice node c dying at the same time
     String onC = directory.visitsOn("c").get(0);
     rooms.admit(onC, "patient-c", "patient", "Patient");
-    NodePool otherAppNode = new NodePool(nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(), http,
-        Duration.ofMillis(500), Duration.ofSeconds(4), Clock.systemUTC());
+    NodePool otherAppNode =
+        new NodePool(
+            nodes.stream().map(n -> n.node("http://127.0.0.1", 20)).toList(),
+            http,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(4),
+            Clock.systemUTC());
     otherAppNode.markUnhealthy("b", "known dead");
     VideoRooms otherRooms = new VideoRooms(otherAppNode, directory, Clock.systemUTC(), 4);
     int roomsOnABefore = pool.client("a").orElseThrow().listRooms().size();
@@ -112,7 +125,8 @@ class NodePoolFailoverOnJanusTest {
     executor.shutdown();
     assertThat(one.janusRoom()).isEqualTo(two.janusRoom());
     assertThat(one.nodeId()).isEqualTo("a");
-    assertThat(pool.client("a").orElseThrow().listRooms()).as("exactly one replacement room, none leaked")
+    assertThat(pool.client("a").orElseThrow().listRooms())
+        .as("exactly one replacement room, none leaked")
         .hasSize(roomsOnABefore + 1);
     otherAppNode.close();
   }

@@ -16,13 +16,25 @@ import org.televisit.video.janus.JanusNode;
 class NodePoolTest {
 
   static JanusNode node(String id, int capacity, boolean draining) {
-    return new JanusNode(id, "http://127.0.0.1:1/janus", "http://127.0.0.1:1/admin", "s", "k", "http://x", capacity, draining);
+    return new JanusNode(
+        id,
+        "http://127.0.0.1:1/janus",
+        "http://127.0.0.1:1/admin",
+        "s",
+        "k",
+        "http://x",
+        capacity,
+        draining);
   }
 
   final Clock clock = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
-  final NodePool pool = new NodePool(
-      List.of(node("a", 10, false), node("b", 20, false), node("c", 50, true)),
-      JanusHttp.withDefaults(), Duration.ofSeconds(2), Duration.ofSeconds(30), clock);
+  final NodePool pool =
+      new NodePool(
+          List.of(node("a", 10, false), node("b", 20, false), node("c", 50, true)),
+          JanusHttp.withDefaults(),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          clock);
 
   @Test
   void placementPicksTheHealthyNodeWithTheMostFreeRoomsAndSkipsDraining() {
@@ -41,7 +53,8 @@ class NodePoolTest {
     assertThat(Duration.between(clock.instant(), first)).isEqualTo(Duration.ofSeconds(2));
     assertThat(Duration.between(clock.instant(), second)).isEqualTo(Duration.ofSeconds(4));
     for (int i = 0; i < 10; i++) pool.markUnhealthy("b", "test");
-    assertThat(Duration.between(clock.instant(), pool.health("b").nextCheckAt())).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Duration.between(clock.instant(), pool.health("b").nextCheckAt()))
+        .isEqualTo(Duration.ofSeconds(30));
     pool.markHealthy("b");
     assertThat(pool.isHealthy("b")).isTrue();
   }

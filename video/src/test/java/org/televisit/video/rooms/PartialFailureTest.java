@@ -24,7 +24,8 @@ import org.televisit.video.support.TestDatabase;
 /** A Janus node that fails half-way: nothing leaks, neither in Janus nor in the directory. */
 class PartialFailureTest {
 
-  static final String OK = "{\"janus\":\"success\",\"transaction\":\"x\",\"response\":{\"videoroom\":\"success\",\"exists\":true}}";
+  static final String OK =
+      "{\"janus\":\"success\",\"transaction\":\"x\",\"response\":{\"videoroom\":\"success\",\"exists\":true}}";
 
   WireMockServer janus;
   JanusHttp http;
@@ -38,8 +39,22 @@ class PartialFailureTest {
     janus.start();
     database = new TestDatabase();
     http = new JanusHttp(Duration.ofMillis(300), Duration.ofMillis(400), 0);
-    NodePool pool = new NodePool(List.of(new JanusNode("mock", janus.baseUrl() + "/janus", janus.baseUrl() + "/admin",
-        "s", "k", "http://public/janus", 10, false)), http, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC());
+    NodePool pool =
+        new NodePool(
+            List.of(
+                new JanusNode(
+                    "mock",
+                    janus.baseUrl() + "/janus",
+                    janus.baseUrl() + "/admin",
+                    "s",
+                    "k",
+                    "http://public/janus",
+                    10,
+                    false)),
+            http,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Clock.systemUTC());
     directory = new RoomDirectory(database.dataSource(), TestDatabase.SEAL);
     rooms = new VideoRooms(pool, directory, Clock.systemUTC(), 4);
   }
@@ -61,12 +76,20 @@ class PartialFailureTest {
   @Test
   void whenAllowingTheTokenFailsTheTokenIsRemovedAgain() {
     janus.stubFor(post("/admin").willReturn(aResponse().withBody(OK)));
-    janus.stubFor(post("/admin").withRequestBody(matchingJsonPath("$.request.request", equalTo("allowed")))
-        .willReturn(aResponse().withStatus(500)));
+    janus.stubFor(
+        post("/admin")
+            .withRequestBody(matchingJsonPath("$.request.request", equalTo("allowed")))
+            .willReturn(aResponse().withStatus(500)));
     assertThatThrownBy(() -> rooms.admit("visit-y", "patient-1", "patient", "Patient"))
         .isInstanceOf(RuntimeException.class);
-    janus.verify(1, postRequestedFor(urlEqualTo("/admin")).withRequestBody(matchingJsonPath("$.janus", equalTo("add_token"))));
-    janus.verify(1, postRequestedFor(urlEqualTo("/admin")).withRequestBody(matchingJsonPath("$.janus", equalTo("remove_token"))));
+    janus.verify(
+        1,
+        postRequestedFor(urlEqualTo("/admin"))
+            .withRequestBody(matchingJsonPath("$.janus", equalTo("add_token"))));
+    janus.verify(
+        1,
+        postRequestedFor(urlEqualTo("/admin"))
+            .withRequestBody(matchingJsonPath("$.janus", equalTo("remove_token"))));
     assertThat(directory.admissions("visit-y")).isEmpty();
   }
 
@@ -75,7 +98,8 @@ class PartialFailureTest {
     janus.stubFor(post("/admin").willReturn(aResponse().withBody(OK)));
     rooms.ensureRoom("visit-z");
     janus.stubFor(post("/admin").willReturn(aResponse().withFixedDelay(1_000)));
-    assertThatThrownBy(() -> rooms.ensureRoom("visit-z")).isInstanceOf(VideoUnavailable.class)
+    assertThatThrownBy(() -> rooms.ensureRoom("visit-z"))
+        .isInstanceOf(VideoUnavailable.class)
         .hasMessageContaining("no healthy video server");
   }
 }

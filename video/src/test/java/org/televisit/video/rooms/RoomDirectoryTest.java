@@ -32,7 +32,8 @@ class RoomDirectoryTest {
     h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     h2.setUser("sa");
     try (Connection c = h2.getConnection()) {
-      Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      Database db =
+          DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       db.setDatabaseChangeLogTableName("televisit_changelog");
       db.setDatabaseChangeLogLockTableName("televisit_changelog_lock");
       new Liquibase("db/televisit/changelog.xml", new ClassLoaderResourceAccessor(), db).update("");
@@ -56,33 +57,61 @@ class RoomDirectoryTest {
     VideoRoom room = new VideoRoom("visit-" + which, "n1", 42, "secret", "pin", now);
     assertThat(directory.claim(room, () -> {})).isTrue();
     assertThat(directory.claim(room, () -> {})).as("a second claim finds the first").isFalse();
-    assertThat(directory.find(room.visitKey())).hasValueSatisfying(r -> {
-      assertThat(r.secret()).isEqualTo("secret");
-      assertThat(r.pin()).isEqualTo("pin");
-    });
+    assertThat(directory.find(room.visitKey()))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.secret()).isEqualTo("secret");
+              assertThat(r.pin()).isEqualTo("pin");
+            });
 
     assertThat(directory.roomAndAdmission(room.visitKey(), "p1"))
         .hasValueSatisfying(ra -> assertThat(ra.admission()).isEmpty());
-    directory.readmit(new Admission(room.visitKey(), "p1", "patient", "Patient", "token-1", 7, "op-1-" + which, now, null));
+    directory.readmit(
+        new Admission(
+            room.visitKey(), "p1", "patient", "Patient", "token-1", 7, "op-1-" + which, now, null));
     directory.revoked(room.visitKey(), "p1");
-    directory.readmit(new Admission(room.visitKey(), "p1", "patient", "Patient", "token-2", 8, "op-2-" + which, now, null));
+    directory.readmit(
+        new Admission(
+            room.visitKey(), "p1", "patient", "Patient", "token-2", 8, "op-2-" + which, now, null));
 
-    assertThat(directory.admissions(room.visitKey())).singleElement().satisfies(a -> {
-      assertThat(a.janusToken()).isEqualTo("token-2");
-      assertThat(a.feedId()).isEqualTo(8);
-      assertThat(a.revoked()).as("a rejoin clears the revocation").isFalse();
-    });
-    assertThat(directory.roomAndAdmission(room.visitKey(), "p1")).hasValueSatisfying(ra -> {
-      assertThat(ra.room().janusRoom()).isEqualTo(42);
-      assertThat(ra.admission()).hasValueSatisfying(a -> assertThat(a.opaqueId()).isEqualTo("op-2-" + which));
-    });
+    assertThat(directory.admissions(room.visitKey()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.janusToken()).isEqualTo("token-2");
+              assertThat(a.feedId()).isEqualTo(8);
+              assertThat(a.revoked()).as("a rejoin clears the revocation").isFalse();
+            });
+    assertThat(directory.roomAndAdmission(room.visitKey(), "p1"))
+        .hasValueSatisfying(
+            ra -> {
+              assertThat(ra.room().janusRoom()).isEqualTo(42);
+              assertThat(ra.admission())
+                  .hasValueSatisfying(a -> assertThat(a.opaqueId()).isEqualTo("op-2-" + which));
+            });
     assertThat(directory.byRoomAndFeed(42, 8)).isPresent();
     assertThat(directory.byOpaqueId("op-1-" + which)).isEmpty();
 
-    VideoRoom moved = directory.moveIfStill(room, current -> new VideoRoom(current.visitKey(), "n2", 43,
-        current.secret(), current.pin(), current.createdAt())).orElseThrow();
+    VideoRoom moved =
+        directory
+            .moveIfStill(
+                room,
+                current ->
+                    new VideoRoom(
+                        current.visitKey(),
+                        "n2",
+                        43,
+                        current.secret(),
+                        current.pin(),
+                        current.createdAt()))
+            .orElseThrow();
     assertThat(moved.nodeId()).isEqualTo("n2");
-    assertThat(directory.moveIfStill(room, current -> { throw new AssertionError("already moved"); }))
+    assertThat(
+            directory.moveIfStill(
+                room,
+                current -> {
+                  throw new AssertionError("already moved");
+                }))
         .hasValueSatisfying(r -> assertThat(r.janusRoom()).isEqualTo(43));
     directory.delete(room.visitKey());
     assertThat(directory.admissions(room.visitKey())).as("admissions go with the room").isEmpty();

@@ -13,11 +13,14 @@ class SecretSealTest {
   void sealsSoThatOnlyTheKeyOpens() {
     String sealed = TestDatabase.SEAL.seal("room-secret");
     assertThat(sealed).doesNotContain("room-secret").hasSizeLessThan(512);
-    assertThat(TestDatabase.SEAL.seal("room-secret")).as("a fresh IV each time").isNotEqualTo(sealed);
+    assertThat(TestDatabase.SEAL.seal("room-secret"))
+        .as("a fresh IV each time")
+        .isNotEqualTo(sealed);
     assertThat(TestDatabase.SEAL.open(sealed)).isEqualTo("room-secret");
     SecretSeal other = new SecretSeal(Base64.getEncoder().encodeToString(new byte[32]));
     assertThatThrownBy(() -> other.open(sealed)).hasMessageContaining("cannot be opened");
-    assertThatThrownBy(() -> TestDatabase.SEAL.open("not-a-jwe")).hasMessageContaining("cannot be opened");
+    assertThatThrownBy(() -> TestDatabase.SEAL.open("not-a-jwe"))
+        .hasMessageContaining("cannot be opened");
   }
 
   @Test

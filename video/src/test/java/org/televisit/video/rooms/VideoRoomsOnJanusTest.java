@@ -38,8 +38,19 @@ class VideoRoomsOnJanusTest {
     sink = new EventSink();
     janus = processes.start("solo", sink.url(), sink.password);
     http = JanusHttp.withDefaults();
-    pool = new NodePool(List.of(janus.node("http://127.0.0.1")), http, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC());
-    rooms = new VideoRooms(pool, new RoomDirectory(database.dataSource(), TestDatabase.SEAL), Clock.systemUTC(), 4);
+    pool =
+        new NodePool(
+            List.of(janus.node("http://127.0.0.1")),
+            http,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Clock.systemUTC());
+    rooms =
+        new VideoRooms(
+            pool,
+            new RoomDirectory(database.dataSource(), TestDatabase.SEAL),
+            Clock.systemUTC(),
+            4);
     admin = pool.client("solo").orElseThrow();
   }
 
@@ -67,9 +78,12 @@ class VideoRoomsOnJanusTest {
   void secretsAndTokensAreNotStoredInClear() throws Exception {
     VideoRoom room = rooms.ensureRoom("visit-sealed");
     JoinData data = rooms.admit("visit-sealed", "patient-s", "patient", "Patient");
-    try (var c = database.dataSource().getConnection(); var st = c.createStatement();
-        var rs = st.executeQuery("SELECT r.secret, r.pin, p.janus_token FROM televisit.video_room r"
-            + " JOIN televisit.video_participant p ON p.visit_key = r.visit_key WHERE r.visit_key = 'visit-sealed'")) {
+    try (var c = database.dataSource().getConnection();
+        var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT r.secret, r.pin, p.janus_token FROM televisit.video_room r"
+                    + " JOIN televisit.video_participant p ON p.visit_key = r.visit_key WHERE r.visit_key = 'visit-sealed'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isNotEqualTo(room.secret()).doesNotContain(room.secret());
       assertThat(rs.getString(2)).doesNotContain(room.pin());
@@ -85,7 +99,8 @@ class VideoRoomsOnJanusTest {
       assertThat(browser.connect(data.opaqueId())).isNull();
       JsonNode joined = browser.join(data);
       assertThat(joined.path("videoroom").asText()).as(joined.toString()).isEqualTo("joined");
-      assertThat(admin.listParticipants(data.room())).extracting(JanusAdminClient.RoomParticipant::id)
+      assertThat(admin.listParticipants(data.room()))
+          .extracting(JanusAdminClient.RoomParticipant::id)
           .contains(data.feedId());
     }
   }
@@ -122,7 +137,8 @@ class VideoRoomsOnJanusTest {
 
       rooms.revoke("visit-revoke", "guest-1");
 
-      assertThat(admin.listParticipants(data.room())).extracting(JanusAdminClient.RoomParticipant::id)
+      assertThat(admin.listParticipants(data.room()))
+          .extracting(JanusAdminClient.RoomParticipant::id)
           .doesNotContain(data.feedId());
       assertThat(browser.keepalive().path("error").path("code").asInt()).isEqualTo(403);
       assertThat(admin.listTokens()).doesNotContain(data.token());
@@ -130,7 +146,9 @@ class VideoRoomsOnJanusTest {
     try (JanusParticipant again = new JanusParticipant(data.janusUrl(), data.token())) {
       assertThat(again.connect(null).path("error").path("code").asInt()).isEqualTo(403);
     }
-    assertThat(rooms.admissions("visit-revoke")).singleElement().satisfies(a -> assertThat(a.revoked()).isTrue());
+    assertThat(rooms.admissions("visit-revoke"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.revoked()).isTrue());
   }
 
   @Test
@@ -165,24 +183,35 @@ class VideoRoomsOnJanusTest {
     try (JanusParticipant browser = new JanusParticipant(data.janusUrl(), data.token())) {
       assertThat(browser.connect(data.opaqueId())).isNull();
       assertThat(browser.join(data).path("videoroom").asText()).isEqualTo("joined");
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(sink.events()).anySatisfy(e -> {
-            assertThat(e.kind()).isEqualTo(VideoEvent.Kind.JOINED);
-            assertThat(e.opaqueId()).isEqualTo(data.opaqueId());
-            assertThat(e.room()).isEqualTo(data.room());
-            assertThat(e.feedId()).isEqualTo(data.feedId());
-          }));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(sink.events())
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.kind()).isEqualTo(VideoEvent.Kind.JOINED);
+                            assertThat(e.opaqueId()).isEqualTo(data.opaqueId());
+                            assertThat(e.room()).isEqualTo(data.room());
+                            assertThat(e.feedId()).isEqualTo(data.feedId());
+                          }));
     }
     // the leave arrives after the handle is gone: it carries only room and feed id
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(sink.events()).anySatisfy(e -> {
-          assertThat(e.kind()).isEqualTo(VideoEvent.Kind.LEFT);
-          assertThat(e.room()).isEqualTo(data.room());
-          assertThat(e.feedId()).isEqualTo(data.feedId());
-        }));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(sink.events())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.kind()).isEqualTo(VideoEvent.Kind.LEFT);
+                          assertThat(e.room()).isEqualTo(data.room());
+                          assertThat(e.feedId()).isEqualTo(data.feedId());
+                        }));
     for (VideoEvent e : sink.events()) {
       if (data.opaqueId().equals(e.opaqueId()) || Long.valueOf(data.feedId()).equals(e.feedId())) {
-        assertThat(rooms.participantOf(e)).as(e.toString())
+        assertThat(rooms.participantOf(e))
+            .as(e.toString())
             .hasValueSatisfying(a -> assertThat(a.participant()).isEqualTo("patient-5"));
       }
     }

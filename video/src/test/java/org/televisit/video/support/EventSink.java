@@ -9,7 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.televisit.video.events.JanusEvents;
 import org.televisit.video.events.VideoEvent;
 
-/** Receives Janus's event handler POSTs on loopback (basic auth checked) and keeps the parsed events. */
+/**
+ * Receives Janus's event handler POSTs on loopback (basic auth checked) and keeps the parsed
+ * events.
+ */
 public final class EventSink implements AutoCloseable {
 
   private final HttpServer server;
@@ -19,16 +22,20 @@ public final class EventSink implements AutoCloseable {
 
   public EventSink() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    String expected = "Basic " + Base64.getEncoder().encodeToString(("janus:" + password).getBytes());
-    server.createContext("/events", exchange -> {
-      boolean authorised = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      if (authorised) {
-        events.addAll(parser.parse(body));
-      }
-      exchange.sendResponseHeaders(authorised ? 200 : 401, -1);
-      exchange.close();
-    });
+    String expected =
+        "Basic " + Base64.getEncoder().encodeToString(("janus:" + password).getBytes());
+    server.createContext(
+        "/events",
+        exchange -> {
+          boolean authorised =
+              expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          if (authorised) {
+            events.addAll(parser.parse(body));
+          }
+          exchange.sendResponseHeaders(authorised ? 200 : 401, -1);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -14,14 +14,17 @@ import okhttp3.Response;
 import org.televisit.video.rooms.JoinData;
 
 /**
- * A participant speaking the Janus API as janus.js would (session, attach, join, long poll), minus the
- * media: enough to prove who Janus lets in.
+ * A participant speaking the Janus API as janus.js would (session, attach, join, long poll), minus
+ * the media: enough to prove who Janus lets in.
  */
 public final class JanusParticipant implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final OkHttpClient HTTP =
-      new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(35)).callTimeout(Duration.ofSeconds(40)).build();
+      new OkHttpClient.Builder()
+          .readTimeout(Duration.ofSeconds(35))
+          .callTimeout(Duration.ofSeconds(40))
+          .build();
 
   private final String apiUrl;
   private final String token;
@@ -33,7 +36,9 @@ public final class JanusParticipant implements AutoCloseable {
     this.token = token;
   }
 
-  /** Session + videoroom handle; returns the Janus reply of the failing step, or null on success. */
+  /**
+   * Session + videoroom handle; returns the Janus reply of the failing step, or null on success.
+   */
   public JsonNode connect(String opaqueId) throws IOException {
     JsonNode created = post(apiUrl, body("create"));
     if (!"success".equals(created.path("janus").asText())) return created;
@@ -81,9 +86,11 @@ public final class JanusParticipant implements AutoCloseable {
   }
 
   JsonNode poll() throws IOException {
-    Request request = new Request.Builder()
-        .url(apiUrl + "/" + session + "?maxev=1" + (token != null ? "&token=" + token : ""))
-        .get().build();
+    Request request =
+        new Request.Builder()
+            .url(apiUrl + "/" + session + "?maxev=1" + (token != null ? "&token=" + token : ""))
+            .get()
+            .build();
     try (Response response = HTTP.newCall(request).execute()) {
       return JSON.readTree(response.body().string());
     }
@@ -98,8 +105,12 @@ public final class JanusParticipant implements AutoCloseable {
   }
 
   static JsonNode post(String url, ObjectNode body) throws IOException {
-    Request request = new Request.Builder().url(url)
-        .post(RequestBody.create(JSON.writeValueAsBytes(body), MediaType.get("application/json"))).build();
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .post(
+                RequestBody.create(JSON.writeValueAsBytes(body), MediaType.get("application/json")))
+            .build();
     try (Response response = HTTP.newCall(request).execute()) {
       return JSON.readTree(response.body().string());
     }

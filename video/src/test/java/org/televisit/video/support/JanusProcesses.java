@@ -23,9 +23,18 @@ public final class JanusProcesses implements AutoCloseable {
     LocalJanus janus =
         LocalJanus.start(
             new LocalJanus.Settings(
-                id, folder, LocalJanus.freePort(), LocalJanus.freePort(),
-                "admin-" + UUID.randomUUID(), "key-" + UUID.randomUUID(), rtp, rtp + 199,
-                eventsUrl, "janus", eventsPassword, 30));
+                id,
+                folder,
+                LocalJanus.freePort(),
+                LocalJanus.freePort(),
+                "admin-" + UUID.randomUUID(),
+                "key-" + UUID.randomUUID(),
+                rtp,
+                rtp + 199,
+                eventsUrl,
+                "janus",
+                eventsPassword,
+                30));
     running.add(janus);
     return janus;
   }

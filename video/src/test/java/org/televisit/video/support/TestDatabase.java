@@ -20,7 +20,8 @@ public final class TestDatabase implements AutoCloseable {
       new org.televisit.video.rooms.SecretSeal("k8Qb3p4y0m2Zr6Lw9Xc1Vt5Jn7Hd2Fs4Ga6Ke8Mu0Ow");
 
   static final String ADMIN_URL =
-      System.getenv().getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+      System.getenv()
+          .getOrDefault("TELEVISIT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
   static final String USER = System.getenv().getOrDefault("TELEVISIT_TEST_PG_USER", "postgres");
   static final String PASSWORD = System.getenv().getOrDefault("TELEVISIT_TEST_PG_PASSWORD", "");
 
@@ -36,10 +37,12 @@ public final class TestDatabase implements AutoCloseable {
     dataSource.setUser(USER);
     dataSource.setPassword(PASSWORD);
     try (Connection c = dataSource.getConnection()) {
-      Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      Database db =
+          DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       db.setDatabaseChangeLogTableName("televisit_changelog");
       db.setDatabaseChangeLogLockTableName("televisit_changelog_lock");
-      try (Liquibase lb = new Liquibase("db/televisit/changelog.xml", new ClassLoaderResourceAccessor(), db)) {
+      try (Liquibase lb =
+          new Liquibase("db/televisit/changelog.xml", new ClassLoaderResourceAccessor(), db)) {
         lb.update("");
       }
     }

@@ -32,9 +32,9 @@ import org.televisit.fhir.FhirServerProperties;
 /**
  * /fhir/AuditEvent, served from Televisit's audit trail instead of HAPI's JPA store: read, search
  * (date, type, subtype, action, outcome, agent, entity, patient, _id, agent:identifier for an app's
- * client id; _sort by date or _id; _count and _offset pages) and create, so apps can record their own events (IHE BALP). There is no update and
- * no delete: the trail is append-only. Scopes and the patient compartment are checked by the same
- * interceptors as every other type.
+ * client id; _sort by date or _id; _count and _offset pages) and create, so apps can record their
+ * own events (IHE BALP). There is no update and no delete: the trail is append-only. Scopes and the
+ * patient compartment are checked by the same interceptors as every other type.
  */
 @Component
 public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
@@ -54,8 +54,16 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
 
   @Override
   public Set<String> searchParameters() {
-    return Set.of("_id", AuditEvent.SP_DATE, AuditEvent.SP_TYPE, AuditEvent.SP_SUBTYPE, AuditEvent.SP_ACTION,
-        AuditEvent.SP_OUTCOME, AuditEvent.SP_AGENT, AuditEvent.SP_ENTITY, AuditEvent.SP_PATIENT);
+    return Set.of(
+        "_id",
+        AuditEvent.SP_DATE,
+        AuditEvent.SP_TYPE,
+        AuditEvent.SP_SUBTYPE,
+        AuditEvent.SP_ACTION,
+        AuditEvent.SP_OUTCOME,
+        AuditEvent.SP_AGENT,
+        AuditEvent.SP_ENTITY,
+        AuditEvent.SP_PATIENT);
   }
 
   @Read
@@ -64,7 +72,8 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
       throw new ResourceNotFoundException(id);
     }
     if (id.hasVersionIdPart() && !"1".equals(id.getVersionIdPart())) {
-      throw new ResourceNotFoundException(id); // an AuditEvent is never changed: it has version 1 only
+      throw new ResourceNotFoundException(
+          id); // an AuditEvent is never changed: it has version 1 only
     }
     return trail.read(id.getIdPartAsLong()).orElseThrow(() -> new ResourceNotFoundException(id));
   }
@@ -83,15 +92,24 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
       @Sort SortSpec sort,
       @Count Integer count,
       @Offset Integer offset) {
-    int pageSize = count == null ? properties.defaultPageSize() : Math.min(Math.max(count, 0), properties.maximumPageSize());
+    int pageSize =
+        count == null
+            ? properties.defaultPageSize()
+            : Math.min(Math.max(count, 0), properties.maximumPageSize());
     int from = offset == null ? 0 : offset;
     if (from < 0) {
       throw new InvalidRequestException("_offset cannot be negative");
     }
-    AuditTrail.AuditEventPage page = trail.search(
-        new AuditEventSearch(id, date, type, subtype, action, outcome, agent, entity, patient, sort), from, pageSize);
-    // Offset pages: HAPI builds the next/previous links from these (a last page may link to an empty one).
-    SimpleBundleProvider result = new SimpleBundleProvider(new ArrayList<IBaseResource>(page.events()));
+    AuditTrail.AuditEventPage page =
+        trail.search(
+            new AuditEventSearch(
+                id, date, type, subtype, action, outcome, agent, entity, patient, sort),
+            from,
+            pageSize);
+    // Offset pages: HAPI builds the next/previous links from these (a last page may link to an
+    // empty one).
+    SimpleBundleProvider result =
+        new SimpleBundleProvider(new ArrayList<IBaseResource>(page.events()));
     result.setCurrentPageOffset(from);
     result.setCurrentPageSize(pageSize);
     result.setSize(page.total());
@@ -114,15 +132,21 @@ public class AuditEvents implements FhirEndpointConfig.ModuleResourceProvider {
       missing.add("source.observer");
     }
     if (!missing.isEmpty()) {
-      throw new UnprocessableEntityException("An AuditEvent needs " + String.join(", ", missing) + ".");
+      throw new UnprocessableEntityException(
+          "An AuditEvent needs " + String.join(", ", missing) + ".");
     }
     AuditEventEntries entries = AuditEventEntries.of(event);
-    if (tooLong(entries.typeSystem(), 200) || tooLong(entries.typeCode(), 100) || entries.index().stream()
-        .anyMatch(e -> tooLong(e.value(), AuditEventEntries.MAX_VALUE) || tooLong(e.system(), 200))) {
-      throw new UnprocessableEntityException("An AuditEvent's codes and references are kept to 300 characters (systems 200).");
+    if (tooLong(entries.typeSystem(), 200)
+        || tooLong(entries.typeCode(), 100)
+        || entries.index().stream()
+            .anyMatch(
+                e -> tooLong(e.value(), AuditEventEntries.MAX_VALUE) || tooLong(e.system(), 200))) {
+      throw new UnprocessableEntityException(
+          "An AuditEvent's codes and references are kept to 300 characters (systems 200).");
     }
     long id = trail.posted(event, entries);
-    MethodOutcome outcome = new MethodOutcome(new IdType("AuditEvent", String.valueOf(id), "1"), true);
+    MethodOutcome outcome =
+        new MethodOutcome(new IdType("AuditEvent", String.valueOf(id), "1"), true);
     trail.read(id).ifPresent(outcome::setResource);
     return outcome;
   }

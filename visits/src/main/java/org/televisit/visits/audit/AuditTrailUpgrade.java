@@ -18,12 +18,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Brings an earlier version's audit trail into {@code televisit.audit_event}, once, in the background
- * after start-up: the AuditEvents it wrote to HAPI's JPA store (which /fhir no longer serves for that
- * type) and the records still waiting in its queue table ({@code televisit.audit_queue}). Each copy is
- * named after its source in {@code televisit.audit_event_moved}, so an upgrade interrupted half-way is
- * simply run again; the JPA copy is marked done in {@code televisit.upgrade_step}, the queue empties
- * as it goes.
+ * Brings an earlier version's audit trail into {@code televisit.audit_event}, once, in the
+ * background after start-up: the AuditEvents it wrote to HAPI's JPA store (which /fhir no longer
+ * serves for that type) and the records still waiting in its queue table ({@code
+ * televisit.audit_queue}). Each copy is named after its source in {@code
+ * televisit.audit_event_moved}, so an upgrade interrupted half-way is simply run again; the JPA
+ * copy is marked done in {@code televisit.upgrade_step}, the queue empties as it goes.
  */
 @Component
 class AuditTrailUpgrade {
@@ -37,7 +37,8 @@ class AuditTrailUpgrade {
   private final DaoRegistry daos;
   private final FhirContext fhirContext;
 
-  AuditTrailUpgrade(AuditTrail trail, JdbcTemplate jdbc, DaoRegistry daos, FhirContext fhirContext) {
+  AuditTrailUpgrade(
+      AuditTrail trail, JdbcTemplate jdbc, DaoRegistry daos, FhirContext fhirContext) {
     this.trail = trail;
     this.jdbc = jdbc;
     this.daos = daos;
@@ -56,7 +57,10 @@ class AuditTrailUpgrade {
       int queued = moveQueue();
       int stored = moveFromFhirStore();
       if (queued + stored > 0) {
-        log.info("audit trail upgrade: {} queued records and {} AuditEvents of the FHIR store moved in", queued, stored);
+        log.info(
+            "audit trail upgrade: {} queued records and {} AuditEvents of the FHIR store moved in",
+            queued,
+            stored);
       }
     } catch (RuntimeException e) {
       log.warn("audit trail upgrade stopped (it runs again at the next start): {}", e.getMessage());
@@ -67,8 +71,10 @@ class AuditTrailUpgrade {
   int moveQueue() {
     int moved = 0;
     while (true) {
-      List<Object[]> rows = jdbc.query("SELECT id, event FROM televisit.audit_queue ORDER BY id LIMIT " + PAGE,
-          (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)});
+      List<Object[]> rows =
+          jdbc.query(
+              "SELECT id, event FROM televisit.audit_queue ORDER BY id LIMIT " + PAGE,
+              (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)});
       if (rows.isEmpty()) {
         return moved;
       }
@@ -78,7 +84,9 @@ class AuditTrailUpgrade {
         try {
           event = AuditTrail.parse(json);
         } catch (RuntimeException unreadable) {
-          log.error("an audit queue row could not be read and stays in televisit.audit_queue (id {}): {}", row[0],
+          log.error(
+              "an audit queue row could not be read and stays in televisit.audit_queue (id {}): {}",
+              row[0],
               unreadable.getMessage());
           continue;
         }
@@ -95,11 +103,17 @@ class AuditTrailUpgrade {
 
   /** The AuditEvents an earlier version wrote to HAPI's store, each with the id it had there. */
   int moveFromFhirStore() {
-    Integer done = jdbc.queryForObject("SELECT COUNT(*) FROM televisit.upgrade_step WHERE name = ?", Integer.class, FROM_FHIR_STORE);
+    Integer done =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM televisit.upgrade_step WHERE name = ?",
+            Integer.class,
+            FROM_FHIR_STORE);
     if (done != null && done > 0) {
       return 0;
     }
-    IBundleProvider all = daos.getResourceDao(AuditEvent.class).search(new SearchParameterMap(), new SystemRequestDetails());
+    IBundleProvider all =
+        daos.getResourceDao(AuditEvent.class)
+            .search(new SearchParameterMap(), new SystemRequestDetails());
     int moved = 0;
     for (int from = 0; ; from += PAGE) {
       List<IBaseResource> page = all.getResources(from, from + PAGE);
@@ -117,7 +131,10 @@ class AuditTrailUpgrade {
         break;
       }
     }
-    jdbc.update("INSERT INTO televisit.upgrade_step (name, done_at) VALUES (?, ?)", FROM_FHIR_STORE, Timestamp.from(Instant.now()));
+    jdbc.update(
+        "INSERT INTO televisit.upgrade_step (name, done_at) VALUES (?, ?)",
+        FROM_FHIR_STORE,
+        Timestamp.from(Instant.now()));
     return moved;
   }
 }

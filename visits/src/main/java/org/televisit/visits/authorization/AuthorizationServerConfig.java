@@ -32,10 +32,19 @@ class AuthorizationServerConfig {
   }
 
   @Bean
-  SmartServer smartServer(DataSource dataSource, AuthorizationServerProperties properties, ServerUrls urls,
-      SecurityAudit audit, @Value("${televisit.data-dir:./data}") String dataDir) {
-    return new SmartServer(dataSource, ServerSigningKey.load(properties.signingJwk(), Path.of(dataDir)), urls,
-        properties.settings(), Clock.systemUTC(), audit);
+  SmartServer smartServer(
+      DataSource dataSource,
+      AuthorizationServerProperties properties,
+      ServerUrls urls,
+      SecurityAudit audit,
+      @Value("${televisit.data-dir:./data}") String dataDir) {
+    return new SmartServer(
+        dataSource,
+        ServerSigningKey.load(properties.signingJwk(), Path.of(dataDir)),
+        urls,
+        properties.settings(),
+        Clock.systemUTC(),
+        audit);
   }
 
   /** What /fhir checks every request with (fhir-server's FhirAccessConfig picks it up). */
@@ -44,54 +53,85 @@ class AuthorizationServerConfig {
     return server.accessTokens();
   }
 
-  /** SMART discovery lives under /fhir, which HAPI's servlet owns: an exact mapping wins over its /fhir/*. */
+  /**
+   * SMART discovery lives under /fhir, which HAPI's servlet owns: an exact mapping wins over its
+   * /fhir/*.
+   */
   @Bean
   ServletRegistrationBean<SmartDiscoveryServlet> smartDiscoveryServlet(SmartServer server) {
-    ServletRegistrationBean<SmartDiscoveryServlet> registration = new ServletRegistrationBean<>(
-        new SmartDiscoveryServlet(server), "/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration");
+    ServletRegistrationBean<SmartDiscoveryServlet> registration =
+        new ServletRegistrationBean<>(
+            new SmartDiscoveryServlet(server),
+            "/fhir/.well-known/smart-configuration",
+            "/fhir/.well-known/openid-configuration");
     registration.setName("smart-discovery");
     return registration;
   }
 
   /**
-   * Browser SMART apps call /fhir from their own pages: CORS for the origins of registered apps (their
-   * redirect and launch URIs), bearer tokens only (no cookies), the preflight answered here (HAPI does
-   * not know OPTIONS). Discovery and metadata keep the open policy of {@link #smartCors()}.
+   * Browser SMART apps call /fhir from their own pages: CORS for the origins of registered apps
+   * (their redirect and launch URIs), bearer tokens only (no cookies), the preflight answered here
+   * (HAPI does not know OPTIONS). Discovery and metadata keep the open policy of {@link
+   * #smartCors()}.
    */
   @Bean
   FilterRegistrationBean<CorsFilter> fhirCors(SmartServer server) {
-    CorsConfiguration cors = new CorsConfiguration() {
-      @Override
-      public String checkOrigin(String origin) {
-        return origin != null && server.clients().origins().contains(origin.toLowerCase(java.util.Locale.ROOT)) ? origin : null;
-      }
-    };
+    CorsConfiguration cors =
+        new CorsConfiguration() {
+          @Override
+          public String checkOrigin(String origin) {
+            return origin != null
+                    && server
+                        .clients()
+                        .origins()
+                        .contains(origin.toLowerCase(java.util.Locale.ROOT))
+                ? origin
+                : null;
+          }
+        };
     cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match",
-        "If-None-Exist", "If-Modified-Since", "X-Requested-With"));
+    cors.setAllowedHeaders(
+        List.of(
+            "Authorization",
+            "Content-Type",
+            "Accept",
+            "Prefer",
+            "If-Match",
+            "If-None-Match",
+            "If-None-Exist",
+            "If-Modified-Since",
+            "X-Requested-With"));
     cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
     cors.setAllowCredentials(false);
     cors.setMaxAge(600L);
     // after smartCors: its open answer stands where it gives one
-    return corsFilter(Map.of("/fhir/**", cors), List.of("/fhir/*"), Ordered.HIGHEST_PRECEDENCE + 11);
+    return corsFilter(
+        Map.of("/fhir/**", cors), List.of("/fhir/*"), Ordered.HIGHEST_PRECEDENCE + 11);
   }
 
-  /** A CORS filter run for {@code urlPatterns} alone, its configurations matched on the full path. */
-  private static FilterRegistrationBean<CorsFilter> corsFilter(Map<String, CorsConfiguration> byPath, List<String> urlPatterns,
-      int order) {
+  /**
+   * A CORS filter run for {@code urlPatterns} alone, its configurations matched on the full path.
+   */
+  private static FilterRegistrationBean<CorsFilter> corsFilter(
+      Map<String, CorsConfiguration> byPath, List<String> urlPatterns, int order) {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     // inside HAPI's /fhir/* servlet the default lookup path would be /metadata
-    org.springframework.web.util.UrlPathHelper fullPath = new org.springframework.web.util.UrlPathHelper();
+    org.springframework.web.util.UrlPathHelper fullPath =
+        new org.springframework.web.util.UrlPathHelper();
     fullPath.setAlwaysUseFullPath(true);
     source.setUrlPathHelper(fullPath);
     byPath.forEach(source::registerCorsConfiguration);
-    FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+    FilterRegistrationBean<CorsFilter> registration =
+        new FilterRegistrationBean<>(new CorsFilter(source));
     registration.setUrlPatterns(urlPatterns);
     registration.setOrder(order);
     return registration;
   }
 
-  /** Browser apps read discovery and metadata and call the token endpoint from other origins; no cookies. */
+  /**
+   * Browser apps read discovery and metadata and call the token endpoint from other origins; no
+   * cookies.
+   */
   @Bean
   FilterRegistrationBean<CorsFilter> smartCors() {
     CorsConfiguration cors = new CorsConfiguration();
@@ -100,8 +140,14 @@ class AuthorizationServerConfig {
     cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
     cors.setAllowCredentials(false);
     cors.setMaxAge(3600L);
-    List<String> paths = List.of("/fhir/.well-known/smart-configuration", "/fhir/.well-known/openid-configuration",
-        "/fhir/metadata", "/oauth/token", "/oauth/jwks", "/smart-style.json");
+    List<String> paths =
+        List.of(
+            "/fhir/.well-known/smart-configuration",
+            "/fhir/.well-known/openid-configuration",
+            "/fhir/metadata",
+            "/oauth/token",
+            "/oauth/jwks",
+            "/smart-style.json");
     Map<String, CorsConfiguration> byPath = new java.util.LinkedHashMap<>();
     paths.forEach(path -> byPath.put(path, cors));
     // the filter runs for these alone, not for every page and FHIR call

@@ -20,7 +20,14 @@ record AuthorizationServerProperties(
     @DefaultValue("5s") Duration readTimeout) {
 
   ServerSettings settings() {
-    return new ServerSettings(codeLife, accessTokenLife, backendTokenLife, refreshLife, launchLife, grantCacheTtl,
-        connectTimeout, readTimeout);
+    return new ServerSettings(
+        codeLife,
+        accessTokenLife,
+        backendTokenLife,
+        refreshLife,
+        launchLife,
+        grantCacheTtl,
+        connectTimeout,
+        readTimeout);
   }
 }

@@ -16,7 +16,10 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import org.televisit.smart.server.SmartServer;
 
-/** HTTP onto Televisit's authorization server: authorize (GET and POST), token, introspect, revoke, jwks. */
+/**
+ * HTTP onto Televisit's authorization server: authorize (GET and POST), token, introspect, revoke,
+ * jwks.
+ */
 @RestController
 class OAuthController {
 
@@ -28,7 +31,9 @@ class OAuthController {
     this.responder = responder;
   }
 
-  @RequestMapping(value = "/oauth/authorize", method = {RequestMethod.GET, RequestMethod.POST})
+  @RequestMapping(
+      value = "/oauth/authorize",
+      method = {RequestMethod.GET, RequestMethod.POST})
   ResponseEntity<String> authorize(HttpServletRequest request) {
     return responder.answer(AuthorizeResponder.params(request), request);
   }
@@ -50,13 +55,18 @@ class OAuthController {
 
   @GetMapping(value = "/oauth/jwks", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> jwks() {
-    return ResponseEntity.ok().header("Cache-Control", "public, max-age=300")
+    return ResponseEntity.ok()
+        .header("Cache-Control", "public, max-age=300")
         .body(server.accessTokens().publicKeys().toJSONObject(true));
   }
 
-  private static void answer(HttpServletRequest request, HttpServletResponse response,
-      Function<com.nimbusds.oauth2.sdk.http.HTTPRequest, HTTPResponse> endpoint) throws IOException {
+  private static void answer(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Function<com.nimbusds.oauth2.sdk.http.HTTPRequest, HTTPResponse> endpoint)
+      throws IOException {
     // 64 KiB is far above any legitimate token request
-    JakartaServletUtils.applyHTTPResponse(endpoint.apply(JakartaServletUtils.createHTTPRequest(request, 64 * 1024)), response);
+    JakartaServletUtils.applyHTTPResponse(
+        endpoint.apply(JakartaServletUtils.createHTTPRequest(request, 64 * 1024)), response);
   }
 }

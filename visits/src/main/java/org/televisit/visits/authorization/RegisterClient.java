@@ -20,14 +20,15 @@ import org.televisit.smart.server.ClientRegistry;
 import org.televisit.smart.server.ClientType;
 
 /**
- * The operator's command that registers a SMART app with Televisit's authorization server
- * ({@code ./televisit register-client ...}). It needs only the database (same TELEVISIT_DB_* settings
- * as the app; on the embedded H2 file, run it while Televisit is stopped) and prints a generated
+ * The operator's command that registers a SMART app with Televisit's authorization server ({@code
+ * ./televisit register-client ...}). It needs only the database (same TELEVISIT_DB_* settings as
+ * the app; on the embedded H2 file, run it while Televisit is stopped) and prints a generated
  * client secret exactly once.
  */
 public final class RegisterClient {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: ./televisit register-client --id ID --name NAME --type public|symmetric|asymmetric
                --redirect-uri URI [--redirect-uri URI ...] --scopes "SCOPES"
                [--jwks-url URL | --jwks-file FILE] [--launch-url URL]
@@ -45,10 +46,17 @@ public final class RegisterClient {
       ClientRegistry.Registration registration = parse(args);
       DataSource dataSource = dataSource(env);
       migrate(dataSource);
-      ClientRegistry.Registered registered = new ClientRegistry(dataSource, Clock.systemUTC()).register(registration);
-      out.println("registered " + registered.client().clientId() + " (" + registered.client().type() + ")");
-      registered.secret().ifPresent(secret ->
-          out.println("client secret (shown once, store it in the app's configuration): " + secret));
+      ClientRegistry.Registered registered =
+          new ClientRegistry(dataSource, Clock.systemUTC()).register(registration);
+      out.println(
+          "registered " + registered.client().clientId() + " (" + registered.client().type() + ")");
+      registered
+          .secret()
+          .ifPresent(
+              secret ->
+                  out.println(
+                      "client secret (shown once, store it in the app's configuration): "
+                          + secret));
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
@@ -90,28 +98,40 @@ public final class RegisterClient {
     if (id == null || type == null || scopes == null || redirects.isEmpty()) {
       throw new IllegalArgumentException("--id, --type, --redirect-uri and --scopes are required");
     }
-    ClientType clientType = switch (type) {
-      case "public" -> ClientType.PUBLIC;
-      case "symmetric" -> ClientType.CONFIDENTIAL_SYMMETRIC;
-      case "asymmetric" -> ClientType.CONFIDENTIAL_ASYMMETRIC;
-      default -> throw new IllegalArgumentException("--type is public, symmetric or asymmetric");
-    };
-    return new ClientRegistry.Registration(id, name != null ? name : id, clientType, jwksUrl, jwks, redirects, scopes, launchUrl);
+    ClientType clientType =
+        switch (type) {
+          case "public" -> ClientType.PUBLIC;
+          case "symmetric" -> ClientType.CONFIDENTIAL_SYMMETRIC;
+          case "asymmetric" -> ClientType.CONFIDENTIAL_ASYMMETRIC;
+          default ->
+              throw new IllegalArgumentException("--type is public, symmetric or asymmetric");
+        };
+    return new ClientRegistry.Registration(
+        id, name != null ? name : id, clientType, jwksUrl, jwks, redirects, scopes, launchUrl);
   }
 
   static DataSource dataSource(Map<String, String> env) {
     String dataDir = env.getOrDefault("TELEVISIT_DATA_DIR", "./data");
-    String url = env.getOrDefault("TELEVISIT_DB_URL", "jdbc:h2:file:" + dataDir + "/televisit;DB_CLOSE_ON_EXIT=FALSE");
-    return new DriverManagerDataSource(url, env.getOrDefault("TELEVISIT_DB_USER", "sa"), env.getOrDefault("TELEVISIT_DB_PASSWORD", ""));
+    String url =
+        env.getOrDefault(
+            "TELEVISIT_DB_URL", "jdbc:h2:file:" + dataDir + "/televisit;DB_CLOSE_ON_EXIT=FALSE");
+    return new DriverManagerDataSource(
+        url,
+        env.getOrDefault("TELEVISIT_DB_USER", "sa"),
+        env.getOrDefault("TELEVISIT_DB_PASSWORD", ""));
   }
 
-  /** The same changelog the app applies at start-up, so the command works on a fresh database too. */
+  /**
+   * The same changelog the app applies at start-up, so the command works on a fresh database too.
+   */
   static void migrate(DataSource dataSource) throws Exception {
     try (Connection c = dataSource.getConnection()) {
-      Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      Database db =
+          DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       db.setDatabaseChangeLogTableName("televisit_changelog");
       db.setDatabaseChangeLogLockTableName("televisit_changelog_lock");
-      try (Liquibase liquibase = new Liquibase("db/televisit/changelog.xml", new ClassLoaderResourceAccessor(), db)) {
+      try (Liquibase liquibase =
+          new Liquibase("db/televisit/changelog.xml", new ClassLoaderResourceAccessor(), db)) {
         liquibase.update("");
       }
     }

@@ -9,8 +9,8 @@ import org.televisit.visits.audit.AuditTrail;
 
 /**
  * SMART security decisions as audit records (IHE BALP style): sign-ins, tokens issued and refused,
- * revocations, introspections (User Authentication), and every refusal on /fhir (Security Alert). Who
- * is the app's client id; the records go through the durable {@link AuditTrail}.
+ * revocations, introspections (User Authentication), and every refusal on /fhir (Security Alert).
+ * Who is the app's client id; the records go through the durable {@link AuditTrail}.
  */
 @Component
 public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor.AccessDenials {
@@ -25,18 +25,40 @@ public class SecurityAudit implements SecurityEvent.Sink, SmartAccessInterceptor
 
   @Override
   public void record(SecurityEvent event) {
-    trail.later(record(AuditRecord.Type.USER_AUTHENTICATION, event.kind().name().toLowerCase(), event.clientId(), event.success(),
-        event.detail()));
+    trail.later(
+        record(
+            AuditRecord.Type.USER_AUTHENTICATION,
+            event.kind().name().toLowerCase(),
+            event.clientId(),
+            event.success(),
+            event.detail()));
   }
 
   @Override
   public void denied(String clientId, String resourceType, String operation, String reason) {
-    trail.later(record(AuditRecord.Type.SECURITY_ALERT, "fhir-access-denied", clientId, false,
-        operation + (resourceType != null ? " " + resourceType : "") + ": " + reason));
+    trail.later(
+        record(
+            AuditRecord.Type.SECURITY_ALERT,
+            "fhir-access-denied",
+            clientId,
+            false,
+            operation + (resourceType != null ? " " + resourceType : "") + ": " + reason));
   }
 
-  private static AuditRecord record(AuditRecord.Type type, String subtype, String clientId, boolean success, String detail) {
-    return new AuditRecord(type, List.of(subtype), "E", success, detail, clientId, null, "unidentified caller", OBSERVER, null, null,
+  private static AuditRecord record(
+      AuditRecord.Type type, String subtype, String clientId, boolean success, String detail) {
+    return new AuditRecord(
+        type,
+        List.of(subtype),
+        "E",
+        success,
+        detail,
+        clientId,
+        null,
+        "unidentified caller",
+        OBSERVER,
+        null,
+        null,
         System.currentTimeMillis());
   }
 }

@@ -30,20 +30,31 @@ final class ServerSigningKey {
     Path file = dataDir.resolve("smart-server-key.json").toAbsolutePath();
     try {
       boolean existed = Files.exists(file);
-      RSAKey key = parse(SecretFiles.readOrCreate(file, () -> {
-        try {
-          return new RSAKeyGenerator(2048).keyID("televisit-as-" + UUID.randomUUID().toString().substring(0, 8))
-              .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate().toJSONString();
-        } catch (JOSEException e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      RSAKey key =
+          parse(
+              SecretFiles.readOrCreate(
+                  file,
+                  () -> {
+                    try {
+                      return new RSAKeyGenerator(2048)
+                          .keyID("televisit-as-" + UUID.randomUUID().toString().substring(0, 8))
+                          .keyUse(KeyUse.SIGNATURE)
+                          .algorithm(JWSAlgorithm.RS256)
+                          .generate()
+                          .toJSONString();
+                    } catch (JOSEException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
       if (!existed) {
-        log.warn("No televisit.smart.server.signing-jwk configured: generated one in {} (set one in production)", file);
+        log.warn(
+            "No televisit.smart.server.signing-jwk configured: generated one in {} (set one in production)",
+            file);
       }
       return key;
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read or create the authorization server key at " + file, e);
+      throw new IllegalStateException(
+          "Cannot read or create the authorization server key at " + file, e);
     }
   }
 
@@ -51,11 +62,13 @@ final class ServerSigningKey {
     try {
       RSAKey key = RSAKey.parse(json);
       if (!key.isPrivate()) {
-        throw new IllegalStateException("televisit.smart.server.signing-jwk must include its private part");
+        throw new IllegalStateException(
+            "televisit.smart.server.signing-jwk must include its private part");
       }
       return key;
     } catch (ParseException e) {
-      throw new IllegalStateException("televisit.smart.server.signing-jwk is not an RSA JWK: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "televisit.smart.server.signing-jwk is not an RSA JWK: " + e.getMessage(), e);
     }
   }
 

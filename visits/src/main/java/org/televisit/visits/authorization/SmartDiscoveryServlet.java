@@ -17,9 +17,12 @@ class SmartDiscoveryServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    String body = request.getRequestURI().endsWith("/openid-configuration")
-        ? server.openidConfiguration() : server.smartConfiguration();
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    String body =
+        request.getRequestURI().endsWith("/openid-configuration")
+            ? server.openidConfiguration()
+            : server.smartConfiguration();
     response.setStatus(200);
     response.setContentType("application/json");
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -24,9 +24,9 @@ import org.televisit.visits.launch.LaunchController;
 import org.televisit.visits.visit.VisitWorkflow;
 
 /**
- * The clinician console's actions, for the visit the EHR launched with (the session's launch context:
- * its Appointment from fhirContext, the clinician from fhirUser): start, admit someone waiting, end.
- * JSON only (a cross-site form cannot send it), never a token of the EHR.
+ * The clinician console's actions, for the visit the EHR launched with (the session's launch
+ * context: its Appointment from fhirContext, the clinician from fhirUser): start, admit someone
+ * waiting, end. JSON only (a cross-site form cannot send it), never a token of the EHR.
  */
 @RestController
 public class VisitConsoleController {
@@ -35,13 +35,20 @@ public class VisitConsoleController {
   private final ServerUrls urls;
   private final org.televisit.visits.presence.PresenceHub presence;
   private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
-  private final org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer;
+  private final org.springframework.beans.factory.ObjectProvider<
+          org.televisit.visits.join.JoinLinkIssuer>
+      linkIssuer;
   private final JoinLinks links;
   private final EhrVisits ehrVisits;
 
-  VisitConsoleController(VisitWorkflow workflow, ServerUrls urls, org.televisit.visits.presence.PresenceHub presence,
+  VisitConsoleController(
+      VisitWorkflow workflow,
+      ServerUrls urls,
+      org.televisit.visits.presence.PresenceHub presence,
       ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
-      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer> linkIssuer, JoinLinks links,
+      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer>
+          linkIssuer,
+      JoinLinks links,
       EhrVisits ehrVisits) {
     this.ehrVisits = ehrVisits;
     this.links = links;
@@ -52,30 +59,51 @@ public class VisitConsoleController {
     this.presence = presence;
   }
 
-  /** The patient banner (name, birth date, gender, MRN) unless the EHR said need_patient_banner=false. */
-  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/patient", produces = MediaType.APPLICATION_JSON_VALUE)
+  /**
+   * The patient banner (name, birth date, gender, MRN) unless the EHR said
+   * need_patient_banner=false.
+   */
+  @org.springframework.web.bind.annotation.GetMapping(
+      value = "/api/console/patient",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> patient(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
-    LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    LaunchContext context =
+        session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
     if (context == null || context.patient() == null) {
       throw new Unauthenticated();
     }
     Visit v = visit(request);
-    org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) daos.getResourceDao("Patient")
-        .read(new org.hl7.fhir.r4.model.IdType(v.patient()), new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+    org.hl7.fhir.r4.model.Patient p =
+        (org.hl7.fhir.r4.model.Patient)
+            daos.getResourceDao("Patient")
+                .read(
+                    new org.hl7.fhir.r4.model.IdType(v.patient()),
+                    new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("needPatientBanner", context.needPatientBanner());
     body.put("name", p.getNameFirstRep().getNameAsSingleString());
     body.put("birthDate", p.hasBirthDate() ? p.getBirthDateElement().getValueAsString() : null);
     body.put("gender", p.hasGender() ? p.getGender().toCode() : null);
-    body.put("mrn", p.getIdentifier().stream().filter(i -> i.getType().getCoding().stream().anyMatch(c -> "MR".equals(c.getCode()))
-        || (i.getSystem() != null && i.getSystem().contains("mrn"))).map(org.hl7.fhir.r4.model.Identifier::getValue).findFirst().orElse(null));
+    body.put(
+        "mrn",
+        p.getIdentifier().stream()
+            .filter(
+                i ->
+                    i.getType().getCoding().stream().anyMatch(c -> "MR".equals(c.getCode()))
+                        || (i.getSystem() != null && i.getSystem().contains("mrn")))
+            .map(org.hl7.fhir.r4.model.Identifier::getValue)
+            .findFirst()
+            .orElse(null));
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
   /** Live presence of the visit (server-sent events): a snapshot now and one after every change. */
-  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/presence", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(HttpServletRequest request) throws java.io.IOException {
+  @org.springframework.web.bind.annotation.GetMapping(
+      value = "/api/console/visit/presence",
+      produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(
+      HttpServletRequest request) throws java.io.IOException {
     String refusal;
     try {
       return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
@@ -86,14 +114,17 @@ public class VisitConsoleController {
     }
     // an EventSource cannot read an error status: the refusal is an event it can show, then the end
     var emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
-    emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("problem")
-        .data(Map.of("message", refusal)));
+    emitter.send(
+        org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event()
+            .name("problem")
+            .data(Map.of("message", refusal)));
     emitter.complete();
     return emitter;
   }
 
-  static final String NO_VISIT = "No visit is open in this browser. Open the patient's chart in your EHR and launch Televisit"
-      + " from there (in the sandbox: the launcher at /sandbox).";
+  static final String NO_VISIT =
+      "No visit is open in this browser. Open the patient's chart in your EHR and launch Televisit"
+          + " from there (in the sandbox: the launcher at /sandbox).";
 
   record Admit(String participant) {}
 
@@ -110,16 +141,20 @@ public class VisitConsoleController {
   }
 
   /**
-   * Lets someone in who is waiting: the visit's patient, or a guest holding an open link to it. Their
-   * role and name come from the visit's records, never from the page.
+   * Lets someone in who is waiting: the visit's patient, or a guest holding an open link to it.
+   * Their role and name come from the visit's records, never from the page.
    */
   @PostMapping(value = "/api/console/visit/admit", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> admit(@RequestBody Admit admit, HttpServletRequest request) {
     Visit v = visit(request);
     String who = admit.participant();
     if (who != null && who.startsWith(JoinLink.GUEST)) {
-      JoinLink link = openLinkOf(v, who).orElseThrow(() -> new VisitWorkflow.VisitRefused(
-          "This guest's invitation is no longer valid."));
+      JoinLink link =
+          openLinkOf(v, who)
+              .orElseThrow(
+                  () ->
+                      new VisitWorkflow.VisitRefused(
+                          "This guest's invitation is no longer valid."));
       workflow.admitGuest(v.appointment(), who, link.role(), link.display(), v.practitioner());
     } else {
       if (who == null || !who.equals(workflow.patientOf(v.appointment(), v.practitioner()))) {
@@ -134,7 +169,9 @@ public class VisitConsoleController {
    * Where the visit stands when the console opens (or is reloaded): started, ended, cancelled. A
    * clinician who is not on the visit learns it here, before pressing anything (403).
    */
-  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit", produces = MediaType.APPLICATION_JSON_VALUE)
+  @org.springframework.web.bind.annotation.GetMapping(
+      value = "/api/console/visit",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> standing(HttpServletRequest request) {
     Visit v = visit(request);
     VisitWorkflow.Standing s = workflow.standing(v.appointment(), v.practitioner());
@@ -147,8 +184,12 @@ public class VisitConsoleController {
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
-  /** Everyone who may join this visit: the clinician ("You"), the patient and each invited guest. */
-  @org.springframework.web.bind.annotation.GetMapping(value = "/api/console/visit/people", produces = MediaType.APPLICATION_JSON_VALUE)
+  /**
+   * Everyone who may join this visit: the clinician ("You"), the patient and each invited guest.
+   */
+  @org.springframework.web.bind.annotation.GetMapping(
+      value = "/api/console/visit/people",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<List<Map<String, Object>>> people(HttpServletRequest request) {
     Visit v = visit(request);
     List<Map<String, Object>> people = new java.util.ArrayList<>();
@@ -157,30 +198,52 @@ public class VisitConsoleController {
     if (patient != null) {
       people.add(Map.of("participant", patient, "role", "patient", "display", "Patient"));
     }
-    // every guest ever invited, so that names stay after the visit ended (which revokes their links)
-    links.ofAppointment(v.appointment()).stream().filter(JoinLink::guest)
-        .collect(java.util.stream.Collectors.toMap(JoinLink::participant, l -> l, (a, b) -> b, java.util.LinkedHashMap::new))
-        .values().forEach(l -> people.add(Map.of("participant", l.participant(), "role", l.role(),
-            "display", l.display() == null ? l.role() : l.display())));
+    // every guest ever invited, so that names stay after the visit ended (which revokes their
+    // links)
+    links.ofAppointment(v.appointment()).stream()
+        .filter(JoinLink::guest)
+        .collect(
+            java.util.stream.Collectors.toMap(
+                JoinLink::participant, l -> l, (a, b) -> b, java.util.LinkedHashMap::new))
+        .values()
+        .forEach(
+            l ->
+                people.add(
+                    Map.of(
+                        "participant",
+                        l.participant(),
+                        "role",
+                        l.role(),
+                        "display",
+                        l.display() == null ? l.role() : l.display())));
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(people);
   }
 
   /** Invites an interpreter, a family member or a second clinician, each with their own link. */
   @PostMapping(value = "/api/console/visit/invite", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Map<String, Object>> invite(@RequestBody Invite invite, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> invite(
+      @RequestBody Invite invite, HttpServletRequest request) {
     Visit v = visit(request);
-    JoinLinkIssuer.GuestRole role = java.util.Arrays.stream(JoinLinkIssuer.GuestRole.values())
-        .filter(r -> r.code().equals(invite.role())).findFirst()
-        .orElseThrow(() -> new BadInput("Choose who to invite: an interpreter, a family member or a second clinician."));
+    JoinLinkIssuer.GuestRole role =
+        java.util.Arrays.stream(JoinLinkIssuer.GuestRole.values())
+            .filter(r -> r.code().equals(invite.role()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new BadInput(
+                        "Choose who to invite: an interpreter, a family member or a second clinician."));
     String name = invite.name() == null ? "" : invite.name().strip();
     if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
       throw new BadInput("Type the name of the person you invite (up to 100 characters).");
     }
-    String email = invite.email() == null || invite.email().isBlank() ? null : invite.email().strip();
+    String email =
+        invite.email() == null || invite.email().isBlank() ? null : invite.email().strip();
     if (email != null && !isEmailAddress(email)) {
       throw new BadInput("That e-mail address does not look right.");
     }
-    String link = workflow.invite(v.appointment(), v.practitioner(), role, name, email, linkIssuer.getObject());
+    String link =
+        workflow.invite(
+            v.appointment(), v.practitioner(), role, name, email, linkIssuer.getObject());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("link", link);
     body.put("emailed", email != null);
@@ -192,7 +255,8 @@ public class VisitConsoleController {
   ResponseEntity<Map<String, Object>> remove(@RequestBody Admit who, HttpServletRequest request) {
     Visit v = visit(request);
     if (who.participant() == null || !who.participant().startsWith(JoinLink.GUEST)) {
-      throw new BadInput("Only an invited guest can be removed; cancel the visit to stop the patient's link.");
+      throw new BadInput(
+          "Only an invited guest can be removed; cancel the visit to stop the patient's link.");
     }
     links.revoke(v.appointment(), who.participant());
     workflow.removeGuest(v.appointment(), who.participant(), v.practitioner());
@@ -205,14 +269,16 @@ public class VisitConsoleController {
     Visit v = visit(request);
     int queued = workflow.sendLinksAgain(v.appointment(), v.practitioner(), linkIssuer.getObject());
     if (queued == 0) {
-      throw new VisitWorkflow.VisitRefused("The patient has no e-mail address on file: copy the link instead.");
+      throw new VisitWorkflow.VisitRefused(
+          "The patient has no e-mail address on file: copy the link instead.");
     }
     return ResponseEntity.ok(Map.of("sent", queued));
   }
 
   private static boolean isEmailAddress(String text) {
     try {
-      jakarta.mail.internet.InternetAddress address = new jakarta.mail.internet.InternetAddress(text, true);
+      jakarta.mail.internet.InternetAddress address =
+          new jakarta.mail.internet.InternetAddress(text, true);
       address.validate();
       return address.getAddress().equals(text) && text.contains("@") && text.length() <= 254;
     } catch (jakarta.mail.internet.AddressException e) {
@@ -223,15 +289,22 @@ public class VisitConsoleController {
   private java.util.Optional<JoinLink> openLinkOf(Visit v, String participant) {
     java.time.Instant now = java.time.Instant.now();
     return links.ofAppointment(v.appointment()).stream()
-        .filter(l -> l.participant().equals(participant) && l.state(now) == JoinLink.State.OPEN).findFirst();
+        .filter(l -> l.participant().equals(participant) && l.state(now) == JoinLink.State.OPEN)
+        .findFirst();
   }
 
   /** "Copy the patient's link": a new personal link, for the clinician to pass on. */
-  @PostMapping(value = "/api/console/visit/patient-link", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      value = "/api/console/visit/patient-link",
+      consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> patientLink(HttpServletRequest request) {
     Visit v = visit(request);
-    return ResponseEntity.ok().header("Cache-Control", "no-store")
-        .body(Map.of("link", workflow.patientLink(v.appointment(), v.practitioner(), linkIssuer.getObject())));
+    return ResponseEntity.ok()
+        .header("Cache-Control", "no-store")
+        .body(
+            Map.of(
+                "link",
+                workflow.patientLink(v.appointment(), v.practitioner(), linkIssuer.getObject())));
   }
 
   @PostMapping(value = "/api/console/visit/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -254,11 +327,13 @@ public class VisitConsoleController {
 
   private Visit visit(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
-    LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    LaunchContext context =
+        session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
     if (context == null) {
       throw new Unauthenticated();
     }
-    // resolved once per launch: an on-demand visit is booked once, another EHR's records mirrored once
+    // resolved once per launch: an on-demand visit is booked once, another EHR's records mirrored
+    // once
     Visit known = (Visit) session.getAttribute(VISIT);
     if (known != null && session.getAttribute(VISIT + ".launch") == context) {
       return known;
@@ -276,9 +351,9 @@ public class VisitConsoleController {
   }
 
   /**
-   * A launch from Televisit's own authorization server (the sandbox EHR, or an EHR that uses it): the
-   * Appointment named in fhirContext, else the one the launch's Encounter belongs to, else today's visit
-   * of this patient with this clinician, else an on-demand visit now.
+   * A launch from Televisit's own authorization server (the sandbox EHR, or an EHR that uses it):
+   * the Appointment named in fhirContext, else the one the launch's Encounter belongs to, else
+   * today's visit of this patient with this clinician, else an on-demand visit now.
    */
   private Visit ownVisit(LaunchContext context) {
     String practitioner = clinicianOf(context.fhirUser());
@@ -288,34 +363,60 @@ public class VisitConsoleController {
       encounters.add("Encounter/" + context.encounter());
     }
     encounters.addAll(LaunchReferences.ofType(context.fhirContext(), "Encounter"));
-    java.util.Optional<String> appointment = LaunchReferences.ofType(context.fhirContext(), "Appointment").stream().findFirst()
-        .or(() -> encounters.stream().map(workflow::appointmentOfEncounter).flatMap(java.util.Optional::stream).findFirst())
-        .or(() -> patient == null ? java.util.Optional.empty()
-            : workflow.todaysVisit(patient, practitioner, java.time.ZoneId.systemDefault()));
+    java.util.Optional<String> appointment =
+        LaunchReferences.ofType(context.fhirContext(), "Appointment").stream()
+            .findFirst()
+            .or(
+                () ->
+                    encounters.stream()
+                        .map(workflow::appointmentOfEncounter)
+                        .flatMap(java.util.Optional::stream)
+                        .findFirst())
+            .or(
+                () ->
+                    patient == null
+                        ? java.util.Optional.empty()
+                        : workflow.todaysVisit(
+                            patient, practitioner, java.time.ZoneId.systemDefault()));
     if (appointment.isEmpty()) {
       if (patient == null) {
-        throw new VisitWorkflow.VisitRefused("The EHR did not say which patient this visit is for. Open a patient's chart"
-            + " and launch Televisit from there.");
+        throw new VisitWorkflow.VisitRefused(
+            "The EHR did not say which patient this visit is for. Open a patient's chart"
+                + " and launch Televisit from there.");
       }
-      appointment = java.util.Optional.of(workflow.onDemand(patient, practitioner, encounters.isEmpty() ? null : encounters.get(0)));
+      appointment =
+          java.util.Optional.of(
+              workflow.onDemand(
+                  patient, practitioner, encounters.isEmpty() ? null : encounters.get(0)));
     }
     return new Visit(appointment.get(), practitioner, patient);
   }
 
-  /** fhirUser, relative or absolute; a PractitionerRole stands for its practitioner (whose calendar it is). */
+  /**
+   * fhirUser, relative or absolute; a PractitionerRole stands for its practitioner (whose calendar
+   * it is).
+   */
   private String clinicianOf(java.net.URI fhirUser) {
-    java.util.Optional<String> user = fhirUser == null ? java.util.Optional.empty()
-        : LaunchReferences.relative(fhirUser.toString(), urls.fhirBase().toString());
+    java.util.Optional<String> user =
+        fhirUser == null
+            ? java.util.Optional.empty()
+            : LaunchReferences.relative(fhirUser.toString(), urls.fhirBase().toString());
     if (user.isEmpty()) {
       throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
     }
     if (user.get().startsWith("PractitionerRole/")) {
-      return workflow.practitionerOfRole(user.get()).orElseThrow(() -> new VisitWorkflow.VisitRefused(
-          "Your role in the EHR names no practitioner, so Televisit cannot tell whose visits are yours."));
+      return workflow
+          .practitionerOfRole(user.get())
+          .orElseThrow(
+              () ->
+                  new VisitWorkflow.VisitRefused(
+                      "Your role in the EHR names no practitioner, so Televisit cannot tell whose visits are yours."));
     }
     if (!user.get().startsWith("Practitioner/")) {
-      throw new VisitWorkflow.VisitRefused("Televisit's console is for clinicians; the EHR signed you in as "
-          + user.get().substring(0, user.get().indexOf('/')) + ".");
+      throw new VisitWorkflow.VisitRefused(
+          "Televisit's console is for clinicians; the EHR signed you in as "
+              + user.get().substring(0, user.get().indexOf('/'))
+              + ".");
     }
     return user.get();
   }
@@ -363,7 +464,7 @@ public class VisitConsoleController {
 
   @ExceptionHandler(VideoUnavailable.class)
   ResponseEntity<Map<String, Object>> noVideo(VideoUnavailable e) {
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("message", "Video unavailable: " + e.getMessage()));
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(Map.of("message", "Video unavailable: " + e.getMessage()));
   }
-
 }

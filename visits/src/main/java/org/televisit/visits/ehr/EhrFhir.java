@@ -14,9 +14,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
- * The few FHIR calls Televisit makes to the EHR that launched it, with the clinician's access token:
- * read, search by identifier, create, update. OkHttp with connect/read timeouts and no redirects
- * (a token never follows a redirect elsewhere); HAPI parses and writes the resources.
+ * The few FHIR calls Televisit makes to the EHR that launched it, with the clinician's access
+ * token: read, search by identifier, create, update. OkHttp with connect/read timeouts and no
+ * redirects (a token never follows a redirect elsewhere); HAPI parses and writes the resources.
  */
 final class EhrFhir {
 
@@ -37,27 +37,46 @@ final class EhrFhir {
 
   EhrFhir(FhirContext fhir, Duration connectTimeout, Duration readTimeout) {
     this.fhir = fhir;
-    this.http = new OkHttpClient.Builder().connectTimeout(connectTimeout).readTimeout(readTimeout)
-        .callTimeout(connectTimeout.plus(readTimeout)).followRedirects(false).followSslRedirects(false).build();
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .callTimeout(connectTimeout.plus(readTimeout))
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .build();
   }
 
   <T extends IBaseResource> T read(String base, String token, Class<T> type, String id) {
-    return type.cast(call(token, new Request.Builder().url(url(base, fhir.getResourceType(type), id)).get()));
+    return type.cast(
+        call(token, new Request.Builder().url(url(base, fhir.getResourceType(type), id)).get()));
   }
 
   /** The first resource of a search (type?identifier=system|value), if any. */
-  Optional<IBaseResource> findByIdentifier(String base, String token, String type, String system, String value) {
-    HttpUrl url = url(base, type, null).newBuilder().addQueryParameter("identifier", system + "|" + value).build();
+  Optional<IBaseResource> findByIdentifier(
+      String base, String token, String type, String system, String value) {
+    HttpUrl url =
+        url(base, type, null)
+            .newBuilder()
+            .addQueryParameter("identifier", system + "|" + value)
+            .build();
     Bundle found = (Bundle) call(token, new Request.Builder().url(url).get());
-    return found.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-        .filter(r -> r != null && r.fhirType().equals(type)).map(IBaseResource.class::cast).findFirst();
+    return found.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(r -> r != null && r.fhirType().equals(type))
+        .map(IBaseResource.class::cast)
+        .findFirst();
   }
 
   /** Creates; {@code ifNoneExist} (identifier=system|value) makes a repeated create harmless. */
   IBaseResource create(String base, String token, IBaseResource resource, String ifNoneExist) {
-    Request.Builder request = new Request.Builder().url(url(base, resource.fhirType(), null))
-        .post(RequestBody.create(fhir.newJsonParser().encodeResourceToString(resource), FHIR_JSON))
-        .header("Prefer", "return=representation");
+    Request.Builder request =
+        new Request.Builder()
+            .url(url(base, resource.fhirType(), null))
+            .post(
+                RequestBody.create(
+                    fhir.newJsonParser().encodeResourceToString(resource), FHIR_JSON))
+            .header("Prefer", "return=representation");
     if (ifNoneExist != null) {
       request.header("If-None-Exist", ifNoneExist);
     }
@@ -66,8 +85,12 @@ final class EhrFhir {
 
   void update(String base, String token, IBaseResource resource) {
     String id = resource.getIdElement().getIdPart();
-    Request.Builder request = new Request.Builder().url(url(base, resource.fhirType(), id))
-        .put(RequestBody.create(fhir.newJsonParser().encodeResourceToString(resource), FHIR_JSON));
+    Request.Builder request =
+        new Request.Builder()
+            .url(url(base, resource.fhirType(), id))
+            .put(
+                RequestBody.create(
+                    fhir.newJsonParser().encodeResourceToString(resource), FHIR_JSON));
     if (resource.getIdElement().hasVersionIdPart()) {
       request.header("If-Match", "W/\"" + resource.getIdElement().getVersionIdPart() + "\"");
     }
@@ -75,8 +98,13 @@ final class EhrFhir {
   }
 
   private IBaseResource call(String token, Request.Builder request) {
-    try (Response response = http.newCall(request.header("Authorization", "Bearer " + token)
-        .header("Accept", "application/fhir+json").build()).execute()) {
+    try (Response response =
+        http.newCall(
+                request
+                    .header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/fhir+json")
+                    .build())
+            .execute()) {
       String body = response.body().string();
       if (!response.isSuccessful()) {
         throw new EhrCallFailed("the EHR answered HTTP " + response.code(), response.code());
@@ -90,7 +118,8 @@ final class EhrFhir {
   }
 
   private static HttpUrl url(String base, String type, String id) {
-    HttpUrl.Builder url = HttpUrl.get(base.endsWith("/") ? base : base + "/").newBuilder().addPathSegment(type);
+    HttpUrl.Builder url =
+        HttpUrl.get(base.endsWith("/") ? base : base + "/").newBuilder().addPathSegment(type);
     if (id != null) {
       url.addPathSegment(id);
     }

@@ -33,11 +33,12 @@ import org.televisit.visits.visit.VisitWorkflow;
 
 /**
  * A visit launched from another EHR. Televisit records every visit in its own store, so the EHR's
- * patient, the signed-in user and the Appointment the EHR named are read from the EHR once (with the
- * clinician's token) and kept as Televisit resources that carry the EHR's ids as identifiers
+ * patient, the signed-in user and the Appointment the EHR named are read from the EHR once (with
+ * the clinician's token) and kept as Televisit resources that carry the EHR's ids as identifiers
  * ({iss}/Patient|id, ...); created once, never overwritten (Televisit owns the visit's state after
- * that). The link back to the EHR (its references, whether the Encounter is written back, its tokens,
- * sealed) is a row of televisit.ehr_visit, so the write-back can run after the clinician has left.
+ * that). The link back to the EHR (its references, whether the Encounter is written back, its
+ * tokens, sealed) is a row of televisit.ehr_visit, so the write-back can run after the clinician
+ * has left.
  */
 @Component
 public class EhrVisits {
@@ -46,11 +47,30 @@ public class EhrVisits {
   public record Opened(String appointment, String practitioner, String patient) {}
 
   /** What the write-back needs of a visit's EHR. */
-  record Link(String appointment, String issuer, String ehrPatient, String ehrEncounter, String ehrAppointment, String ehrUser,
-      boolean writeBack, String accessToken, String refreshToken, Instant expiresAt) {
+  record Link(
+      String appointment,
+      String issuer,
+      String ehrPatient,
+      String ehrEncounter,
+      String ehrAppointment,
+      String ehrUser,
+      boolean writeBack,
+      String accessToken,
+      String refreshToken,
+      Instant expiresAt) {
 
     Link withTokens(String access, String refresh, Instant expires) {
-      return new Link(appointment, issuer, ehrPatient, ehrEncounter, ehrAppointment, ehrUser, writeBack, access, refresh, expires);
+      return new Link(
+          appointment,
+          issuer,
+          ehrPatient,
+          ehrEncounter,
+          ehrAppointment,
+          ehrUser,
+          writeBack,
+          access,
+          refresh,
+          expires);
     }
   }
 
@@ -62,8 +82,15 @@ public class EhrVisits {
   private final TransactionTemplate transaction;
   final EhrFhir ehr;
 
-  EhrVisits(JdbcTemplate jdbc, DaoRegistry daos, LaunchFlow flow, VisitWorkflow workflow, OutboxKey key, FhirContext fhir,
-      SmartClientProperties properties, PlatformTransactionManager transactions) {
+  EhrVisits(
+      JdbcTemplate jdbc,
+      DaoRegistry daos,
+      LaunchFlow flow,
+      VisitWorkflow workflow,
+      OutboxKey key,
+      FhirContext fhir,
+      SmartClientProperties properties,
+      PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
     this.daos = daos;
     this.flow = flow;
@@ -82,7 +109,10 @@ public class EhrVisits {
     if (context.fhirUser() == null) {
       throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
     }
-    Patient theirPatient = fromEhr(() -> ehr.read(iss, context.accessToken(), Patient.class, context.patient()), "the patient's record");
+    Patient theirPatient =
+        fromEhr(
+            () -> ehr.read(iss, context.accessToken(), Patient.class, context.patient()),
+            "the patient's record");
     String user = context.fhirUser().toString();
     // fhirUser may be relative (Practitioner/123) or absolute (https://ehr/fhir/Practitioner/123)
     IdType userId = new IdType(user);
@@ -92,10 +122,18 @@ public class EhrVisits {
     if (userType.equals("PractitionerRole")) {
       // the role's practitioner is the clinician whose calendar the visit is on
       String roleId = userKey;
-      org.hl7.fhir.r4.model.PractitionerRole role = readOrNull(() -> ehr.read(iss, context.accessToken(),
-          org.hl7.fhir.r4.model.PractitionerRole.class, roleId));
-      String practitionerId = role == null || !role.getPractitioner().hasReference() ? null
-          : new IdType(role.getPractitioner().getReference()).getIdPart();
+      org.hl7.fhir.r4.model.PractitionerRole role =
+          readOrNull(
+              () ->
+                  ehr.read(
+                      iss,
+                      context.accessToken(),
+                      org.hl7.fhir.r4.model.PractitionerRole.class,
+                      roleId));
+      String practitionerId =
+          role == null || !role.getPractitioner().hasReference()
+              ? null
+              : new IdType(role.getPractitioner().getReference()).getIdPart();
       if (practitionerId != null) {
         userType = "Practitioner";
         userKey = practitionerId;
@@ -103,61 +141,133 @@ public class EhrVisits {
     }
     String clinicianType = userType;
     String clinicianId = userKey;
-    // fhirUser lets the app read the user's own record (SMART); an EHR that refuses still gets a visit
+    // fhirUser lets the app read the user's own record (SMART); an EHR that refuses still gets a
+    // visit
     if (clinicianType.equals("Practitioner")) {
-      userRecord = readOrNull(() -> ehr.read(iss, context.accessToken(), Practitioner.class, clinicianId));
+      userRecord =
+          readOrNull(() -> ehr.read(iss, context.accessToken(), Practitioner.class, clinicianId));
     }
     Practitioner clinicianRecord = userRecord;
-    Optional<String> ehrAppointment = context.fhirContext().stream().filter(r -> r.startsWith("Appointment/"))
-        .map(r -> new IdType(r).getIdPart()).findFirst()
-        .or(() -> appointmentOfEhrEncounter(context, iss));
-    Appointment theirAppointment = ehrAppointment.map(id -> fromEhr(() -> ehr.read(iss, context.accessToken(), Appointment.class, id),
-        "the appointment")).orElse(null);
+    Optional<String> ehrAppointment =
+        context.fhirContext().stream()
+            .filter(r -> r.startsWith("Appointment/"))
+            .map(r -> new IdType(r).getIdPart())
+            .findFirst()
+            .or(() -> appointmentOfEhrEncounter(context, iss));
+    Appointment theirAppointment =
+        ehrAppointment
+            .map(
+                id ->
+                    fromEhr(
+                        () -> ehr.read(iss, context.accessToken(), Appointment.class, id),
+                        "the appointment"))
+            .orElse(null);
 
-    return transaction.execute(status -> {
-      String patient = mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
-      String practitioner = mirror(mirroredPractitioner(clinicianRecord, clinicianType), iss + "/" + clinicianType, clinicianId);
-      String appointment = theirAppointment != null
-          ? mirror(mirroredAppointment(theirAppointment, patient, practitioner), iss + "/Appointment", ehrAppointment.get())
-          : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault())
-              .orElseGet(() -> workflow.onDemand(patient, practitioner, null));
-      boolean writeBack = context.issuer().encounterWriteBack() && context.granted().allows("Encounter", Interaction.UPDATE)
-          && context.granted().allows("Encounter", Interaction.CREATE);
-      remember(new Link(appointment, iss, context.patient(), context.encounter(), ehrAppointment.orElse(null), user, writeBack,
-          context.accessToken(), context.refreshToken(), context.accessTokenExpiresAt()));
-      return new Opened(appointment, practitioner, patient);
-    });
+    return transaction.execute(
+        status -> {
+          String patient =
+              mirror(mirroredPatient(theirPatient), iss + "/Patient", context.patient());
+          String practitioner =
+              mirror(
+                  mirroredPractitioner(clinicianRecord, clinicianType),
+                  iss + "/" + clinicianType,
+                  clinicianId);
+          String appointment =
+              theirAppointment != null
+                  ? mirror(
+                      mirroredAppointment(theirAppointment, patient, practitioner),
+                      iss + "/Appointment",
+                      ehrAppointment.get())
+                  : workflow
+                      .todaysVisit(patient, practitioner, ZoneId.systemDefault())
+                      .orElseGet(() -> workflow.onDemand(patient, practitioner, null));
+          boolean writeBack =
+              context.issuer().encounterWriteBack()
+                  && context.granted().allows("Encounter", Interaction.UPDATE)
+                  && context.granted().allows("Encounter", Interaction.CREATE);
+          remember(
+              new Link(
+                  appointment,
+                  iss,
+                  context.patient(),
+                  context.encounter(),
+                  ehrAppointment.orElse(null),
+                  user,
+                  writeBack,
+                  context.accessToken(),
+                  context.refreshToken(),
+                  context.accessTokenExpiresAt()));
+          return new Opened(appointment, practitioner, patient);
+        });
   }
 
-  /** The appointment of the Encounter the EHR launched with (context or fhirContext), if it names one. */
+  /**
+   * The appointment of the Encounter the EHR launched with (context or fhirContext), if it names
+   * one.
+   */
   private Optional<String> appointmentOfEhrEncounter(LaunchContext context, String iss) {
-    Optional<String> encounter = Optional.ofNullable(context.encounter())
-        .or(() -> context.fhirContext().stream().filter(r -> r.startsWith("Encounter/")).map(r -> new IdType(r).getIdPart()).findFirst());
+    Optional<String> encounter =
+        Optional.ofNullable(context.encounter())
+            .or(
+                () ->
+                    context.fhirContext().stream()
+                        .filter(r -> r.startsWith("Encounter/"))
+                        .map(r -> new IdType(r).getIdPart())
+                        .findFirst());
     if (encounter.isEmpty()) {
       return Optional.empty();
     }
-    org.hl7.fhir.r4.model.Encounter theirs = readOrNull(() -> ehr.read(iss, context.accessToken(),
-        org.hl7.fhir.r4.model.Encounter.class, encounter.get()));
-    return theirs == null ? Optional.empty() : theirs.getAppointment().stream().filter(Reference::hasReference)
-        .map(r -> new IdType(r.getReference())).filter(id -> "Appointment".equals(id.getResourceType()) && id.hasIdPart())
-        .map(IdType::getIdPart).findFirst();
+    org.hl7.fhir.r4.model.Encounter theirs =
+        readOrNull(
+            () ->
+                ehr.read(
+                    iss,
+                    context.accessToken(),
+                    org.hl7.fhir.r4.model.Encounter.class,
+                    encounter.get()));
+    return theirs == null
+        ? Optional.empty()
+        : theirs.getAppointment().stream()
+            .filter(Reference::hasReference)
+            .map(r -> new IdType(r.getReference()))
+            .filter(id -> "Appointment".equals(id.getResourceType()) && id.hasIdPart())
+            .map(IdType::getIdPart)
+            .findFirst();
   }
 
   /** The EHR's patient id, when the visit is written back to its EHR (no tokens opened for it). */
   Optional<String> writtenBackFor(String appointment) {
-    return jdbc.queryForList("SELECT ehr_patient FROM televisit.ehr_visit WHERE appointment = ? AND write_back = ?",
-        String.class, appointment, true).stream().findFirst();
+    return jdbc
+        .queryForList(
+            "SELECT ehr_patient FROM televisit.ehr_visit WHERE appointment = ? AND write_back = ?",
+            String.class,
+            appointment,
+            true)
+        .stream()
+        .findFirst();
   }
 
   Optional<Link> link(String appointment) {
-    List<Link> found = jdbc.query("SELECT appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user, write_back, tokens"
-        + " FROM televisit.ehr_visit WHERE appointment = ?", (rs, n) -> {
-          Map<String, Object> tokens = parse(seal.open(rs.getString("tokens")));
-          Object expires = tokens.get("expires_at");
-          return new Link(rs.getString("appointment"), rs.getString("issuer"), rs.getString("ehr_patient"), rs.getString("ehr_encounter"),
-              rs.getString("ehr_appointment"), rs.getString("ehr_user"), rs.getBoolean("write_back"), (String) tokens.get("access_token"),
-              (String) tokens.get("refresh_token"), expires == null ? null : Instant.parse((String) expires));
-        }, appointment);
+    List<Link> found =
+        jdbc.query(
+            "SELECT appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user, write_back, tokens"
+                + " FROM televisit.ehr_visit WHERE appointment = ?",
+            (rs, n) -> {
+              Map<String, Object> tokens = parse(seal.open(rs.getString("tokens")));
+              Object expires = tokens.get("expires_at");
+              return new Link(
+                  rs.getString("appointment"),
+                  rs.getString("issuer"),
+                  rs.getString("ehr_patient"),
+                  rs.getString("ehr_encounter"),
+                  rs.getString("ehr_appointment"),
+                  rs.getString("ehr_user"),
+                  rs.getBoolean("write_back"),
+                  (String) tokens.get("access_token"),
+                  (String) tokens.get("refresh_token"),
+                  expires == null ? null : Instant.parse((String) expires));
+            },
+            appointment);
     return found.stream().findFirst();
   }
 
@@ -169,14 +279,32 @@ public class EhrVisits {
     tokens.put("expires_at", link.expiresAt() == null ? null : link.expiresAt().toString());
     String sealed = seal.seal(JSONObjectUtils.toJSONString(tokens));
     Timestamp now = Timestamp.from(Instant.now());
-    int updated = jdbc.update("UPDATE televisit.ehr_visit SET issuer = ?, ehr_patient = ?, ehr_encounter = COALESCE(?, ehr_encounter),"
-        + " ehr_appointment = COALESCE(?, ehr_appointment), ehr_user = ?, write_back = ?, tokens = ?, updated_at = ? WHERE appointment = ?",
-        link.issuer(), link.ehrPatient(), link.ehrEncounter(), link.ehrAppointment(), link.ehrUser(), link.writeBack(), sealed, now,
-        link.appointment());
+    int updated =
+        jdbc.update(
+            "UPDATE televisit.ehr_visit SET issuer = ?, ehr_patient = ?, ehr_encounter = COALESCE(?, ehr_encounter),"
+                + " ehr_appointment = COALESCE(?, ehr_appointment), ehr_user = ?, write_back = ?, tokens = ?, updated_at = ? WHERE appointment = ?",
+            link.issuer(),
+            link.ehrPatient(),
+            link.ehrEncounter(),
+            link.ehrAppointment(),
+            link.ehrUser(),
+            link.writeBack(),
+            sealed,
+            now,
+            link.appointment());
     if (updated == 0) {
-      jdbc.update("INSERT INTO televisit.ehr_visit (appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user,"
-          + " write_back, tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", link.appointment(), link.issuer(), link.ehrPatient(),
-          link.ehrEncounter(), link.ehrAppointment(), link.ehrUser(), link.writeBack(), sealed, now);
+      jdbc.update(
+          "INSERT INTO televisit.ehr_visit (appointment, issuer, ehr_patient, ehr_encounter, ehr_appointment, ehr_user,"
+              + " write_back, tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          link.appointment(),
+          link.issuer(),
+          link.ehrPatient(),
+          link.ehrEncounter(),
+          link.ehrAppointment(),
+          link.ehrUser(),
+          link.writeBack(),
+          sealed,
+          now);
     }
   }
 
@@ -184,8 +312,16 @@ public class EhrVisits {
   private String mirror(IBaseResource resource, String system, String value) {
     addIdentifier(resource, new Identifier().setSystem(system).setValue(value));
     String type = resource.fhirType();
-    var outcome = daos.getResourceDao(type).create(resource,
-        type + "?identifier=" + UrlUtil.escapeUrlParam(system) + "|" + UrlUtil.escapeUrlParam(value), new SystemRequestDetails());
+    var outcome =
+        daos.getResourceDao(type)
+            .create(
+                resource,
+                type
+                    + "?identifier="
+                    + UrlUtil.escapeUrlParam(system)
+                    + "|"
+                    + UrlUtil.escapeUrlParam(value),
+                new SystemRequestDetails());
     return type + "/" + outcome.getId().getIdPart();
   }
 
@@ -221,15 +357,20 @@ public class EhrVisits {
     return p;
   }
 
-  private static Appointment mirroredAppointment(Appointment theirs, String patient, String practitioner) {
+  private static Appointment mirroredAppointment(
+      Appointment theirs, String patient, String practitioner) {
     Appointment a = new Appointment();
     a.setStatus(theirs.getStatus());
     a.setStart(theirs.getStart());
     a.setEnd(theirs.getEnd());
     a.setServiceType(theirs.getServiceType());
     a.setAppointmentType(theirs.getAppointmentType());
-    a.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    a.addParticipant().setActor(new Reference(practitioner)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant()
+        .setActor(new Reference(patient))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant()
+        .setActor(new Reference(practitioner))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     return a;
   }
 
@@ -245,8 +386,12 @@ public class EhrVisits {
     try {
       return call.get();
     } catch (EhrFhir.EhrCallFailed e) {
-      throw new VisitWorkflow.VisitRefused("Televisit could not read " + what + " from the EHR (" + e.getMessage()
-          + "). Please try again, or launch Televisit again from the EHR.");
+      throw new VisitWorkflow.VisitRefused(
+          "Televisit could not read "
+              + what
+              + " from the EHR ("
+              + e.getMessage()
+              + "). Please try again, or launch Televisit again from the EHR.");
     }
   }
 

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fixed one-minute windows of attempts per key (a link's hash, a client address). Per app node: with
- * N nodes an attacker gets at most N times the limit, while the birth-date lockout (5 failures) is
- * counted in the database and holds across nodes.
+ * Fixed one-minute windows of attempts per key (a link's hash, a client address). Per app node:
+ * with N nodes an attacker gets at most N times the limit, while the birth-date lockout (5
+ * failures) is counted in the database and holds across nodes.
  */
 final class AttemptLimiter {
 
@@ -27,7 +27,13 @@ final class AttemptLimiter {
     if (windows.size() > 200_000) {
       windows.clear();
     }
-    Window w = windows.compute(key, (k, old) -> old == null || old.minute() != minute ? new Window(minute, new AtomicInteger()) : old);
+    Window w =
+        windows.compute(
+            key,
+            (k, old) ->
+                old == null || old.minute() != minute
+                    ? new Window(minute, new AtomicInteger())
+                    : old);
     return w.count().incrementAndGet() <= perMinute;
   }
 }

@@ -15,10 +15,16 @@ class JoinConfig {
 
   /** /join/* is the join page's alone: a path mapping wins over Spring MVC's default "/". */
   @Bean
-  ServletRegistrationBean<JoinPage> joinPage(JoinLinks links, JoinProperties properties, VisitAudit audit, DaoRegistry daos,
-      VisitWorkflow workflow, Presence presence) {
-    ServletRegistrationBean<JoinPage> registration = new ServletRegistrationBean<>(
-        new JoinPage(links, properties, audit, daos, workflow, presence), "/join/*");
+  ServletRegistrationBean<JoinPage> joinPage(
+      JoinLinks links,
+      JoinProperties properties,
+      VisitAudit audit,
+      DaoRegistry daos,
+      VisitWorkflow workflow,
+      Presence presence) {
+    ServletRegistrationBean<JoinPage> registration =
+        new ServletRegistrationBean<>(
+            new JoinPage(links, properties, audit, daos, workflow, presence), "/join/*");
     registration.setName("join-page");
     registration.setLoadOnStartup(1);
     return registration;

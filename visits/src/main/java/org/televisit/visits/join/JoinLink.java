@@ -8,8 +8,18 @@ import java.time.Instant;
  * display is the name a guest was invited under (null for the patient, whose name is in FHIR).
  */
 public record JoinLink(
-    String hash, String appointment, String participant, String role, String display, String clinician, Instant startsAt,
-    Instant notBefore, Instant notAfter, int failedChecks, Instant lockedAt, Instant revokedAt) {
+    String hash,
+    String appointment,
+    String participant,
+    String role,
+    String display,
+    String clinician,
+    Instant startsAt,
+    Instant notBefore,
+    Instant notAfter,
+    int failedChecks,
+    Instant lockedAt,
+    Instant revokedAt) {
 
   public static final String GUEST = "guest/";
 
@@ -17,7 +27,14 @@ public record JoinLink(
     return participant.startsWith(GUEST);
   }
 
-  public enum State { UNKNOWN, REVOKED, LOCKED, NOT_YET_OPEN, ENDED, OPEN }
+  public enum State {
+    UNKNOWN,
+    REVOKED,
+    LOCKED,
+    NOT_YET_OPEN,
+    ENDED,
+    OPEN
+  }
 
   public State state(Instant now) {
     if (revokedAt != null) {

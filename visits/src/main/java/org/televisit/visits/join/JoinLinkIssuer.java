@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -34,15 +33,15 @@ import org.televisit.visits.notify.PatientEmail;
  * What booking a visit sets in motion, inside the Appointment's own transaction: one join link per
  * patient participant, its e-mail queued in the outbox, and the audit records (book, hold, cancel,
  * reschedule, link issued) that become AuditEvents. A cancel revokes the links; a new time revokes
- * them and issues new ones.
- * If the Appointment's write rolls back, none of this happened.
+ * them and issues new ones. If the Appointment's write rolls back, none of this happened.
  */
 @Component
 @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
     org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES)
 public class JoinLinkIssuer implements BookingEvents {
 
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' HH:mm");
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' HH:mm");
   private static final Logger log = LoggerFactory.getLogger(JoinLinkIssuer.class);
 
   private final JoinLinks links;
@@ -52,11 +51,13 @@ public class JoinLinkIssuer implements BookingEvents {
   private final ServerUrls urls;
   private final ZoneId zone = ZoneId.systemDefault();
   // A clinician's name for e-mails and the join page: read once per practitioner and kept a few
-  // minutes (a booking burst books the same clinicians over and over); a rename here drops it at once.
-  private final Cache<String, Optional<String>> clinicianNames = Caffeine.newBuilder()
-      .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
+  // minutes (a booking burst books the same clinicians over and over); a rename here drops it at
+  // once.
+  private final Cache<String, Optional<String>> clinicianNames =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
 
-  JoinLinkIssuer(JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls) {
+  JoinLinkIssuer(
+      JoinLinks links, Outbox outbox, VisitAudit audit, DaoRegistry daos, ServerUrls urls) {
     this.links = links;
     this.outbox = outbox;
     this.audit = audit;
@@ -83,7 +84,9 @@ public class JoinLinkIssuer implements BookingEvents {
   public void appointmentUpdated(Appointment before, Appointment a, RequestDetails request) {
     boolean was = Appointments.LINKED.contains(before.getStatus());
     boolean is = Appointments.LINKED.contains(a.getStatus());
-    boolean moved = !Objects.equals(before.getStart(), a.getStart()) || !Objects.equals(before.getEnd(), a.getEnd());
+    boolean moved =
+        !Objects.equals(before.getStart(), a.getStart())
+            || !Objects.equals(before.getEnd(), a.getEnd());
     if (is && !was) {
       links.revokeAll(ref(a));
       bookedWithLinks("book", a, request);
@@ -92,25 +95,38 @@ public class JoinLinkIssuer implements BookingEvents {
       bookedWithLinks("reschedule", a, request);
     } else if (was && !is) {
       int revoked = links.revokeAll(ref(a));
-      audit.record(a.getStatus() == Appointment.AppointmentStatus.CANCELLED ? "cancel" : "status-" + a.getStatus().toCode(),
-          true, ref(a), patient(a).orElse(null), request, revoked + " join link(s) revoked");
+      audit.record(
+          a.getStatus() == Appointment.AppointmentStatus.CANCELLED
+              ? "cancel"
+              : "status-" + a.getStatus().toCode(),
+          true,
+          ref(a),
+          patient(a).orElse(null),
+          request,
+          revoked + " join link(s) revoked");
     }
   }
 
   /**
-   * One AuditEvent for a booking (or a new time) and the links it issued: one action of the scheduler,
-   * one record with both subtypes (BALP allows several), which also halves the audit writes per booking.
+   * One AuditEvent for a booking (or a new time) and the links it issued: one action of the
+   * scheduler, one record with both subtypes (BALP allows several), which also halves the audit
+   * writes per booking.
    */
   private void bookedWithLinks(String action, Appointment a, RequestDetails request) {
     Issued issued = issue(a, request, false);
-    audit.record(issued.links() > 0 ? List.of(action, "link-issued") : List.of(action), true, ref(a), patient(a).orElse(null),
-        request, null);
+    audit.record(
+        issued.links() > 0 ? List.of(action, "link-issued") : List.of(action),
+        true,
+        ref(a),
+        patient(a).orElse(null),
+        request,
+        null);
   }
 
   /**
-   * Issues a link for every patient participant on demand (the console's "send again"), each with its
-   * own AuditEvent; returns how many were queued for e-mail (the address on file is read now, so the
-   * clinician hears at once when there is none).
+   * Issues a link for every patient participant on demand (the console's "send again"), each with
+   * its own AuditEvent; returns how many were queued for e-mail (the address on file is read now,
+   * so the clinician hears at once when there is none).
    */
   public int issueLinks(Appointment a, RequestDetails request) {
     return issue(a, request, true).emailed();
@@ -119,9 +135,9 @@ public class JoinLinkIssuer implements BookingEvents {
   private record Issued(int links, int emailed) {}
 
   /**
-   * A booking's links are queued for e-mail without reading the patient: the outbox sender looks the
-   * address on file up when it sends (the freshest one, off the booking's path; none on file gives
-   * the message up, audited). On demand, the address is read here.
+   * A booking's links are queued for e-mail without reading the patient: the outbox sender looks
+   * the address on file up when it sends (the freshest one, off the booking's path; none on file
+   * gives the message up, audited). On demand, the address is read here.
    */
   private Issued issue(Appointment a, RequestDetails request, boolean onDemand) {
     int issued = 0;
@@ -134,7 +150,9 @@ public class JoinLinkIssuer implements BookingEvents {
       if (who == null || !who.startsWith("Patient/") || !linked.add(who)) {
         continue;
       }
-      String token = links.issue(ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());
+      String token =
+          links.issue(
+              ref(a), who, "patient", clinician, a.getStart().toInstant(), a.getEnd().toInstant());
       issued++;
       if (onDemand) {
         audit.record("link-issued", true, ref(a), who, request, null);
@@ -159,21 +177,45 @@ public class JoinLinkIssuer implements BookingEvents {
     if (!Appointments.LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");
     }
-    String token = links.issue(ref(a), participant, role, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
-    audit.record("link-issued", true, ref(a), participant.startsWith("Patient/") ? participant : patient(a).orElse(null),
-        request, "issued on demand (" + role + ")");
+    String token =
+        links.issue(
+            ref(a),
+            participant,
+            role,
+            clinician(a),
+            a.getStart().toInstant(),
+            a.getEnd().toInstant());
+    audit.record(
+        "link-issued",
+        true,
+        ref(a),
+        participant.startsWith("Patient/") ? participant : patient(a).orElse(null),
+        request,
+        "issued on demand (" + role + ")");
     return link(token);
   }
 
   /**
    * Who may be invited to a visit besides its patient and clinician, and how each is typed as an
-   * Appointment participant (the R4 encounter-participant-type value set: translator, participation,
-   * consultant).
+   * Appointment participant (the R4 encounter-participant-type value set: translator,
+   * participation, consultant).
    */
   public enum GuestRole {
-    INTERPRETER("interpreter", "http://terminology.hl7.org/CodeSystem/participant-type", "translator", "Translator"),
-    FAMILY("family member", "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PART", "Participation"),
-    CLINICIAN("second clinician", "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "CON", "consultant");
+    INTERPRETER(
+        "interpreter",
+        "http://terminology.hl7.org/CodeSystem/participant-type",
+        "translator",
+        "Translator"),
+    FAMILY(
+        "family member",
+        "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+        "PART",
+        "Participation"),
+    CLINICIAN(
+        "second clinician",
+        "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+        "CON",
+        "consultant");
 
     private final String label;
     private final org.hl7.fhir.r4.model.Coding participantType;
@@ -196,21 +238,33 @@ public class JoinLinkIssuer implements BookingEvents {
     }
   }
 
-  /** A guest's opaque key (their participant id in Televisit and on the Appointment) and their link. */
+  /**
+   * A guest's opaque key (their participant id in Televisit and on the Appointment) and their link.
+   */
   public record Invited(String guest, String link) {}
 
   /**
    * Invites a guest: their own link (their own key, role and name, revocable on its own), e-mailed
    * through the outbox when an address is given; returns their key and the link for the clinician.
    */
-  public Invited invite(Appointment a, GuestRole role, String name, String email, RequestDetails request) {
+  public Invited invite(
+      Appointment a, GuestRole role, String name, String email, RequestDetails request) {
     if (!Appointments.LINKED.contains(a.getStatus())) {
       throw new IllegalStateException("only a booked visit has join links");
     }
     String guest = JoinLink.GUEST + JoinLinks.randomKey();
-    String token = links.issue(ref(a), guest, role.code(), name, clinician(a), a.getStart().toInstant(), a.getEnd().toInstant());
+    String token =
+        links.issue(
+            ref(a),
+            guest,
+            role.code(),
+            name,
+            clinician(a),
+            a.getStart().toInstant(),
+            a.getEnd().toInstant());
     String patient = patient(a).orElse(null);
-    audit.record("link-issued", true, ref(a), patient, request, "guest invited (" + role.code() + ")");
+    audit.record(
+        "link-issued", true, ref(a), patient, request, "guest invited (" + role.code() + ")");
     if (email != null) {
       Map<String, Object> payload = invitation(a, email, token);
       payload.put("guestRole", role.label());
@@ -254,7 +308,10 @@ public class JoinLinkIssuer implements BookingEvents {
 
   private Optional<String> practitionerName(String practitioner) {
     try {
-      Practitioner p = (Practitioner) daos.getResourceDao("Practitioner").read(new IdType(practitioner), new SystemRequestDetails());
+      Practitioner p =
+          (Practitioner)
+              daos.getResourceDao("Practitioner")
+                  .read(new IdType(practitioner), new SystemRequestDetails());
       return Optional.of(p.getNameFirstRep().getNameAsSingleString());
     } catch (ResourceNotFoundException | ResourceGoneException e) {
       return Optional.empty();

@@ -15,8 +15,8 @@ import org.televisit.visits.visit.VisitWorkflow;
 
 /**
  * The waiting room asks whether the clinician has let this person in; once admitted, the answer
- * carries their own Janus join data (rejoin works the same way while the visit is open). The browser
- * session holds the link's hash from {@link JoinPage}, never the token.
+ * carries their own Janus join data (rejoin works the same way while the visit is open). The
+ * browser session holds the link's hash from {@link JoinPage}, never the token.
  */
 @RestController
 class WaitingRoomController {
@@ -32,16 +32,27 @@ class WaitingRoomController {
   @GetMapping(value = "/api/waiting-room", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> waitingRoom(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
-    Optional<JoinLink> link = links.byHash(session == null ? null : (String) session.getAttribute(JoinPage.JOINED))
-        .filter(l -> l.state(Instant.now()) == JoinLink.State.OPEN);
+    Optional<JoinLink> link =
+        links
+            .byHash(session == null ? null : (String) session.getAttribute(JoinPage.JOINED))
+            .filter(l -> l.state(Instant.now()) == JoinLink.State.OPEN);
     if (link.isEmpty()) {
-      return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("message",
-          "Open the link from your e-mail to enter the waiting room."));
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+          .body(Map.of("message", "Open the link from your e-mail to enter the waiting room."));
     }
-    return workflow.joinDataFor(link.get().appointment(), link.get().participant())
-        .map(join -> ResponseEntity.ok().header("Cache-Control", "no-store").body(Map.<String, Object>of(
-            "admitted", true, "join", VisitConsoleController.join(join))))
-        .orElseGet(() -> ResponseEntity.ok().header("Cache-Control", "no-store")
-            .body(Map.<String, Object>of("admitted", false)));
+    return workflow
+        .joinDataFor(link.get().appointment(), link.get().participant())
+        .map(
+            join ->
+                ResponseEntity.ok()
+                    .header("Cache-Control", "no-store")
+                    .body(
+                        Map.<String, Object>of(
+                            "admitted", true, "join", VisitConsoleController.join(join))))
+        .orElseGet(
+            () ->
+                ResponseEntity.ok()
+                    .header("Cache-Control", "no-store")
+                    .body(Map.<String, Object>of("admitted", false)));
   }
 }

@@ -31,13 +31,17 @@ public final class ClientKeys {
   private final JWKSet publicKeys;
 
   ClientKeys(String configuredJwk, Path dataDir, List<SmartClientProperties.Issuer> issuers) {
-    this.defaultKey = configuredJwk != null && !configuredJwk.isBlank() ? parse(configuredJwk) : generatedOnce(dataDir);
+    this.defaultKey =
+        configuredJwk != null && !configuredJwk.isBlank()
+            ? parse(configuredJwk)
+            : generatedOnce(dataDir);
     List<JWK> publics = new ArrayList<>();
     publics.add(defaultKey.toPublicJWK());
     for (SmartClientProperties.Issuer issuer : issuers) {
       if (issuer.privateJwk() != null && !issuer.privateJwk().isBlank()) {
         JWK own = parse(issuer.privateJwk()).toPublicJWK();
-        if (publics.stream().noneMatch(k -> k.getKeyID() != null && k.getKeyID().equals(own.getKeyID()))) {
+        if (publics.stream()
+            .noneMatch(k -> k.getKeyID() != null && k.getKeyID().equals(own.getKeyID()))) {
           publics.add(own);
         }
       }
@@ -61,7 +65,8 @@ public final class ClientKeys {
       }
       return jwk;
     } catch (ParseException e) {
-      throw new IllegalStateException("A configured SMART client key is not a JWK: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "A configured SMART client key is not a JWK: " + e.getMessage(), e);
     }
   }
 
@@ -69,20 +74,26 @@ public final class ClientKeys {
     Path file = dataDir.resolve("smart-client-key.json").toAbsolutePath();
     try {
       boolean existed = Files.exists(file);
-      JWK key = parse(SecretFiles.readOrCreate(file, () -> {
-        try {
-          return new RSAKeyGenerator(2048)
-              .keyID("televisit-" + UUID.randomUUID().toString().substring(0, 8))
-              .keyUse(KeyUse.SIGNATURE)
-              .algorithm(JWSAlgorithm.RS384)
-              .generate()
-              .toJSONString();
-        } catch (JOSEException e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      JWK key =
+          parse(
+              SecretFiles.readOrCreate(
+                  file,
+                  () -> {
+                    try {
+                      return new RSAKeyGenerator(2048)
+                          .keyID("televisit-" + UUID.randomUUID().toString().substring(0, 8))
+                          .keyUse(KeyUse.SIGNATURE)
+                          .algorithm(JWSAlgorithm.RS384)
+                          .generate()
+                          .toJSONString();
+                    } catch (JOSEException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
       if (!existed) {
-        log.warn("No televisit.smart.client-jwk configured: generated a client key in {} (set one in production)", file);
+        log.warn(
+            "No televisit.smart.client-jwk configured: generated a client key in {} (set one in production)",
+            file);
       }
       return key;
     } catch (IOException e) {

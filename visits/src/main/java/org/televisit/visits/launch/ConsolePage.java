@@ -13,17 +13,26 @@ class ConsolePage implements WebMvcConfigurer {
   }
 
   /**
-   * janus.js and adapter.js from Debian's libjs-janus-gateway / libjs-webrtc-adapter (same release as
-   * Janus): the pages load the minified files, sent as the .gz copies the packages ship (27 KB for
-   * both instead of 265 KB: a patient's page on a slow phone network waits for these).
+   * janus.js and adapter.js from Debian's libjs-janus-gateway / libjs-webrtc-adapter (same release
+   * as Janus): the pages load the minified files, sent as the .gz copies the packages ship (27 KB
+   * for both instead of 265 KB: a patient's page on a slow phone network waits for these).
    */
   @Override
-  public void addResourceHandlers(org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry registry) {
-    registry.addResourceHandler("/vendor/janus/**").addResourceLocations("file:/usr/share/javascript/janus-gateway/")
-        .setCacheControl(org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
-        .resourceChain(true).addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
-    registry.addResourceHandler("/vendor/adapter/**").addResourceLocations("file:/usr/share/javascript/webrtc-adapter/")
-        .setCacheControl(org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
-        .resourceChain(true).addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
+  public void addResourceHandlers(
+      org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry registry) {
+    registry
+        .addResourceHandler("/vendor/janus/**")
+        .addResourceLocations("file:/usr/share/javascript/janus-gateway/")
+        .setCacheControl(
+            org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
+        .resourceChain(true)
+        .addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
+    registry
+        .addResourceHandler("/vendor/adapter/**")
+        .addResourceLocations("file:/usr/share/javascript/webrtc-adapter/")
+        .setCacheControl(
+            org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
+        .resourceChain(true)
+        .addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
   }
 }

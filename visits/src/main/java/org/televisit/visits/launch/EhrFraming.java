@@ -14,39 +14,51 @@ import org.televisit.smart.launch.LaunchContext;
 
 /**
  * Who may frame Televisit's pages. What an EHR shows inside its chart's frame — the launch, the
- * callback, and the console — may be framed by that EHR's registered frame-ancestors (and by Televisit
- * itself); the sandbox EHR's sign-in page by the sandbox's chart origins. Every other page (join links,
- * the launcher, errors elsewhere) may not be framed at all (clickjacking). The console and join pages
- * may use camera and microphone on their own origin (the EHR's iframe still has to allow them, with
- * {@code allow="camera; microphone"}). Plus the usual hardening headers.
+ * callback, and the console — may be framed by that EHR's registered frame-ancestors (and by
+ * Televisit itself); the sandbox EHR's sign-in page by the sandbox's chart origins. Every other
+ * page (join links, the launcher, errors elsewhere) may not be framed at all (clickjacking). The
+ * console and join pages may use camera and microphone on their own origin (the EHR's iframe still
+ * has to allow them, with {@code allow="camera; microphone"}). Plus the usual hardening headers.
  */
 @Component
 class EhrFraming extends OncePerRequestFilter {
 
-  private static final java.util.Set<String> IN_THE_EHR_FRAME = java.util.Set.of("/console", "/console.html", "/launch", "/callback");
+  private static final java.util.Set<String> IN_THE_EHR_FRAME =
+      java.util.Set.of("/console", "/console.html", "/launch", "/callback");
 
   private final Map<String, String> ancestorsByIssuer;
   private final String sandboxAncestors;
 
-  EhrFraming(SmartClientProperties properties, org.televisit.smart.server.ServerUrls urls,
-      @org.springframework.beans.factory.annotation.Value("${televisit.sandbox.frame-ancestors:}") List<String> sandboxAncestors) {
+  EhrFraming(
+      SmartClientProperties properties,
+      org.televisit.smart.server.ServerUrls urls,
+      @org.springframework.beans.factory.annotation.Value("${televisit.sandbox.frame-ancestors:}")
+          List<String> sandboxAncestors) {
     Map<String, String> byIssuer = new java.util.HashMap<>();
     properties.issuersOrEmpty().stream()
         .filter(i -> i.frameAncestors() != null && !i.frameAncestors().isEmpty())
-        .forEach(i -> byIssuer.putIfAbsent(IssuerKey.of(i.fhirBase().toString()), String.join(" ", i.frameAncestors())));
-    this.sandboxAncestors = String.join(" ", sandboxAncestors.stream().filter(a -> !a.isBlank()).toList());
+        .forEach(
+            i ->
+                byIssuer.putIfAbsent(
+                    IssuerKey.of(i.fhirBase().toString()), String.join(" ", i.frameAncestors())));
+    this.sandboxAncestors =
+        String.join(" ", sandboxAncestors.stream().filter(a -> !a.isBlank()).toList());
     if (!this.sandboxAncestors.isEmpty()) {
-      // the sandbox EHR is Televisit's own FHIR base; its chart page frames the app from these origins
+      // the sandbox EHR is Televisit's own FHIR base; its chart page frames the app from these
+      // origins
       byIssuer.putIfAbsent(IssuerKey.of(urls.fhirBase().toString()), this.sandboxAncestors);
     }
     this.ancestorsByIssuer = Map.copyOf(byIssuer);
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String path = request.getRequestURI();
-    if (!path.startsWith("/fhir") && !path.startsWith("/oauth/token") && !path.startsWith("/actuator")) {
+    if (!path.startsWith("/fhir")
+        && !path.startsWith("/oauth/token")
+        && !path.startsWith("/actuator")) {
       response.setHeader("X-Content-Type-Options", "nosniff");
       response.setHeader("Referrer-Policy", "no-referrer");
       String ancestors = "'none'";
@@ -57,7 +69,9 @@ class EhrFraming extends OncePerRequestFilter {
       }
       response.setHeader("Content-Security-Policy", "frame-ancestors " + ancestors);
       if (path.startsWith("/join/") || path.startsWith("/console")) {
-        response.setHeader("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()");
+        response.setHeader(
+            "Permissions-Policy",
+            "camera=(self), microphone=(self), display-capture=(self), geolocation=()");
       }
     }
     chain.doFilter(request, response);
@@ -67,7 +81,10 @@ class EhrFraming extends OncePerRequestFilter {
     return ancestors == null || ancestors.isEmpty() ? "" : " " + ancestors;
   }
 
-  /** The EHR this request belongs to: the launch's iss, else the pending or completed launch in the session. */
+  /**
+   * The EHR this request belongs to: the launch's iss, else the pending or completed launch in the
+   * session.
+   */
   private static String issuerOf(HttpServletRequest request) {
     if (request.getRequestURI().equals("/launch") && request.getParameter("iss") != null) {
       return request.getParameter("iss");
@@ -79,7 +96,8 @@ class EhrFraming extends OncePerRequestFilter {
     if (session.getAttribute(LaunchController.CONTEXT) instanceof LaunchContext context) {
       return context.issuer().fhirBase().toString();
     }
-    if (session.getAttribute(LaunchController.PENDING) instanceof org.televisit.smart.launch.PendingLaunch pending) {
+    if (session.getAttribute(LaunchController.PENDING)
+        instanceof org.televisit.smart.launch.PendingLaunch pending) {
       return pending.issuer().fhirBase().toString();
     }
     return "";
@@ -93,5 +111,4 @@ class EhrFraming extends OncePerRequestFilter {
 
     private IssuerKey() {}
   }
-
 }

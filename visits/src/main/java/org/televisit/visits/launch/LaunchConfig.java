@@ -15,20 +15,31 @@ import org.televisit.smart.launch.SmartDiscovery;
 class LaunchConfig {
 
   @Bean
-  ClientKeys clientKeys(SmartClientProperties properties, @Value("${televisit.data-dir:./data}") String dataDir) {
+  ClientKeys clientKeys(
+      SmartClientProperties properties, @Value("${televisit.data-dir:./data}") String dataDir) {
     return new ClientKeys(properties.clientJwk(), Path.of(dataDir), properties.issuersOrEmpty());
   }
 
   @Bean
   IssuerRegistry issuerRegistry(SmartClientProperties properties, ClientKeys keys) {
     String defaultKey = keys.defaultKey().toJSONString();
-    return new IssuerRegistry(properties.issuersOrEmpty().stream().map(i -> i.registered(defaultKey)).toList());
+    return new IssuerRegistry(
+        properties.issuersOrEmpty().stream().map(i -> i.registered(defaultKey)).toList());
   }
 
   @Bean
   LaunchFlow launchFlow(SmartClientProperties properties, IssuerRegistry registry) {
-    SmartDiscovery discovery = new SmartDiscovery(
-        properties.discoveryTtl(), properties.connectTimeout(), properties.readTimeout(), Clock.systemUTC());
-    return new LaunchFlow(registry, discovery, Clock.systemUTC(), properties.connectTimeout(), properties.readTimeout());
+    SmartDiscovery discovery =
+        new SmartDiscovery(
+            properties.discoveryTtl(),
+            properties.connectTimeout(),
+            properties.readTimeout(),
+            Clock.systemUTC());
+    return new LaunchFlow(
+        registry,
+        discovery,
+        Clock.systemUTC(),
+        properties.connectTimeout(),
+        properties.readTimeout());
   }
 }

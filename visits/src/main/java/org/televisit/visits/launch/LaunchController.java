@@ -20,10 +20,10 @@ import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.televisit.smart.launch.IssuerRegistry;
 import org.televisit.smart.launch.LaunchContext;
-import org.televisit.smart.launch.RegisteredIssuer;
 import org.televisit.smart.launch.LaunchFlow;
 import org.televisit.smart.launch.LaunchRefused;
 import org.televisit.smart.launch.PendingLaunch;
+import org.televisit.smart.launch.RegisteredIssuer;
 
 /**
  * The EHR's way in: /launch (EHR or standalone launch) and /callback. The launch state and the
@@ -44,8 +44,13 @@ public class LaunchController {
 
   private final org.televisit.smart.server.ServerUrls urls;
 
-  LaunchController(LaunchFlow flow, SmartClientProperties properties, IssuerRegistry registry, ClientKeys keys,
-      @Value("${televisit.public-url:}") String publicUrl, org.televisit.smart.server.ServerUrls urls) {
+  LaunchController(
+      LaunchFlow flow,
+      SmartClientProperties properties,
+      IssuerRegistry registry,
+      ClientKeys keys,
+      @Value("${televisit.public-url:}") String publicUrl,
+      org.televisit.smart.server.ServerUrls urls) {
     this.urls = urls;
     this.flow = flow;
     this.properties = properties;
@@ -57,7 +62,9 @@ public class LaunchController {
   /** Televisit's public client keys, for EHRs that register it with private_key_jwt. */
   @GetMapping(value = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> jwks() {
-    return ResponseEntity.ok().header("Cache-Control", "public, max-age=300").body(keys.publicKeys().toJSONObject(true));
+    return ResponseEntity.ok()
+        .header("Cache-Control", "public, max-age=300")
+        .body(keys.publicKeys().toJSONObject(true));
   }
 
   /** Standalone launch: pick one of the registered EHRs. */
@@ -70,11 +77,17 @@ public class LaunchController {
     for (RegisteredIssuer issuer : registry.all()) {
       String base = issuer.fhirBase().toString();
       list.append("<li><a href=\"/launch?iss=")
-          .append(HtmlUtils.htmlEscape(java.net.URLEncoder.encode(base, java.nio.charset.StandardCharsets.UTF_8)))
-          .append("\">").append(HtmlUtils.htmlEscape(base)).append("</a></li>");
+          .append(
+              HtmlUtils.htmlEscape(
+                  java.net.URLEncoder.encode(base, java.nio.charset.StandardCharsets.UTF_8)))
+          .append("\">")
+          .append(HtmlUtils.htmlEscape(base))
+          .append("</a></li>");
     }
-    String body = list.isEmpty() ? "<p>No EHR is registered with Televisit yet (televisit.smart.issuers).</p>"
-        : "<p>Sign in through your EHR:</p><ul>" + list + "</ul>";
+    String body =
+        list.isEmpty()
+            ? "<p>No EHR is registered with Televisit yet (televisit.smart.issuers).</p>"
+            : "<p>Sign in through your EHR:</p><ul>" + list + "</ul>";
     return ResponseEntity.ok(page("Start Televisit", body));
   }
 
@@ -118,7 +131,9 @@ public class LaunchController {
     LaunchContext context = session == null ? null : (LaunchContext) session.getAttribute(CONTEXT);
     if (context == null) {
       return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-          .body(Map.of("message", "No visit is open in this browser. Launch Televisit from the EHR."));
+          .body(
+              Map.of(
+                  "message", "No visit is open in this browser. Launch Televisit from the EHR."));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("iss", context.issuer().fhirBase().toString());
@@ -132,18 +147,25 @@ public class LaunchController {
     body.put("tenant", context.tenant());
     body.put("scope", context.granted().asString());
     // for another EHR: what its grant leaves out (Televisit's own sandbox grants what it asks)
-    body.put("featuresOff", urls.isAudience(context.issuer().fhirBase().toString()) ? List.of()
-        : LaunchFeatures.off(context, java.time.ZoneId.systemDefault()));
+    body.put(
+        "featuresOff",
+        urls.isAudience(context.issuer().fhirBase().toString())
+            ? List.of()
+            : LaunchFeatures.off(context, java.time.ZoneId.systemDefault()));
     return ResponseEntity.ok(body);
   }
 
   @ExceptionHandler(LaunchRefused.class)
   ResponseEntity<String> refused(LaunchRefused refused) {
     log.warn("SMART launch refused: {}", refused.getMessage());
-    String body = "<p>" + HtmlUtils.htmlEscape(refused.getMessage()) + "</p>"
-        + "<p>Close this window and launch Televisit again from the patient's chart. If it keeps happening,"
-        + " tell your IT service desk the time it happened.</p>";
-    return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.TEXT_HTML)
+    String body =
+        "<p>"
+            + HtmlUtils.htmlEscape(refused.getMessage())
+            + "</p>"
+            + "<p>Close this window and launch Televisit again from the patient's chart. If it keeps happening,"
+            + " tell your IT service desk the time it happened.</p>";
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+        .contentType(MediaType.TEXT_HTML)
         .body(page("Televisit could not start", body));
   }
 
@@ -155,9 +177,14 @@ public class LaunchController {
     if (properties.redirectUri() != null) {
       return properties.redirectUri();
     }
-    String base = publicUrl != null && !publicUrl.isBlank()
-        ? publicUrl
-        : UriComponentsBuilder.fromUriString(request.getRequestURL().toString()).replacePath(null).replaceQuery(null).toUriString();
-    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/callback");
+    String base =
+        publicUrl != null && !publicUrl.isBlank()
+            ? publicUrl
+            : UriComponentsBuilder.fromUriString(request.getRequestURL().toString())
+                .replacePath(null)
+                .replaceQuery(null)
+                .toUriString();
+    return URI.create(
+        (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/callback");
   }
 }

@@ -32,16 +32,20 @@ public record SmartClientProperties(
       @DefaultValue("PUBLIC") RegisteredIssuer.ClientAuth clientAuth,
       String clientSecret,
       String privateJwk,
-      @DefaultValue("openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs user/Practitioner.rs")
+      @DefaultValue(
+              "openid fhirUser user/Patient.rs user/Encounter.cruds user/Appointment.rs user/Practitioner.rs")
           String scopes,
       @DefaultValue("false") boolean encounterWriteBack,
       /* origins allowed to show the console in a frame (the EHR's), e.g. https://ehr.example.org */
       java.util.List<String> frameAncestors) {
 
-    /** An issuer using private_key_jwt without a key of its own signs with Televisit's client key. */
+    /**
+     * An issuer using private_key_jwt without a key of its own signs with Televisit's client key.
+     */
     RegisteredIssuer registered(String defaultPrivateJwk) {
       String key = privateJwk != null && !privateJwk.isBlank() ? privateJwk : defaultPrivateJwk;
-      return new RegisteredIssuer(fhirBase, clientId, clientAuth, clientSecret, key, scopes, encounterWriteBack);
+      return new RegisteredIssuer(
+          fhirBase, clientId, clientAuth, clientSecret, key, scopes, encounterWriteBack);
     }
   }
 }

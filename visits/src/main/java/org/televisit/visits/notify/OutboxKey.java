@@ -10,8 +10,8 @@ import org.televisit.ops.SecretFiles;
 import org.televisit.video.rooms.SecretSeal;
 
 /**
- * The key that seals outbox payloads and the EHR tokens kept for write-back: televisit.notify.secret-key,
- * else generated once (one node).
+ * The key that seals outbox payloads and the EHR tokens kept for write-back:
+ * televisit.notify.secret-key, else generated once (one node).
  */
 @Component
 public class OutboxKey {
@@ -19,7 +19,9 @@ public class OutboxKey {
   private static final Logger log = LoggerFactory.getLogger(OutboxKey.class);
   private final SecretSeal seal;
 
-  public OutboxKey(@Value("${televisit.notify.secret-key:}") String configured, @Value("${televisit.data-dir:./data}") String dataDir)
+  public OutboxKey(
+      @Value("${televisit.notify.secret-key:}") String configured,
+      @Value("${televisit.data-dir:./data}") String dataDir)
       throws java.io.IOException {
     if (configured != null && !configured.isBlank()) {
       seal = new SecretSeal(configured);
@@ -29,7 +31,9 @@ public class OutboxKey {
     boolean existed = Files.exists(file);
     seal = new SecretSeal(SecretFiles.readOrCreateKey(file));
     if (!existed) {
-      log.warn("No televisit.notify.secret-key configured: generated one in {} (set TELEVISIT_NOTIFY_SECRET_KEY on every node)", file);
+      log.warn(
+          "No televisit.notify.secret-key configured: generated one in {} (set TELEVISIT_NOTIFY_SECRET_KEY on every node)",
+          file);
     }
   }
 

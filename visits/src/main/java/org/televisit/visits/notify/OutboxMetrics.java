@@ -22,19 +22,45 @@ class OutboxMetrics {
     List<String> channels = new java.util.ArrayList<>(List.of("email"));
     others.forEach(c -> channels.add(c.name()));
     for (String channel : channels) {
-      Gauge.builder("televisit.outbox.waiting", () -> jdbc.queryForObject(
-              "SELECT count(*) FROM televisit.outbox WHERE " + Outbox.WAITING + " AND channel = ?", Long.class, channel))
-          .tag("channel", channel).description("outbox messages not yet delivered").register(registry);
-      Gauge.builder("televisit.outbox.oldest.waiting", () -> {
-            Timestamp oldest = jdbc.queryForObject("SELECT min(created_at) FROM televisit.outbox WHERE " + Outbox.WAITING + " AND channel = ?",
-                Timestamp.class, channel);
-            return oldest == null ? 0 : Duration.between(oldest.toInstant(), Instant.now()).toSeconds();
-          })
-          .tag("channel", channel).baseUnit("seconds").description("age of the oldest undelivered outbox message")
+      Gauge.builder(
+              "televisit.outbox.waiting",
+              () ->
+                  jdbc.queryForObject(
+                      "SELECT count(*) FROM televisit.outbox WHERE "
+                          + Outbox.WAITING
+                          + " AND channel = ?",
+                      Long.class,
+                      channel))
+          .tag("channel", channel)
+          .description("outbox messages not yet delivered")
           .register(registry);
-      Gauge.builder("televisit.outbox.given.up", () -> jdbc.queryForObject(
-              "SELECT count(*) FROM televisit.outbox WHERE given_up_at IS NOT NULL AND channel = ?", Long.class, channel))
-          .tag("channel", channel).description("outbox messages that can never be delivered (last_error says why)")
+      Gauge.builder(
+              "televisit.outbox.oldest.waiting",
+              () -> {
+                Timestamp oldest =
+                    jdbc.queryForObject(
+                        "SELECT min(created_at) FROM televisit.outbox WHERE "
+                            + Outbox.WAITING
+                            + " AND channel = ?",
+                        Timestamp.class,
+                        channel);
+                return oldest == null
+                    ? 0
+                    : Duration.between(oldest.toInstant(), Instant.now()).toSeconds();
+              })
+          .tag("channel", channel)
+          .baseUnit("seconds")
+          .description("age of the oldest undelivered outbox message")
+          .register(registry);
+      Gauge.builder(
+              "televisit.outbox.given.up",
+              () ->
+                  jdbc.queryForObject(
+                      "SELECT count(*) FROM televisit.outbox WHERE given_up_at IS NOT NULL AND channel = ?",
+                      Long.class,
+                      channel))
+          .tag("channel", channel)
+          .description("outbox messages that can never be delivered (last_error says why)")
           .register(registry);
     }
   }

@@ -26,11 +26,11 @@ import org.springframework.web.util.HtmlUtils;
 import org.televisit.visits.audit.VisitAudit;
 
 /**
- * Sends what the outbox holds: join links by e-mail (HTML and plain text, over SMTP with Spring Mail),
- * and the messages of every other {@link OutboxChannel} (the EHR write-back).
- * A send that fails is retried with exponential back-off and never dropped; once sent, the message's
- * payload is wiped and a FHIR Communication (recipient, about the Appointment, no secret) and an
- * AuditEvent record it. Without SMTP settings (spring.mail.host) nothing is sent and messages wait.
+ * Sends what the outbox holds: join links by e-mail (HTML and plain text, over SMTP with Spring
+ * Mail), and the messages of every other {@link OutboxChannel} (the EHR write-back). A send that
+ * fails is retried with exponential back-off and never dropped; once sent, the message's payload is
+ * wiped and a FHIR Communication (recipient, about the Appointment, no secret) and an AuditEvent
+ * record it. Without SMTP settings (spring.mail.host) nothing is sent and messages wait.
  */
 @Component
 class OutboxSender {
@@ -46,8 +46,14 @@ class OutboxSender {
   private final Duration backoff;
   private final ObjectProvider<OutboxChannel> channels;
 
-  OutboxSender(Outbox outbox, ObjectProvider<JavaMailSender> mail, ObjectProvider<OutboxChannel> channels, DaoRegistry daos, VisitAudit audit,
-      PlatformTransactionManager transactions, @Value("${televisit.notify.from:televisit@localhost}") String from,
+  OutboxSender(
+      Outbox outbox,
+      ObjectProvider<JavaMailSender> mail,
+      ObjectProvider<OutboxChannel> channels,
+      DaoRegistry daos,
+      VisitAudit audit,
+      PlatformTransactionManager transactions,
+      @Value("${televisit.notify.from:televisit@localhost}") String from,
       @Value("${televisit.notify.retry-backoff:PT30S}") Duration backoff) {
     this.outbox = outbox;
     this.mail = mail;
@@ -61,7 +67,8 @@ class OutboxSender {
 
   @Scheduled(initialDelayString = "PT2S", fixedDelayString = "${televisit.notify.poll:PT1S}")
   void sendDue() {
-    JavaMailSender sender = mail.getIfAvailable(); // without SMTP settings e-mails wait in the outbox
+    JavaMailSender sender =
+        mail.getIfAvailable(); // without SMTP settings e-mails wait in the outbox
     Map<String, OutboxChannel> others = new java.util.HashMap<>();
     channels.orderedStream().forEach(c -> others.put(c.name(), c));
     java.util.Set<String> deliverable = new java.util.HashSet<>(others.keySet());
@@ -73,51 +80,73 @@ class OutboxSender {
         if ("email".equals(message.channel())) {
           Map<String, Object> payload = JSONObjectUtils.parse(message.payload());
           if (!payload.containsKey("email")) { // a booking's link: to the address on file now
-            payload.put("email", PatientEmail.onFile(daos, message.recipient())
-                .orElseThrow(() -> new Outbox.Undeliverable("the patient has no e-mail address on file", null)));
+            payload.put(
+                "email",
+                PatientEmail.onFile(daos, message.recipient())
+                    .orElseThrow(
+                        () ->
+                            new Outbox.Undeliverable(
+                                "the patient has no e-mail address on file", null)));
           }
           try {
             sender.send(compose(sender, payload));
           } catch (MailSendException e) {
             if (recipientRefused(e)) {
-              throw new Outbox.Undeliverable("the mail server refused the recipient's address: " + e.getMessage(), e);
+              throw new Outbox.Undeliverable(
+                  "the mail server refused the recipient's address: " + e.getMessage(), e);
             }
             throw e;
           }
-          transaction.executeWithoutResult(status -> {
-            outbox.sent(message);
-            recordSent(message, payload);
-          });
+          transaction.executeWithoutResult(
+              status -> {
+                outbox.sent(message);
+                recordSent(message, payload);
+              });
           log.info("join link e-mail sent for {}", message.appointment());
         } else {
           others.get(message.channel()).deliver(message);
           outbox.sent(message);
         }
       } catch (Outbox.Undeliverable e) {
-        log.warn("{} message for {} cannot be delivered; given up: {}", message.channel(), message.appointment(), e.getMessage());
+        log.warn(
+            "{} message for {} cannot be delivered; given up: {}",
+            message.channel(),
+            message.appointment(),
+            e.getMessage());
         outbox.gaveUp(message, e.getMessage());
-        audit.record("notification-undeliverable", false, message.appointment(), null, null,
+        audit.record(
+            "notification-undeliverable",
+            false,
+            message.appointment(),
+            null,
+            null,
             message.channel() + ": " + e.getMessage());
       } catch (Exception e) {
-        log.warn("{} message for {} failed (attempt {}), will retry: {}", message.channel(), message.appointment(),
-            message.attempts() + 1, e.getMessage());
+        log.warn(
+            "{} message for {} failed (attempt {}), will retry: {}",
+            message.channel(),
+            message.appointment(),
+            message.attempts() + 1,
+            e.getMessage());
         outbox.failed(message, e.getMessage(), backoff);
       }
     }
   }
 
   /**
-   * The SMTP server rejected the address itself (a 5xx to RCPT TO: JavaMail's invalid addresses), which
-   * no retry changes; a server that is down or answers 4xx leaves the message to the retries.
+   * The SMTP server rejected the address itself (a 5xx to RCPT TO: JavaMail's invalid addresses),
+   * which no retry changes; a server that is down or answers 4xx leaves the message to the retries.
    */
   static boolean recipientRefused(MailSendException e) {
-    java.util.Deque<Throwable> causes = new java.util.ArrayDeque<>(java.util.Arrays.asList(e.getMessageExceptions()));
+    java.util.Deque<Throwable> causes =
+        new java.util.ArrayDeque<>(java.util.Arrays.asList(e.getMessageExceptions()));
     if (e.getCause() != null) {
       causes.add(e.getCause());
     }
     for (int seen = 0; !causes.isEmpty() && seen < 20; seen++) {
       Throwable cause = causes.poll();
-      if (cause instanceof SendFailedException failed && failed.getInvalidAddresses() != null
+      if (cause instanceof SendFailedException failed
+          && failed.getInvalidAddresses() != null
           && failed.getInvalidAddresses().length > 0) {
         return true;
       }
@@ -137,16 +166,34 @@ class OutboxSender {
     helper.setFrom(from);
     helper.setTo((String) payload.get("email"));
     String guestRole = (String) payload.get("guestRole");
-    String opening = guestRole == null ? "Your video visit with " + clinic + " is on " + when + "."
-        : "You are invited to a video visit with " + clinic + " on " + when + ", as " + guestRole + ".";
-    helper.setSubject(guestRole == null ? "Your video visit with " + clinic : "You are invited to a video visit");
-    String text = opening + "\n\n"
-        + "Join from any phone, tablet or computer with this personal link (do not share it):\n" + link + "\n\n"
-        + "The link opens 15 minutes before the visit. You will wait in a virtual waiting room until your clinician lets you in.\n";
-    String html = "<p>" + HtmlUtils.htmlEscape(opening) + "</p>"
-        + "<p><a href=\"" + HtmlUtils.htmlEscape(link) + "\">Join your visit</a> from any phone, tablet or computer."
-        + " This link is personal: do not share it.</p><p>It opens 15 minutes before the visit; you will wait in a"
-        + " virtual waiting room until your clinician lets you in.</p>";
+    String opening =
+        guestRole == null
+            ? "Your video visit with " + clinic + " is on " + when + "."
+            : "You are invited to a video visit with "
+                + clinic
+                + " on "
+                + when
+                + ", as "
+                + guestRole
+                + ".";
+    helper.setSubject(
+        guestRole == null ? "Your video visit with " + clinic : "You are invited to a video visit");
+    String text =
+        opening
+            + "\n\n"
+            + "Join from any phone, tablet or computer with this personal link (do not share it):\n"
+            + link
+            + "\n\n"
+            + "The link opens 15 minutes before the visit. You will wait in a virtual waiting room until your clinician lets you in.\n";
+    String html =
+        "<p>"
+            + HtmlUtils.htmlEscape(opening)
+            + "</p>"
+            + "<p><a href=\""
+            + HtmlUtils.htmlEscape(link)
+            + "\">Join your visit</a> from any phone, tablet or computer."
+            + " This link is personal: do not share it.</p><p>It opens 15 minutes before the visit; you will wait in a"
+            + " virtual waiting room until your clinician lets you in.</p>";
     helper.setText(text, html);
     return message;
   }
@@ -155,15 +202,34 @@ class OutboxSender {
     Communication c = new Communication();
     c.setStatus(Communication.CommunicationStatus.COMPLETED);
     c.setSubject(new Reference(message.recipient()));
-    // an invited guest has no FHIR resource: named as the clinician gave it, the visit's patient stays the subject
-    c.addRecipient(payload.get("guestRole") == null ? new Reference(message.recipient())
-        : new Reference().setDisplay(payload.get("guestName") + " (" + payload.get("guestRole") + ")"));
+    // an invited guest has no FHIR resource: named as the clinician gave it, the visit's patient
+    // stays the subject
+    c.addRecipient(
+        payload.get("guestRole") == null
+            ? new Reference(message.recipient())
+            : new Reference()
+                .setDisplay(payload.get("guestName") + " (" + payload.get("guestRole") + ")"));
     c.addAbout(new Reference(message.appointment()));
     c.setSent(new Date());
-    c.addMedium().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "EMAILWRIT", "email"));
-    c.addCategory().addCoding(new Coding("urn:televisit:communication", "join-link", "Join link for a video visit"));
-    c.addPayload().setContent(new org.hl7.fhir.r4.model.StringType("Join link for the video visit sent by e-mail."));
+    c.addMedium()
+        .addCoding(
+            new Coding(
+                "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
+                "EMAILWRIT",
+                "email"));
+    c.addCategory()
+        .addCoding(
+            new Coding("urn:televisit:communication", "join-link", "Join link for a video visit"));
+    c.addPayload()
+        .setContent(
+            new org.hl7.fhir.r4.model.StringType("Join link for the video visit sent by e-mail."));
     daos.getResourceDao(Communication.class).create(c, new SystemRequestDetails());
-    audit.record("notification", true, message.appointment(), message.recipient(), null, "join link e-mail sent");
+    audit.record(
+        "notification",
+        true,
+        message.appointment(),
+        message.recipient(),
+        null,
+        "join link e-mail sent");
   }
 }

@@ -19,9 +19,13 @@ public final class PatientEmail {
       return Optional.empty();
     }
     try {
-      Patient p = (Patient) daos.getResourceDao("Patient").read(new IdType(patient), new SystemRequestDetails());
-      return p.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.EMAIL && t.hasValue())
-          .map(ContactPoint::getValue).findFirst();
+      Patient p =
+          (Patient)
+              daos.getResourceDao("Patient").read(new IdType(patient), new SystemRequestDetails());
+      return p.getTelecom().stream()
+          .filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.EMAIL && t.hasValue())
+          .map(ContactPoint::getValue)
+          .findFirst();
     } catch (ResourceNotFoundException | ResourceGoneException e) {
       return Optional.empty();
     }

@@ -29,7 +29,8 @@ public class Presence {
   private final PresenceHub hub;
   private final boolean postgres;
 
-  Presence(JdbcTemplate jdbc, PlatformTransactionManager transactions, PresenceHub hub) throws java.sql.SQLException {
+  Presence(JdbcTemplate jdbc, PlatformTransactionManager transactions, PresenceHub hub)
+      throws java.sql.SQLException {
     this.jdbc = jdbc;
     this.transaction = new TransactionTemplate(transactions);
     this.hub = hub;
@@ -40,31 +41,54 @@ public class Presence {
 
   /** Records a state; returns false when it was older than what is stored (out of order). */
   public boolean record(String visitKey, String participant, String state, Instant at) {
-    Boolean changed = transaction.execute(status -> {
-      // read through getTimestamp: the drivers' own objects differ (H2 gives OffsetDateTime, PgJDBC Timestamp)
-      List<Stored> rows = jdbc.query("SELECT state, updated_at FROM televisit.presence"
-          + " WHERE visit_key = ? AND participant = ? FOR UPDATE",
-          (rs, n) -> new Stored(rs.getString("state"), rs.getTimestamp("updated_at").toInstant()), visitKey, participant);
-      Timestamp when = Timestamp.from(at);
-      if (rows.isEmpty()) {
-        jdbc.update("INSERT INTO televisit.presence (visit_key, participant, state, since, updated_at) VALUES (?, ?, ?, ?, ?)",
-            visitKey, participant, state, when, when);
-      } else {
-        if (at.isBefore(rows.get(0).updatedAt())) {
-          return false;
-        }
-        if (state.equals(rows.get(0).state())) {
-          jdbc.update("UPDATE televisit.presence SET updated_at = ? WHERE visit_key = ? AND participant = ?", when, visitKey, participant);
-          return false;
-        }
-        jdbc.update("UPDATE televisit.presence SET state = ?, since = ?, updated_at = ? WHERE visit_key = ? AND participant = ?",
-            state, when, when, visitKey, participant);
-      }
-      if (postgres) {
-        jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, visitKey);
-      }
-      return true;
-    });
+    Boolean changed =
+        transaction.execute(
+            status -> {
+              // read through getTimestamp: the drivers' own objects differ (H2 gives
+              // OffsetDateTime, PgJDBC Timestamp)
+              List<Stored> rows =
+                  jdbc.query(
+                      "SELECT state, updated_at FROM televisit.presence"
+                          + " WHERE visit_key = ? AND participant = ? FOR UPDATE",
+                      (rs, n) ->
+                          new Stored(
+                              rs.getString("state"), rs.getTimestamp("updated_at").toInstant()),
+                      visitKey,
+                      participant);
+              Timestamp when = Timestamp.from(at);
+              if (rows.isEmpty()) {
+                jdbc.update(
+                    "INSERT INTO televisit.presence (visit_key, participant, state, since, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    visitKey,
+                    participant,
+                    state,
+                    when,
+                    when);
+              } else {
+                if (at.isBefore(rows.get(0).updatedAt())) {
+                  return false;
+                }
+                if (state.equals(rows.get(0).state())) {
+                  jdbc.update(
+                      "UPDATE televisit.presence SET updated_at = ? WHERE visit_key = ? AND participant = ?",
+                      when,
+                      visitKey,
+                      participant);
+                  return false;
+                }
+                jdbc.update(
+                    "UPDATE televisit.presence SET state = ?, since = ?, updated_at = ? WHERE visit_key = ? AND participant = ?",
+                    state,
+                    when,
+                    when,
+                    visitKey,
+                    participant);
+              }
+              if (postgres) {
+                jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, visitKey);
+              }
+              return true;
+            });
     if (Boolean.TRUE.equals(changed) && !postgres) {
       hub.changed(visitKey);
     }
@@ -80,14 +104,24 @@ public class Presence {
   }
 
   public String state(String visitKey, String participant) {
-    List<String> s = jdbc.queryForList("SELECT state FROM televisit.presence WHERE visit_key = ? AND participant = ?",
-        String.class, visitKey, participant);
+    List<String> s =
+        jdbc.queryForList(
+            "SELECT state FROM televisit.presence WHERE visit_key = ? AND participant = ?",
+            String.class,
+            visitKey,
+            participant);
     return s.isEmpty() ? null : s.get(0);
   }
 
   public List<Entry> snapshot(String visitKey) {
-    return jdbc.query("SELECT participant, state, since FROM televisit.presence WHERE visit_key = ? ORDER BY since",
-        (rs, n) -> new Entry(rs.getString("participant"), rs.getString("state"), rs.getTimestamp("since").toInstant()), visitKey);
+    return jdbc.query(
+        "SELECT participant, state, since FROM televisit.presence WHERE visit_key = ? ORDER BY since",
+        (rs, n) ->
+            new Entry(
+                rs.getString("participant"),
+                rs.getString("state"),
+                rs.getTimestamp("since").toInstant()),
+        visitKey);
   }
 
   public void forget(String visitKey) {

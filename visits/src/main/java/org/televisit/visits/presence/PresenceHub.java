@@ -13,8 +13,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * This node's open console streams per visit; a change is pushed to them as a fresh snapshot. On
- * shutdown the streams are ended first (the consoles' EventSource reconnects, to another node behind
- * the same address): an open stream would otherwise hold the graceful shutdown for its whole timeout.
+ * shutdown the streams are ended first (the consoles' EventSource reconnects, to another node
+ * behind the same address): an open stream would otherwise hold the graceful shutdown for its whole
+ * timeout.
  */
 @Component
 public class PresenceHub implements org.springframework.context.SmartLifecycle {
@@ -77,13 +78,16 @@ public class PresenceHub implements org.springframework.context.SmartLifecycle {
   }
 
   private List<Map<String, Object>> snapshot(String visitKey) {
-    return presence.getObject().snapshot(visitKey).stream().map(e -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("participant", e.participant());
-      m.put("state", e.state());
-      m.put("since", e.since().toString());
-      return m;
-    }).toList();
+    return presence.getObject().snapshot(visitKey).stream()
+        .map(
+            e -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("participant", e.participant());
+              m.put("state", e.state());
+              m.put("since", e.since().toString());
+              return m;
+            })
+        .toList();
   }
 
   private static boolean send(SseEmitter emitter, Object data) {

@@ -13,8 +13,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Fans presence changes out across app nodes: one connection per node LISTENs on the presence channel
- * (PostgreSQL only) and tells this node's consoles which visit changed. Reconnects after a failure.
+ * Fans presence changes out across app nodes: one connection per node LISTENs on the presence
+ * channel (PostgreSQL only) and tells this node's consoles which visit changed. Reconnects after a
+ * failure.
  */
 @Component
 class PresenceListener implements DisposableBean {
@@ -45,7 +46,8 @@ class PresenceListener implements DisposableBean {
 
   private void listen() {
     while (running) {
-      try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement st = c.createStatement()) {
         st.execute("LISTEN " + Presence.CHANNEL);
         PGConnection pg = c.unwrap(PGConnection.class);
         while (running) {

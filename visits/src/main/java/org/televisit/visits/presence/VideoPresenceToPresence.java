@@ -2,7 +2,6 @@ package org.televisit.visits.presence;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.televisit.video.events.VideoEvent;
 import org.televisit.visits.video.VideoPresence;
 
 /** Janus's events about an admitted participant, turned into their presence in the visit. */
@@ -20,11 +19,12 @@ class VideoPresenceToPresence {
     if (event.participant().isEmpty()) {
       return;
     }
-    String state = switch (event.event().kind()) {
-      case JOINED, WEBRTC_UP, MEDIA_RECEIVING -> "connected";
-      case MEDIA_STOPPED, HANGUP -> "media-lost";
-      case LEFT, SESSION_TIMEOUT, SESSION_DESTROYED -> "left";
-    };
+    String state =
+        switch (event.event().kind()) {
+          case JOINED, WEBRTC_UP, MEDIA_RECEIVING -> "connected";
+          case MEDIA_STOPPED, HANGUP -> "media-lost";
+          case LEFT, SESSION_TIMEOUT, SESSION_DESTROYED -> "left";
+        };
     var who = event.participant().get();
     presence.record(who.visitKey(), who.participant(), state, event.event().at());
   }

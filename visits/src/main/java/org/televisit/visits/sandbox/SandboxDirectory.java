@@ -34,7 +34,8 @@ class SandboxDirectory {
 
   record Person(String reference, String name) {}
 
-  record Visit(String appointment, String patient, String practitioner, Date start, String patientName) {}
+  record Visit(
+      String appointment, String patient, String practitioner, Date start, String patientName) {}
 
   private final DaoRegistry daos;
 
@@ -45,7 +46,10 @@ class SandboxDirectory {
   List<Person> practitioners() {
     return search(Practitioner.class, new SearchParameterMap()).stream()
         .map(r -> (Practitioner) r)
-        .map(p -> new Person("Practitioner/" + p.getIdElement().getIdPart(), name(p.getNameFirstRep())))
+        .map(
+            p ->
+                new Person(
+                    "Practitioner/" + p.getIdElement().getIdPart(), name(p.getNameFirstRep())))
         .toList();
   }
 
@@ -59,14 +63,28 @@ class SandboxDirectory {
   List<Visit> todaysVisits(ZoneId zone) {
     LocalDate today = LocalDate.now(zone);
     SearchParameterMap map = new SearchParameterMap();
-    map.add(Appointment.SP_DATE, new DateRangeParam(Date.from(today.atStartOfDay(zone).toInstant()),
-        Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
+    map.add(
+        Appointment.SP_DATE,
+        new DateRangeParam(
+            Date.from(today.atStartOfDay(zone).toInstant()),
+            Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
     map.setSort(new ca.uhn.fhir.rest.api.SortSpec(Appointment.SP_DATE));
     return search(Appointment.class, map).stream()
         .map(r -> (Appointment) r)
-        .filter(a -> a.getStatus() == Appointment.AppointmentStatus.BOOKED || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
-        .map(a -> new Visit("Appointment/" + a.getIdElement().getIdPart(), actor(a, "Patient"), actor(a, "Practitioner"),
-            a.getStart(), exists("Patient", actor(a, "Patient")).map(p -> name(((Patient) p).getNameFirstRep())).orElse("?")))
+        .filter(
+            a ->
+                a.getStatus() == Appointment.AppointmentStatus.BOOKED
+                    || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
+        .map(
+            a ->
+                new Visit(
+                    "Appointment/" + a.getIdElement().getIdPart(),
+                    actor(a, "Patient"),
+                    actor(a, "Practitioner"),
+                    a.getStart(),
+                    exists("Patient", actor(a, "Patient"))
+                        .map(p -> name(((Patient) p).getNameFirstRep()))
+                        .orElse("?")))
         .toList();
   }
 
@@ -75,8 +93,10 @@ class SandboxDirectory {
       return Optional.empty();
     }
     try {
-      return Optional.of(daos.getResourceDao(type).read(new IdType(reference), new SystemRequestDetails()));
-    } catch (ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException
+      return Optional.of(
+          daos.getResourceDao(type).read(new IdType(reference), new SystemRequestDetails()));
+    } catch (ResourceNotFoundException
+        | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException
         | ca.uhn.fhir.rest.server.exceptions.InvalidRequestException e) {
       return Optional.empty();
     }
@@ -85,7 +105,8 @@ class SandboxDirectory {
   /** The visit's Encounter: the one already tied to the appointment, else a planned virtual one. */
   String encounterFor(Appointment appointment, String patient, String practitioner) {
     String reference = "Appointment/" + appointment.getIdElement().getIdPart();
-    SearchParameterMap map = SearchParameterMap.newSynchronous(Encounter.SP_APPOINTMENT, new ReferenceParam(reference));
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous(Encounter.SP_APPOINTMENT, new ReferenceParam(reference));
     List<IBaseResource> found = search(Encounter.class, map);
     if (!found.isEmpty()) {
       return "Encounter/" + found.get(0).getIdElement().getIdPart();
@@ -109,10 +130,12 @@ class SandboxDirectory {
     return a.getParticipant().stream()
         .map(p -> p.getActor().getReference())
         .filter(r -> r != null && r.startsWith(type + "/"))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
-  private <T extends IBaseResource> List<IBaseResource> search(Class<T> type, SearchParameterMap map) {
+  private <T extends IBaseResource> List<IBaseResource> search(
+      Class<T> type, SearchParameterMap map) {
     map.setLoadSynchronous(true);
     map.setCount(200);
     IBundleProvider result = daos.getResourceDao(type).search(map, new SystemRequestDetails());

@@ -27,7 +27,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class TransactionWrites {
 
-  /** PgJDBC sends the statements of one prepared statement in one go; a bundle of many changes is split. */
+  /**
+   * PgJDBC sends the statements of one prepared statement in one go; a bundle of many changes is
+   * split.
+   */
   static final int MAX_TOGETHER = 64;
 
   private record Write(String sql, Object[] args) {}
@@ -44,17 +47,26 @@ public class TransactionWrites {
     try (Connection c = dataSource.getConnection()) {
       this.postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
-    this.withCommit = Counter.builder("televisit.db.writes").tag("sent", "with-commit")
-        .description("Rows written together just before their transaction commits").register(meters);
-    this.atOnce = Counter.builder("televisit.db.writes").tag("sent", "at-once")
-        .description("Rows written on their own (no transaction, or not PostgreSQL)").register(meters);
+    this.withCommit =
+        Counter.builder("televisit.db.writes")
+            .tag("sent", "with-commit")
+            .description("Rows written together just before their transaction commits")
+            .register(meters);
+    this.atOnce =
+        Counter.builder("televisit.db.writes")
+            .tag("sent", "at-once")
+            .description("Rows written on their own (no transaction, or not PostgreSQL)")
+            .register(meters);
   }
 
   public boolean onPostgres() {
     return postgres;
   }
 
-  /** Adds a row (an INSERT, or a data-modifying statement whose result nobody needs) to the change in progress. */
+  /**
+   * Adds a row (an INSERT, or a data-modifying statement whose result nobody needs) to the change
+   * in progress.
+   */
   public void add(String sql, Object... args) {
     List<Write> pending = pending();
     if (pending == null) {
@@ -65,11 +77,16 @@ public class TransactionWrites {
     pending.add(new Write(sql, args));
   }
 
-  /** This transaction's waiting rows, registered on first use; null when rows must be written at once. */
+  /**
+   * This transaction's waiting rows, registered on first use; null when rows must be written at
+   * once.
+   */
   @SuppressWarnings("unchecked")
   private List<Write> pending() {
-    // the transaction must be the one our connection joins (HAPI's JPA transaction binds this DataSource)
-    if (!postgres || !TransactionSynchronizationManager.isSynchronizationActive()
+    // the transaction must be the one our connection joins (HAPI's JPA transaction binds this
+    // DataSource)
+    if (!postgres
+        || !TransactionSynchronizationManager.isSynchronizationActive()
         || !TransactionSynchronizationManager.hasResource(dataSource)) {
       return null;
     }
@@ -77,28 +94,30 @@ public class TransactionWrites {
     if (pending == null) {
       List<Write> rows = new ArrayList<>();
       TransactionSynchronizationManager.bindResource(this, rows);
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void beforeCommit(boolean readOnly) {
-          send(rows);
-        }
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+              send(rows);
+            }
 
-        // A transaction started inside this one (REQUIRES_NEW) collects its own rows, not these.
-        @Override
-        public void suspend() {
-          TransactionSynchronizationManager.unbindResource(TransactionWrites.this);
-        }
+            // A transaction started inside this one (REQUIRES_NEW) collects its own rows, not
+            // these.
+            @Override
+            public void suspend() {
+              TransactionSynchronizationManager.unbindResource(TransactionWrites.this);
+            }
 
-        @Override
-        public void resume() {
-          TransactionSynchronizationManager.bindResource(TransactionWrites.this, rows);
-        }
+            @Override
+            public void resume() {
+              TransactionSynchronizationManager.bindResource(TransactionWrites.this, rows);
+            }
 
-        @Override
-        public void afterCompletion(int status) {
-          TransactionSynchronizationManager.unbindResourceIfPossible(TransactionWrites.this);
-        }
-      });
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(TransactionWrites.this);
+            }
+          });
       pending = rows;
     }
     return pending;
@@ -114,10 +133,12 @@ public class TransactionWrites {
         args.addAll(Arrays.asList(w.args()));
       }
       // the first failing statement throws, and the transaction rolls back
-      jdbc.execute(sql.toString(), (PreparedStatement st) -> {
-        new ArgumentPreparedStatementSetter(args.toArray()).setValues(st);
-        return st.execute();
-      });
+      jdbc.execute(
+          sql.toString(),
+          (PreparedStatement st) -> {
+            new ArgumentPreparedStatementSetter(args.toArray()).setValues(st);
+            return st.execute();
+          });
       withCommit.increment(part.size());
     }
     rows.clear();

@@ -46,7 +46,8 @@ class JanusEventsController {
     if (!authorised(request.getHeader(HttpHeaders.AUTHORIZATION))) {
       log.warn("Refused Janus events without valid credentials");
       return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-          .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"janus-events\"").build();
+          .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"janus-events\"")
+          .build();
     }
     if (request.getContentLengthLong() > MAX_BODY_BYTES) {
       return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body("Event batch too large.");
@@ -78,8 +79,11 @@ class JanusEventsController {
     if (password.isEmpty() || header == null) {
       return false;
     }
-    String expected = "Basic " + Base64.getEncoder()
-        .encodeToString(("janus:" + password.get()).getBytes(StandardCharsets.UTF_8));
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(("janus:" + password.get()).getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -17,12 +17,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Where the local Janus posts its events when Televisit serves HTTPS itself: Janus's event handler
- * (libcurl) cannot be told to trust a self-signed certificate, so a plain HTTP connector on loopback,
- * on a port of its own, takes the events — and nothing else (every other path there is 404).
+ * (libcurl) cannot be told to trust a self-signed certificate, so a plain HTTP connector on
+ * loopback, on a port of its own, takes the events — and nothing else (every other path there is
+ * 404).
  */
 @Component
 @ConditionalOnProperty(name = "televisit.video.local-janus.enabled", havingValue = "true")
-class LocalJanusEventsPort extends OncePerRequestFilter implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+class LocalJanusEventsPort extends OncePerRequestFilter
+    implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
   private volatile Connector connector;
 
@@ -47,10 +49,12 @@ class LocalJanusEventsPort extends OncePerRequestFilter implements WebServerFact
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Connector loopback = connector;
-    if (loopback != null && request.getLocalPort() == loopback.getLocalPort()
+    if (loopback != null
+        && request.getLocalPort() == loopback.getLocalPort()
         && !request.getRequestURI().equals(VideoBackend.EVENTS_PATH)) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
       return;

@@ -49,7 +49,9 @@ public class VideoBackend implements DisposableBean {
   private final org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort;
 
   public VideoBackend(
-      VideoProperties properties, DataSource dataSource, @Value("${televisit.data-dir:./data}") String dataDir,
+      VideoProperties properties,
+      DataSource dataSource,
+      @Value("${televisit.data-dir:./data}") String dataDir,
       org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort) {
     this.eventsPort = eventsPort;
     this.properties = properties;
@@ -65,25 +67,48 @@ public class VideoBackend implements DisposableBean {
     }
     List<JanusNode> nodes = new ArrayList<>();
     for (VideoProperties.Node n : properties.nodesOrEmpty()) {
-      nodes.add(new JanusNode(n.id(), n.apiUrl(), n.adminUrl(), n.adminSecret(), n.videoroomAdminKey(),
-          n.publicUrl(), n.capacity(), n.draining()));
+      nodes.add(
+          new JanusNode(
+              n.id(),
+              n.apiUrl(),
+              n.adminUrl(),
+              n.adminSecret(),
+              n.videoroomAdminKey(),
+              n.publicUrl(),
+              n.capacity(),
+              n.draining()));
     }
     if (properties.localJanus().enabled()) {
       // over HTTPS the events come in on a loopback HTTP port of their own (LocalJanusEventsPort)
       LocalJanusEventsPort port = eventsPort.getIfAvailable();
-      int events = port == null ? event.getWebServer().getPort() : port.port(event).orElse(event.getWebServer().getPort());
+      int events =
+          port == null
+              ? event.getWebServer().getPort()
+              : port.port(event).orElse(event.getWebServer().getPort());
       startLocalJanus(events).ifPresent(nodes::add);
     }
     if (nodes.isEmpty()) {
-      unavailableReason = properties.localJanus().enabled()
-          ? "Video unavailable: the local Janus could not start (is the janus package installed?)."
-          : "Video unavailable: no Janus node is configured (televisit.video.nodes).";
+      unavailableReason =
+          properties.localJanus().enabled()
+              ? "Video unavailable: the local Janus could not start (is the janus package installed?)."
+              : "Video unavailable: no Janus node is configured (televisit.video.nodes).";
       log.warn(unavailableReason);
       return;
     }
-    pool = new NodePool(nodes, http, properties.healthInterval(), properties.maxHealthBackoff(), Clock.systemUTC());
+    pool =
+        new NodePool(
+            nodes,
+            http,
+            properties.healthInterval(),
+            properties.maxHealthBackoff(),
+            Clock.systemUTC());
     pool.start();
-    rooms = new VideoRooms(pool, new RoomDirectory(dataSource, secretSeal()), Clock.systemUTC(), properties.maxPublishers());
+    rooms =
+        new VideoRooms(
+            pool,
+            new RoomDirectory(dataSource, secretSeal()),
+            Clock.systemUTC(),
+            properties.maxPublishers());
     log.info("Video ready on {} Janus node(s)", nodes.size());
   }
 
@@ -102,16 +127,25 @@ public class VideoBackend implements DisposableBean {
       if (eventsPassword == null || eventsPassword.isBlank()) {
         eventsPassword = secret();
       }
-      localJanus = LocalJanus.start(new LocalJanus.Settings(
-          "local",
-          dataDir.resolve("janus").toAbsolutePath(),
-          local.httpPort() == 0 ? LocalJanus.freePort() : local.httpPort(),
-          local.adminPort() == 0 ? LocalJanus.freePort() : local.adminPort(),
-          secret(), secret(), local.rtpFrom(), local.rtpTo(),
-          "http://127.0.0.1:" + appPort + EVENTS_PATH, "janus", eventsPassword, 60));
-      return Optional.of(local.publicHost() == null || local.publicHost().isBlank()
-          ? localJanus.nodeReachedAt(LocalJanusRelay.PATH, local.capacity())
-          : localJanus.node(local.publicHost(), local.capacity()));
+      localJanus =
+          LocalJanus.start(
+              new LocalJanus.Settings(
+                  "local",
+                  dataDir.resolve("janus").toAbsolutePath(),
+                  local.httpPort() == 0 ? LocalJanus.freePort() : local.httpPort(),
+                  local.adminPort() == 0 ? LocalJanus.freePort() : local.adminPort(),
+                  secret(),
+                  secret(),
+                  local.rtpFrom(),
+                  local.rtpTo(),
+                  "http://127.0.0.1:" + appPort + EVENTS_PATH,
+                  "janus",
+                  eventsPassword,
+                  60));
+      return Optional.of(
+          local.publicHost() == null || local.publicHost().isBlank()
+              ? localJanus.nodeReachedAt(LocalJanusRelay.PATH, local.capacity())
+              : localJanus.node(local.publicHost(), local.capacity()));
     } catch (Exception e) {
       log.warn("The local Janus did not start: {}", e.getMessage());
       return Optional.empty();
@@ -131,8 +165,10 @@ public class VideoBackend implements DisposableBean {
       boolean existed = Files.exists(file);
       String key = SecretFiles.readOrCreateKey(file);
       if (!existed) {
-        log.warn("No televisit.video.secret-key configured: generated one in {} (fine for one node; "
-            + "set TELEVISIT_VIDEO_SECRET_KEY on every node of a cluster)", file);
+        log.warn(
+            "No televisit.video.secret-key configured: generated one in {} (fine for one node; "
+                + "set TELEVISIT_VIDEO_SECRET_KEY on every node of a cluster)",
+            file);
       }
       return new SecretSeal(key);
     } catch (java.io.IOException e) {
@@ -151,9 +187,7 @@ public class VideoBackend implements DisposableBean {
   /** The local Janus's API, while it runs (what {@link LocalJanusRelay} relays to). */
   Optional<String> localJanusApi() {
     LocalJanus janus = localJanus;
-    return janus == null || !janus.isAlive()
-        ? Optional.empty()
-        : Optional.of(janus.apiUrl());
+    return janus == null || !janus.isAlive() ? Optional.empty() : Optional.of(janus.apiUrl());
   }
 
   public String unavailableReason() {

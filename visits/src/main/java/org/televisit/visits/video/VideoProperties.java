@@ -14,9 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record VideoProperties(
     List<Node> nodes,
     @DefaultValue LocalJanusProperties localJanus,
-    /** Password Janus's event handler sends (basic auth, user "janus"); required with external nodes. */
+    /**
+     * Password Janus's event handler sends (basic auth, user "janus"); required with external
+     * nodes.
+     */
     String eventsPassword,
-    /** 32 bytes, base64: seals room secrets and tokens in the database; the same on every app node. */
+    /**
+     * 32 bytes, base64: seals room secrets and tokens in the database; the same on every app node.
+     */
     String secretKey,
     @DefaultValue("4") int maxPublishers,
     @DefaultValue("5s") Duration healthInterval,
@@ -45,8 +50,9 @@ public record VideoProperties(
       @DefaultValue("20000") int rtpFrom,
       @DefaultValue("20999") int rtpTo,
       /**
-       * How browsers reach it: empty (the default) through Televisit's own origin (LocalJanusRelay), so
-       * it works wherever Televisit does; or a host such as http://127.0.0.1 for its own port.
+       * How browsers reach it: empty (the default) through Televisit's own origin
+       * (LocalJanusRelay), so it works wherever Televisit does; or a host such as http://127.0.0.1
+       * for its own port.
        */
       @DefaultValue("") String publicHost,
       @DefaultValue("100") int capacity) {}

@@ -7,7 +7,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Every minute: booked visits whose patient never arrived within televisit.visit.no-show-after become no-shows. */
+/**
+ * Every minute: booked visits whose patient never arrived within televisit.visit.no-show-after
+ * become no-shows.
+ */
 @Component
 class NoShows {
 

@@ -1,6 +1,5 @@
 package org.televisit.visits.visit;
 
-import org.televisit.fhir.Appointments;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -23,6 +22,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.televisit.fhir.Appointments;
 import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoRooms;
 import org.televisit.video.rooms.VideoUnavailable;
@@ -31,11 +31,12 @@ import org.televisit.visits.presence.Presence;
 import org.televisit.visits.video.VideoBackend;
 
 /**
- * The visit itself, in Televisit's FHIR store: start (find-or-create the VR Encounter in progress, the
- * room, the clinician admitted), the patient's arrival in the waiting room, the admission of a
- * participant, and the end (Encounter finished, Appointment fulfilled, every Janus token revoked, the
- * room closed). Every FHIR write carries a Provenance naming who did it and an AuditEvent, in the
- * same transaction. Room names carry no PHI: a visit's room key is a hash of its Appointment id.
+ * The visit itself, in Televisit's FHIR store: start (find-or-create the VR Encounter in progress,
+ * the room, the clinician admitted), the patient's arrival in the waiting room, the admission of a
+ * participant, and the end (Encounter finished, Appointment fulfilled, every Janus token revoked,
+ * the room closed). Every FHIR write carries a Provenance naming who did it and an AuditEvent, in
+ * the same transaction. Room names carry no PHI: a visit's room key is a hash of its Appointment
+ * id.
  */
 @Component
 public class VisitWorkflow {
@@ -57,8 +58,9 @@ public class VisitWorkflow {
   public record Started(String encounter, JoinData join) {}
 
   /**
-   * The visit's Encounter was written in Televisit's store; published inside that write's transaction,
-   * so a listener's own writes (the EHR write-back's outbox row) commit or roll back with it.
+   * The visit's Encounter was written in Televisit's store; published inside that write's
+   * transaction, so a listener's own writes (the EHR write-back's outbox row) commit or roll back
+   * with it.
    */
   public record EncounterWritten(String appointment, String encounterRef, Encounter encounter) {}
 
@@ -71,8 +73,13 @@ public class VisitWorkflow {
   private final Presence presence;
   private final org.televisit.fhir.scheduling.Calendars calendars;
 
-  VisitWorkflow(DaoRegistry daos, VideoBackend video, VisitAudit audit, PlatformTransactionManager transactions,
-      org.springframework.context.ApplicationEventPublisher events, Presence presence) {
+  VisitWorkflow(
+      DaoRegistry daos,
+      VideoBackend video,
+      VisitAudit audit,
+      PlatformTransactionManager transactions,
+      org.springframework.context.ApplicationEventPublisher events,
+      Presence presence) {
     this.presence = presence;
     this.calendars = new org.televisit.fhir.scheduling.Calendars(daos);
     this.events = events;
@@ -84,83 +91,124 @@ public class VisitWorkflow {
 
   public Started start(String appointmentRef, String practitionerRef, String display) {
     VideoRooms rooms = rooms();
-    String encounter = transaction.execute(status -> {
-      Appointment a = appointment(appointmentRef);
-      requireParticipant(a, practitionerRef);
-      if (a.getStatus() == Appointment.AppointmentStatus.CANCELLED || a.getStatus() == Appointment.AppointmentStatus.FULFILLED
-          || a.getStatus() == Appointment.AppointmentStatus.NOSHOW) {
-        throw new VisitRefused("This visit is " + a.getStatus().toCode() + " and cannot be started.");
-      }
-      Encounter e = encounterOf(appointmentRef).orElseGet(Encounter::new);
-      e.setStatus(Encounter.EncounterStatus.INPROGRESS);
-      e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
-      String patient = patientOf(a);
-      e.setSubject(new Reference(patient));
-      if (e.getParticipant().stream().noneMatch(p -> practitionerRef.equals(p.getIndividual().getReference()))) {
-        e.addParticipant().setIndividual(new Reference(practitionerRef));
-      }
-      if (e.getAppointment().stream().noneMatch(r -> appointmentRef.equals(r.getReference()))) {
-        e.addAppointment(new Reference(appointmentRef));
-      }
-      if (!e.hasType()) {
-        a.getServiceType().forEach(t -> e.addType(t.copy()));
-      }
-      if (!e.getPeriod().hasStart()) {
-        e.setPeriod(new Period().setStart(new Date()));
-      }
-      String ref = write(Encounter.class, e);
-      events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
-      provenance(ref, practitionerRef, "visit started");
-      audit.record("visit-start", true, appointmentRef, patient, null, null);
-      return ref;
-    });
+    String encounter =
+        transaction.execute(
+            status -> {
+              Appointment a = appointment(appointmentRef);
+              requireParticipant(a, practitionerRef);
+              if (a.getStatus() == Appointment.AppointmentStatus.CANCELLED
+                  || a.getStatus() == Appointment.AppointmentStatus.FULFILLED
+                  || a.getStatus() == Appointment.AppointmentStatus.NOSHOW) {
+                throw new VisitRefused(
+                    "This visit is " + a.getStatus().toCode() + " and cannot be started.");
+              }
+              Encounter e = encounterOf(appointmentRef).orElseGet(Encounter::new);
+              e.setStatus(Encounter.EncounterStatus.INPROGRESS);
+              e.setClass_(
+                  new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
+              String patient = patientOf(a);
+              e.setSubject(new Reference(patient));
+              if (e.getParticipant().stream()
+                  .noneMatch(p -> practitionerRef.equals(p.getIndividual().getReference()))) {
+                e.addParticipant().setIndividual(new Reference(practitionerRef));
+              }
+              if (e.getAppointment().stream()
+                  .noneMatch(r -> appointmentRef.equals(r.getReference()))) {
+                e.addAppointment(new Reference(appointmentRef));
+              }
+              if (!e.hasType()) {
+                a.getServiceType().forEach(t -> e.addType(t.copy()));
+              }
+              if (!e.getPeriod().hasStart()) {
+                e.setPeriod(new Period().setStart(new Date()));
+              }
+              String ref = write(Encounter.class, e);
+              events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
+              provenance(ref, practitionerRef, "visit started");
+              audit.record("visit-start", true, appointmentRef, patient, null, null);
+              return ref;
+            });
     rooms.ensureRoom(roomKey(appointmentRef));
-    JoinData join = rooms.admit(roomKey(appointmentRef), practitionerRef, "clinician", display != null ? display : "Clinician");
+    JoinData join =
+        rooms.admit(
+            roomKey(appointmentRef),
+            practitionerRef,
+            "clinician",
+            display != null ? display : "Clinician");
     return new Started(encounter, join);
   }
 
-  /** The patient opened their link in the visit's window: the Appointment (and Encounter) are arrived. */
+  /**
+   * The patient opened their link in the visit's window: the Appointment (and Encounter) are
+   * arrived.
+   */
   public void arrived(String appointmentRef, String patientRef) {
-    transaction.executeWithoutResult(status -> {
-      Appointment a = appointment(appointmentRef);
-      if (a.getStatus() == Appointment.AppointmentStatus.BOOKED) {
-        a.setStatus(Appointment.AppointmentStatus.ARRIVED);
-        a.getParticipant().stream().filter(p -> patientRef.equals(p.getActor().getReference()))
-            .forEach(p -> p.setStatus(Appointment.ParticipationStatus.ACCEPTED));
-        write(Appointment.class, a);
-        provenance(appointmentRef, patientRef, "arrived in the waiting room");
-        audit.record("arrived", true, appointmentRef, patientRef, null, null);
-      }
-      encounterOf(appointmentRef).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
-        e.setStatus(Encounter.EncounterStatus.ARRIVED);
-        String ref = write(Encounter.class, e);
-        provenance(ref, patientRef, "arrived in the waiting room");
-        events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
-      });
-    });
+    transaction.executeWithoutResult(
+        status -> {
+          Appointment a = appointment(appointmentRef);
+          if (a.getStatus() == Appointment.AppointmentStatus.BOOKED) {
+            a.setStatus(Appointment.AppointmentStatus.ARRIVED);
+            a.getParticipant().stream()
+                .filter(p -> patientRef.equals(p.getActor().getReference()))
+                .forEach(p -> p.setStatus(Appointment.ParticipationStatus.ACCEPTED));
+            write(Appointment.class, a);
+            provenance(appointmentRef, patientRef, "arrived in the waiting room");
+            audit.record("arrived", true, appointmentRef, patientRef, null, null);
+          }
+          encounterOf(appointmentRef)
+              .filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED)
+              .ifPresent(
+                  e -> {
+                    e.setStatus(Encounter.EncounterStatus.ARRIVED);
+                    String ref = write(Encounter.class, e);
+                    provenance(ref, patientRef, "arrived in the waiting room");
+                    events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
+                  });
+        });
   }
 
   /** The clinician lets someone in: they get their own Janus token for the visit's room. */
-  public JoinData admit(String appointmentRef, String participantRef, String role, String display, String byPractitioner) {
+  public JoinData admit(
+      String appointmentRef,
+      String participantRef,
+      String role,
+      String display,
+      String byPractitioner) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, participantRef);
-    return letIn(a, appointmentRef, participantRef, role, display, byPractitioner, role + " admitted");
+    return letIn(
+        a, appointmentRef, participantRef, role, display, byPractitioner, role + " admitted");
   }
 
   /**
-   * The clinician lets in an invited guest (interpreter, family member, second clinician), who is not
-   * on the Appointment: the caller has checked that the guest holds an open link to this visit.
+   * The clinician lets in an invited guest (interpreter, family member, second clinician), who is
+   * not on the Appointment: the caller has checked that the guest holds an open link to this visit.
    */
-  public JoinData admitGuest(String appointmentRef, String guestKey, String role, String display, String byPractitioner) {
-    return letIn(appointment(appointmentRef), appointmentRef, guestKey, role, display, byPractitioner, "guest admitted (" + role + ")");
+  public JoinData admitGuest(
+      String appointmentRef, String guestKey, String role, String display, String byPractitioner) {
+    return letIn(
+        appointment(appointmentRef),
+        appointmentRef,
+        guestKey,
+        role,
+        display,
+        byPractitioner,
+        "guest admitted (" + role + ")");
   }
 
-  private JoinData letIn(Appointment a, String appointmentRef, String who, String role, String display, String byPractitioner,
+  private JoinData letIn(
+      Appointment a,
+      String appointmentRef,
+      String who,
+      String role,
+      String display,
+      String byPractitioner,
       String detail) {
     requireParticipant(a, byPractitioner);
     VideoRooms rooms = rooms();
     String key = roomKey(appointmentRef);
-    // Someone already in the call keeps their place: a second admission would replace their token and
+    // Someone already in the call keeps their place: a second admission would replace their token
+    // and
     // kick them (a stale Admit button, two consoles, a double click).
     if ("connected".equals(presence.state(key, who))) {
       java.util.Optional<JoinData> current = rooms.joinData(key, who);
@@ -171,7 +219,8 @@ public class VisitWorkflow {
     rooms.ensureRoom(key);
     JoinData join = rooms.admit(key, who, role, display);
     presence.record(key, who, "admitted", java.time.Instant.now());
-    transaction.executeWithoutResult(s -> audit.record("admit", true, appointmentRef, patientOf(a), null, detail));
+    transaction.executeWithoutResult(
+        s -> audit.record("admit", true, appointmentRef, patientOf(a), null, detail));
     return join;
   }
 
@@ -180,7 +229,10 @@ public class VisitWorkflow {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, byPractitioner);
     video.rooms().ifPresent(r -> r.revoke(roomKey(appointmentRef), participant));
-    transaction.executeWithoutResult(s -> audit.record("remove", true, appointmentRef, patientOf(a), null, "removed from the visit"));
+    transaction.executeWithoutResult(
+        s ->
+            audit.record(
+                "remove", true, appointmentRef, patientOf(a), null, "removed from the visit"));
   }
 
   /** The patient of the visit, after checking the practitioner is on it. */
@@ -191,7 +243,8 @@ public class VisitWorkflow {
   }
 
   /** Where a visit stands, for the console when it opens (and after a reload). */
-  public record Standing(String appointmentStatus, String encounterStatus, Date startedAt, Date endedAt) {
+  public record Standing(
+      String appointmentStatus, String encounterStatus, Date startedAt, Date endedAt) {
     public boolean ended() {
       return "fulfilled".equals(appointmentStatus) || "finished".equals(encounterStatus);
     }
@@ -202,12 +255,16 @@ public class VisitWorkflow {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
     java.util.Optional<Encounter> e = encounterOf(appointmentRef);
-    return new Standing(a.getStatus() == null ? null : a.getStatus().toCode(),
+    return new Standing(
+        a.getStatus() == null ? null : a.getStatus().toCode(),
         e.map(x -> x.getStatus() == null ? null : x.getStatus().toCode()).orElse(null),
-        e.map(x -> x.getPeriod().getStart()).orElse(null), e.map(x -> x.getPeriod().getEnd()).orElse(null));
+        e.map(x -> x.getPeriod().getStart()).orElse(null),
+        e.map(x -> x.getPeriod().getEnd()).orElse(null));
   }
 
-  /** A participant's current join data, if the clinician has admitted them and the visit is open. */
+  /**
+   * A participant's current join data, if the clinician has admitted them and the visit is open.
+   */
   public java.util.Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
     return video.rooms().flatMap(r -> r.joinData(roomKey(appointmentRef), participantRef));
   }
@@ -218,24 +275,30 @@ public class VisitWorkflow {
     if (encounterOf(appointmentRef).isEmpty()) {
       throw new VisitRefused("This visit was never started.");
     }
-    // The room closes first: everyone's camera goes off the moment the clinician ends the visit, not
-    // after the record is written (a failed write leaves the visit open to end again; the room is idempotent).
+    // The room closes first: everyone's camera goes off the moment the clinician ends the visit,
+    // not
+    // after the record is written (a failed write leaves the visit open to end again; the room is
+    // idempotent).
     video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
     everyoneLeft(appointmentRef);
-    String encounter = transaction.execute(status -> {
-      Appointment a = appointment(appointmentRef);
-      Encounter e = encounterOf(appointmentRef).orElseThrow(() -> new VisitRefused("This visit was never started."));
-      e.setStatus(Encounter.EncounterStatus.FINISHED);
-      e.getPeriod().setEnd(new Date());
-      String ref = write(Encounter.class, e);
-      events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
-      provenance(ref, practitionerRef, "visit ended");
-      a.setStatus(Appointment.AppointmentStatus.FULFILLED);
-      write(Appointment.class, a);
-      provenance(appointmentRef, practitionerRef, "visit ended");
-      audit.record("visit-end", true, appointmentRef, patientOf(a), null, null);
-      return ref;
-    });
+    String encounter =
+        transaction.execute(
+            status -> {
+              Appointment a = appointment(appointmentRef);
+              Encounter e =
+                  encounterOf(appointmentRef)
+                      .orElseThrow(() -> new VisitRefused("This visit was never started."));
+              e.setStatus(Encounter.EncounterStatus.FINISHED);
+              e.getPeriod().setEnd(new Date());
+              String ref = write(Encounter.class, e);
+              events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
+              provenance(ref, practitionerRef, "visit ended");
+              a.setStatus(Appointment.AppointmentStatus.FULFILLED);
+              write(Appointment.class, a);
+              provenance(appointmentRef, practitionerRef, "visit ended");
+              audit.record("visit-end", true, appointmentRef, patientOf(a), null, null);
+              return ref;
+            });
     return encounter;
   }
 
@@ -243,16 +306,27 @@ public class VisitWorkflow {
    * When the EHR names no Appointment: today's booked (or arrived) visit of this patient with this
    * practitioner, the earliest first.
    */
-  public java.util.Optional<String> todaysVisit(String patientRef, String practitionerRef, java.time.ZoneId zone) {
+  public java.util.Optional<String> todaysVisit(
+      String patientRef, String practitionerRef, java.time.ZoneId zone) {
     java.time.LocalDate today = java.time.LocalDate.now(zone);
     SearchParameterMap map = SearchParameterMap.newSynchronous();
     map.add(Appointment.SP_PATIENT, new ReferenceParam(patientRef));
     map.add(Appointment.SP_ACTOR, new ReferenceParam(practitionerRef));
-    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateRangeParam(Date.from(today.atStartOfDay(zone).toInstant()),
-        Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
-    return daos.getResourceDao(Appointment.class).search(map, new SystemRequestDetails()).getAllResources().stream()
+    map.add(
+        Appointment.SP_DATE,
+        new ca.uhn.fhir.rest.param.DateRangeParam(
+            Date.from(today.atStartOfDay(zone).toInstant()),
+            Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
+    return daos
+        .getResourceDao(Appointment.class)
+        .search(map, new SystemRequestDetails())
+        .getAllResources()
+        .stream()
         .map(Appointment.class::cast)
-        .filter(a -> a.getStatus() == Appointment.AppointmentStatus.BOOKED || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
+        .filter(
+            a ->
+                a.getStatus() == Appointment.AppointmentStatus.BOOKED
+                    || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
         .min(java.util.Comparator.comparing(Appointment::getStart))
         .map(a -> "Appointment/" + a.getIdElement().getIdPart());
   }
@@ -260,15 +334,23 @@ public class VisitWorkflow {
   /** The Appointment an Encounter of Televisit's store belongs to, if it names one. */
   public java.util.Optional<String> appointmentOfEncounter(String encounterRef) {
     try {
-      Encounter e = (Encounter) daos.getResourceDao("Encounter").read(new IdType(encounterRef), new SystemRequestDetails());
-      return e.getAppointment().stream().map(Reference::getReference).filter(r -> r != null && r.startsWith("Appointment/"))
+      Encounter e =
+          (Encounter)
+              daos.getResourceDao("Encounter")
+                  .read(new IdType(encounterRef), new SystemRequestDetails());
+      return e.getAppointment().stream()
+          .map(Reference::getReference)
+          .filter(r -> r != null && r.startsWith("Appointment/"))
           .findFirst();
     } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
       return java.util.Optional.empty();
     }
   }
 
-  /** The practitioner a PractitionerRole of this store is for (the same resolution the booking guard uses). */
+  /**
+   * The practitioner a PractitionerRole of this store is for (the same resolution the booking guard
+   * uses).
+   */
   public java.util.Optional<String> practitionerOfRole(String roleRef) {
     return calendars.practitionerOf(roleRef);
   }
@@ -277,45 +359,62 @@ public class VisitWorkflow {
   static final java.time.Duration ON_DEMAND = java.time.Duration.ofMinutes(20);
 
   /**
-   * A visit now, for a launch that names a patient but no appointment (EHRs launch from the chart, not
-   * only from a schedule): an Appointment booked from now with the clinician and the patient (the
-   * booking rules apply: it is refused when the clinician's time is taken), and, when the launch
-   * named an Encounter of this store without an appointment, that Encounter tied to it. The patient's
-   * link is issued like any booking's.
+   * A visit now, for a launch that names a patient but no appointment (EHRs launch from the chart,
+   * not only from a schedule): an Appointment booked from now with the clinician and the patient
+   * (the booking rules apply: it is refused when the clinician's time is taken), and, when the
+   * launch named an Encounter of this store without an appointment, that Encounter tied to it. The
+   * patient's link is issued like any booking's.
    */
   public String onDemand(String patientRef, String practitionerRef, String encounterRef) {
     try {
-      return transaction.execute(status -> {
-        Appointment a = new Appointment();
-        a.setStatus(Appointment.AppointmentStatus.BOOKED);
-        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        a.setStart(Date.from(now));
-        a.setEnd(Date.from(now.plus(ON_DEMAND)));
-        a.setMinutesDuration((int) ON_DEMAND.toMinutes());
-        a.setDescription("On-demand video visit");
-        a.addServiceType().setText("Video visit");
-        a.addParticipant().setActor(new Reference(patientRef)).setRequired(Appointment.ParticipantRequired.REQUIRED)
-            .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-        a.addParticipant().setActor(new Reference(practitionerRef)).setRequired(Appointment.ParticipantRequired.REQUIRED)
-            .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-        String ref = write(Appointment.class, a);
-        provenance(ref, practitionerRef, "on-demand visit started from the EHR");
-        audit.record("on-demand", true, ref, patientRef, null, "no appointment in the launch: a visit booked for now");
-        if (encounterRef != null) {
-          tieEncounter(encounterRef, ref, patientRef, practitionerRef);
-        }
-        return ref;
-      });
+      return transaction.execute(
+          status -> {
+            Appointment a = new Appointment();
+            a.setStatus(Appointment.AppointmentStatus.BOOKED);
+            java.time.Instant now =
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            a.setStart(Date.from(now));
+            a.setEnd(Date.from(now.plus(ON_DEMAND)));
+            a.setMinutesDuration((int) ON_DEMAND.toMinutes());
+            a.setDescription("On-demand video visit");
+            a.addServiceType().setText("Video visit");
+            a.addParticipant()
+                .setActor(new Reference(patientRef))
+                .setRequired(Appointment.ParticipantRequired.REQUIRED)
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+            a.addParticipant()
+                .setActor(new Reference(practitionerRef))
+                .setRequired(Appointment.ParticipantRequired.REQUIRED)
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+            String ref = write(Appointment.class, a);
+            provenance(ref, practitionerRef, "on-demand visit started from the EHR");
+            audit.record(
+                "on-demand",
+                true,
+                ref,
+                patientRef,
+                null,
+                "no appointment in the launch: a visit booked for now");
+            if (encounterRef != null) {
+              tieEncounter(encounterRef, ref, patientRef, practitionerRef);
+            }
+            return ref;
+          });
     } catch (ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException taken) {
-      throw new VisitRefused("You have another visit booked at this time, so Televisit cannot open one now for this patient."
-          + " Finish or move that visit first.");
+      throw new VisitRefused(
+          "You have another visit booked at this time, so Televisit cannot open one now for this patient."
+              + " Finish or move that visit first.");
     }
   }
 
-  private void tieEncounter(String encounterRef, String appointmentRef, String patientRef, String practitionerRef) {
+  private void tieEncounter(
+      String encounterRef, String appointmentRef, String patientRef, String practitionerRef) {
     Encounter e;
     try {
-      e = (Encounter) daos.getResourceDao("Encounter").read(new IdType(encounterRef), new SystemRequestDetails());
+      e =
+          (Encounter)
+              daos.getResourceDao("Encounter")
+                  .read(new IdType(encounterRef), new SystemRequestDetails());
     } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException notOurs) {
       return;
     }
@@ -327,148 +426,214 @@ public class VisitWorkflow {
     provenance(ref, practitionerRef, "tied to its on-demand visit");
   }
 
-  /** A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls). */
-  public String patientLink(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
+  /**
+   * A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls).
+   */
+  public String patientLink(
+      String appointmentRef,
+      String practitionerRef,
+      org.televisit.visits.join.JoinLinkIssuer issuer) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
     String patient = patientOf(a);
     if (patient == null) {
       throw new VisitRefused("This visit has no patient to send a link to.");
     }
-    return transaction.execute(status -> {
-      try {
-        return issuer.issueOne(a, patient, "patient", null);
-      } catch (IllegalStateException e) {
-        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
-      }
-    });
+    return transaction.execute(
+        status -> {
+          try {
+            return issuer.issueOne(a, patient, "patient", null);
+          } catch (IllegalStateException e) {
+            throw new VisitRefused(
+                "This visit is " + a.getStatus().toCode() + ": it has no join link.");
+          }
+        });
   }
 
-  /** "Send again": fresh links e-mailed to the visit's patient; returns how many e-mails were queued. */
-  public int sendLinksAgain(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer issuer) {
+  /**
+   * "Send again": fresh links e-mailed to the visit's patient; returns how many e-mails were
+   * queued.
+   */
+  public int sendLinksAgain(
+      String appointmentRef,
+      String practitionerRef,
+      org.televisit.visits.join.JoinLinkIssuer issuer) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
-    return transaction.execute(status -> {
-      if (!Appointments.LINKED.contains(a.getStatus())) {
-        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": it has no join link.");
-      }
-      return issuer.issueLinks(a, null);
-    });
+    return transaction.execute(
+        status -> {
+          if (!Appointments.LINKED.contains(a.getStatus())) {
+            throw new VisitRefused(
+                "This visit is " + a.getStatus().toCode() + ": it has no join link.");
+          }
+          return issuer.issueLinks(a, null);
+        });
   }
 
-  /** Invites a guest with their own link and role (e-mailed if an address is given); returns the link. */
-  public String invite(String appointmentRef, String practitionerRef, org.televisit.visits.join.JoinLinkIssuer.GuestRole role,
-      String name, String email, org.televisit.visits.join.JoinLinkIssuer issuer) {
+  /**
+   * Invites a guest with their own link and role (e-mailed if an address is given); returns the
+   * link.
+   */
+  public String invite(
+      String appointmentRef,
+      String practitionerRef,
+      org.televisit.visits.join.JoinLinkIssuer.GuestRole role,
+      String name,
+      String email,
+      org.televisit.visits.join.JoinLinkIssuer issuer) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
-    return transaction.execute(status -> {
-      org.televisit.visits.join.JoinLinkIssuer.Invited invited;
-      try {
-        invited = issuer.invite(a, role, name, email, null);
-      } catch (IllegalStateException e) {
-        throw new VisitRefused("This visit is " + a.getStatus().toCode() + ": nobody can be invited to it.");
-      }
-      // On the Appointment too, so the record says who took part; the actor is no FHIR resource of ours,
-      // so a name and the guest's opaque key.
-      Appointment visit = appointment(appointmentRef);
-      visit.addParticipant().addType(role.participantType())
-          .setActor(new Reference().setDisplay(name).setIdentifier(new Identifier().setSystem(GUESTS).setValue(invited.guest())))
-          .setRequired(Appointment.ParticipantRequired.INFORMATIONONLY)
-          .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-      write(Appointment.class, visit);
-      provenance(appointmentRef, practitionerRef, "guest invited (" + role.code() + ")");
-      return invited.link();
-    });
+    return transaction.execute(
+        status -> {
+          org.televisit.visits.join.JoinLinkIssuer.Invited invited;
+          try {
+            invited = issuer.invite(a, role, name, email, null);
+          } catch (IllegalStateException e) {
+            throw new VisitRefused(
+                "This visit is " + a.getStatus().toCode() + ": nobody can be invited to it.");
+          }
+          // On the Appointment too, so the record says who took part; the actor is no FHIR resource
+          // of ours,
+          // so a name and the guest's opaque key.
+          Appointment visit = appointment(appointmentRef);
+          visit
+              .addParticipant()
+              .addType(role.participantType())
+              .setActor(
+                  new Reference()
+                      .setDisplay(name)
+                      .setIdentifier(new Identifier().setSystem(GUESTS).setValue(invited.guest())))
+              .setRequired(Appointment.ParticipantRequired.INFORMATIONONLY)
+              .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+          write(Appointment.class, visit);
+          provenance(appointmentRef, practitionerRef, "guest invited (" + role.code() + ")");
+          return invited.link();
+        });
   }
 
   /** Identifies an invited guest among an Appointment's participants (an opaque key, no PHI). */
   public static final String GUESTS = "urn:televisit:guest";
 
-  /** A removed guest stays on the Appointment as declined: the record keeps that they were invited. */
+  /**
+   * A removed guest stays on the Appointment as declined: the record keeps that they were invited.
+   */
   public void removeGuest(String appointmentRef, String guest, String practitionerRef) {
     removeFromVideo(appointmentRef, guest, practitionerRef);
-    transaction.executeWithoutResult(status -> {
-      Appointment visit = appointment(appointmentRef);
-      boolean changed = false;
-      for (Appointment.AppointmentParticipantComponent p : visit.getParticipant()) {
-        if (GUESTS.equals(p.getActor().getIdentifier().getSystem()) && guest.equals(p.getActor().getIdentifier().getValue())
-            && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
-          p.setStatus(Appointment.ParticipationStatus.DECLINED);
-          changed = true;
-        }
-      }
-      if (changed) {
-        write(Appointment.class, visit);
-        provenance(appointmentRef, practitionerRef, "guest removed");
-      }
-    });
+    transaction.executeWithoutResult(
+        status -> {
+          Appointment visit = appointment(appointmentRef);
+          boolean changed = false;
+          for (Appointment.AppointmentParticipantComponent p : visit.getParticipant()) {
+            if (GUESTS.equals(p.getActor().getIdentifier().getSystem())
+                && guest.equals(p.getActor().getIdentifier().getValue())
+                && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
+              p.setStatus(Appointment.ParticipationStatus.DECLINED);
+              changed = true;
+            }
+          }
+          if (changed) {
+            write(Appointment.class, visit);
+            provenance(appointmentRef, practitionerRef, "guest removed");
+          }
+        });
   }
 
-  /** The room is closed: nobody is in it any more, whatever Janus still reports about the ones it dropped. */
+  /**
+   * The room is closed: nobody is in it any more, whatever Janus still reports about the ones it
+   * dropped.
+   */
   private void everyoneLeft(String appointmentRef) {
     String key = roomKey(appointmentRef);
     java.time.Instant now = java.time.Instant.now();
-    presence.snapshot(key).stream().filter(e -> !"left".equals(e.state()))
+    presence.snapshot(key).stream()
+        .filter(e -> !"left".equals(e.state()))
         .forEach(e -> presence.record(key, e.participant(), "left", now));
   }
 
-  /** The clinician cancels the visit: Appointment (and an unfinished Encounter) cancelled, room closed. */
+  /**
+   * The clinician cancels the visit: Appointment (and an unfinished Encounter) cancelled, room
+   * closed.
+   */
   public void cancel(String appointmentRef, String practitionerRef) {
     requireParticipant(appointment(appointmentRef), practitionerRef);
-    transaction.executeWithoutResult(status -> {
-      Appointment a = appointment(appointmentRef);
-      if (a.getStatus() == Appointment.AppointmentStatus.FULFILLED) {
-        throw new VisitRefused("This visit has already taken place.");
-      }
-      a.setStatus(Appointment.AppointmentStatus.CANCELLED);
-      write(Appointment.class, a);
-      provenance(appointmentRef, practitionerRef, "visit cancelled");
-      encounterOf(appointmentRef).filter(e -> e.getStatus() != Encounter.EncounterStatus.FINISHED).ifPresent(e -> {
-        e.setStatus(Encounter.EncounterStatus.CANCELLED);
-        String ref = write(Encounter.class, e);
-        provenance(ref, practitionerRef, "visit cancelled");
-        events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
-      });
-    });
+    transaction.executeWithoutResult(
+        status -> {
+          Appointment a = appointment(appointmentRef);
+          if (a.getStatus() == Appointment.AppointmentStatus.FULFILLED) {
+            throw new VisitRefused("This visit has already taken place.");
+          }
+          a.setStatus(Appointment.AppointmentStatus.CANCELLED);
+          write(Appointment.class, a);
+          provenance(appointmentRef, practitionerRef, "visit cancelled");
+          encounterOf(appointmentRef)
+              .filter(e -> e.getStatus() != Encounter.EncounterStatus.FINISHED)
+              .ifPresent(
+                  e -> {
+                    e.setStatus(Encounter.EncounterStatus.CANCELLED);
+                    String ref = write(Encounter.class, e);
+                    provenance(ref, practitionerRef, "visit cancelled");
+                    events.publishEvent(new EncounterWritten(appointmentRef, ref, e));
+                  });
+        });
     video.rooms().ifPresent(r -> r.close(roomKey(appointmentRef)));
     everyoneLeft(appointmentRef);
   }
 
   /**
-   * Booked visits whose patient never arrived within {@code after} of the start become no-shows (their
-   * planned Encounter is cancelled); returns how many.
+   * Booked visits whose patient never arrived within {@code after} of the start become no-shows
+   * (their planned Encounter is cancelled); returns how many.
    */
   public int markNoShows(java.time.Duration after) {
     SearchParameterMap map = SearchParameterMap.newSynchronous();
     map.add(Appointment.SP_STATUS, new ca.uhn.fhir.rest.param.TokenParam("booked"));
-    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateParam(ca.uhn.fhir.rest.param.ParamPrefixEnum.LESSTHAN,
-        Date.from(java.time.Instant.now().minus(after))));
-    map.add(Appointment.SP_DATE, new ca.uhn.fhir.rest.param.DateParam(ca.uhn.fhir.rest.param.ParamPrefixEnum.GREATERTHAN,
-        Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)))));
-    List<IBaseResource> late = daos.getResourceDao(Appointment.class).search(map, new SystemRequestDetails()).getAllResources();
+    map.add(
+        Appointment.SP_DATE,
+        new ca.uhn.fhir.rest.param.DateParam(
+            ca.uhn.fhir.rest.param.ParamPrefixEnum.LESSTHAN,
+            Date.from(java.time.Instant.now().minus(after))));
+    map.add(
+        Appointment.SP_DATE,
+        new ca.uhn.fhir.rest.param.DateParam(
+            ca.uhn.fhir.rest.param.ParamPrefixEnum.GREATERTHAN,
+            Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)))));
+    List<IBaseResource> late =
+        daos.getResourceDao(Appointment.class)
+            .search(map, new SystemRequestDetails())
+            .getAllResources();
     int marked = 0;
     for (IBaseResource r : late) {
       Appointment found = (Appointment) r;
-      if (found.getStart() == null || found.getStart().toInstant().isAfter(java.time.Instant.now().minus(after))) {
+      if (found.getStart() == null
+          || found.getStart().toInstant().isAfter(java.time.Instant.now().minus(after))) {
         continue;
       }
       String ref = "Appointment/" + found.getIdElement().getIdPart();
-      transaction.executeWithoutResult(status -> {
-        Appointment a = appointment(ref);
-        if (a.getStatus() != Appointment.AppointmentStatus.BOOKED) {
-          return;
-        }
-        a.setStatus(Appointment.AppointmentStatus.NOSHOW);
-        write(Appointment.class, a);
-        provenance(ref, NO_SHOW_RULE, "no-show: the patient never arrived");
-        encounterOf(ref).filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED).ifPresent(e -> {
-          e.setStatus(Encounter.EncounterStatus.CANCELLED);
-          String encounter = write(Encounter.class, e);
-          provenance(encounter, NO_SHOW_RULE, "no-show: the patient never arrived");
-          events.publishEvent(new EncounterWritten(ref, encounter, e));
-        });
-        audit.record("no-show", true, ref, patientOf(a), null, "the patient did not arrive within " + after.toMinutes() + " min");
-      });
+      transaction.executeWithoutResult(
+          status -> {
+            Appointment a = appointment(ref);
+            if (a.getStatus() != Appointment.AppointmentStatus.BOOKED) {
+              return;
+            }
+            a.setStatus(Appointment.AppointmentStatus.NOSHOW);
+            write(Appointment.class, a);
+            provenance(ref, NO_SHOW_RULE, "no-show: the patient never arrived");
+            encounterOf(ref)
+                .filter(e -> e.getStatus() == Encounter.EncounterStatus.PLANNED)
+                .ifPresent(
+                    e -> {
+                      e.setStatus(Encounter.EncounterStatus.CANCELLED);
+                      String encounter = write(Encounter.class, e);
+                      provenance(encounter, NO_SHOW_RULE, "no-show: the patient never arrived");
+                      events.publishEvent(new EncounterWritten(ref, encounter, e));
+                    });
+            audit.record(
+                "no-show",
+                true,
+                ref,
+                patientOf(a),
+                null,
+                "the patient did not arrive within " + after.toMinutes() + " min");
+          });
       marked++;
     }
     return marked;
@@ -477,7 +642,9 @@ public class VisitWorkflow {
   /** Opaque and stable: the room key of a visit never shows its Appointment id. */
   public static String roomKey(String appointmentRef) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(("televisit-visit:" + appointmentRef).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("televisit-visit:" + appointmentRef).getBytes(StandardCharsets.UTF_8));
       return "v-" + Base64URL.encode(java.util.Arrays.copyOf(d, 18));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -485,7 +652,9 @@ public class VisitWorkflow {
   }
 
   private VideoRooms rooms() {
-    return video.rooms().orElseThrow(() -> new VideoUnavailable("Video is not available right now."));
+    return video
+        .rooms()
+        .orElseThrow(() -> new VideoUnavailable("Video is not available right now."));
   }
 
   private Appointment appointment(String ref) {
@@ -493,20 +662,28 @@ public class VisitWorkflow {
       throw new VisitRefused("No appointment is open for this visit.");
     }
     try {
-      return (Appointment) daos.getResourceDao("Appointment").read(new IdType(ref), new SystemRequestDetails());
-    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+      return (Appointment)
+          daos.getResourceDao("Appointment").read(new IdType(ref), new SystemRequestDetails());
+    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException
+        | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
       throw new VisitRefused("The appointment of this visit no longer exists.");
     }
   }
 
   private java.util.Optional<Encounter> encounterOf(String appointmentRef) {
-    SearchParameterMap map = SearchParameterMap.newSynchronous(Encounter.SP_APPOINTMENT, new ReferenceParam(appointmentRef));
-    List<IBaseResource> found = daos.getResourceDao(Encounter.class).search(map, new SystemRequestDetails()).getAllResources();
+    SearchParameterMap map =
+        SearchParameterMap.newSynchronous(
+            Encounter.SP_APPOINTMENT, new ReferenceParam(appointmentRef));
+    List<IBaseResource> found =
+        daos.getResourceDao(Encounter.class)
+            .search(map, new SystemRequestDetails())
+            .getAllResources();
     return found.stream().map(Encounter.class::cast).findFirst();
   }
 
   private static void requireParticipant(Appointment a, String who) {
-    if (who == null || a.getParticipant().stream().noneMatch(p -> who.equals(p.getActor().getReference()))) {
+    if (who == null
+        || a.getParticipant().stream().noneMatch(p -> who.equals(p.getActor().getReference()))) {
       throw new NotAParticipant();
     }
   }
@@ -515,13 +692,14 @@ public class VisitWorkflow {
     return Appointments.patient(a).orElse(null);
   }
 
-
   @SuppressWarnings("unchecked")
   private <T extends IBaseResource> String write(Class<T> type, T resource) {
     IFhirResourceDao<T> dao = daos.getResourceDao(type);
-    IdType id = (IdType) (resource.getIdElement().hasIdPart()
-        ? dao.update(resource, new SystemRequestDetails()).getId()
-        : dao.create(resource, new SystemRequestDetails()).getId());
+    IdType id =
+        (IdType)
+            (resource.getIdElement().hasIdPart()
+                ? dao.update(resource, new SystemRequestDetails()).getId()
+                : dao.create(resource, new SystemRequestDetails()).getId());
     return type.getSimpleName() + "/" + id.getIdPart();
   }
 
@@ -532,9 +710,15 @@ public class VisitWorkflow {
     Provenance p = new Provenance();
     p.addTarget(new Reference(target));
     p.setRecorded(new Date());
-    p.addAgent().setWho(agent.contains("/") ? new Reference(agent) : new Reference().setDisplay(agent))
-        .setType(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(
-            new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
+    p.addAgent()
+        .setWho(agent.contains("/") ? new Reference(agent) : new Reference().setDisplay(agent))
+        .setType(
+            new org.hl7.fhir.r4.model.CodeableConcept()
+                .addCoding(
+                    new Coding(
+                        "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                        "author",
+                        "Author")));
     p.setActivity(new org.hl7.fhir.r4.model.CodeableConcept().setText(activity));
     daos.getResourceDao(Provenance.class).create(p, new SystemRequestDetails());
   }

@@ -10,11 +10,11 @@ import org.springframework.stereotype.Component;
 /**
  * The session cookie as the way Televisit is reached needs it. Over HTTPS (its public URL, whether
  * Tomcat or a proxy ends TLS) the console runs inside the EHR's frame on another site, where only a
- * {@code SameSite=None; Secure} cookie is sent; {@code Partitioned} keeps it to that EHR's frame (CHIPS)
- * and lets browsers that block third-party cookies keep it. Over plain HTTP (a local run) it stays
- * {@code Lax}, which browsers require there. Every state-changing call either consumes JSON (a
- * cross-site page cannot send that without a CORS preflight, which Televisit refuses) or carries the
- * page's form token, so SameSite is not what guards them.
+ * {@code SameSite=None; Secure} cookie is sent; {@code Partitioned} keeps it to that EHR's frame
+ * (CHIPS) and lets browsers that block third-party cookies keep it. Over plain HTTP (a local run)
+ * it stays {@code Lax}, which browsers require there. Every state-changing call either consumes
+ * JSON (a cross-site page cannot send that without a CORS preflight, which Televisit refuses) or
+ * carries the page's form token, so SameSite is not what guards them.
  */
 @Component
 class SessionCookies implements WebServerFactoryCustomizer<AbstractServletWebServerFactory> {

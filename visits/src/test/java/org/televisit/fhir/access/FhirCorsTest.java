@@ -36,41 +36,68 @@ class FhirCorsTest extends FhirTestSupport {
     register("cors-app", URI.create(APP + "/callback"));
     IdType patient = createPatient();
 
-    HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", APP)
-        .header("Access-Control-Request-Method", "PUT").header("Access-Control-Request-Headers", "authorization,content-type"));
+    HttpResponse<String> preflight =
+        send(
+            HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", APP)
+                .header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "authorization,content-type"));
     assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
-    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("PUT");
-    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase()).contains("authorization");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(""))
+        .contains("PUT");
+    assertThat(
+            preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+        .contains("authorization");
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
 
-    HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
-        .header("Origin", APP).header("Authorization", "Bearer " + systemToken()));
+    HttpResponse<String> read =
+        send(
+            HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
+                .header("Origin", APP)
+                .header("Authorization", "Bearer " + systemToken()));
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
-    assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Location").contains("ETag");
+    assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+        .contains("Location")
+        .contains("ETag");
 
     String stranger = "https://not-registered.example.net";
-    HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", stranger)
-        .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization"));
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", stranger)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization"));
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-    HttpResponse<String> noHeader = send(HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
-        .header("Origin", stranger).header("Authorization", "Bearer " + systemToken()));
+    HttpResponse<String> noHeader =
+        send(
+            HttpRequest.newBuilder(URI.create(base() + "/fhir/Patient/" + patient.getIdPart()))
+                .header("Origin", stranger)
+                .header("Authorization", "Bearer " + systemToken()));
     assertThat(noHeader.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     // metadata and discovery stay open to every origin
-    HttpResponse<String> metadata = send(HttpRequest.newBuilder(URI.create(base() + "/fhir/metadata")).header("Origin", stranger));
+    HttpResponse<String> metadata =
+        send(
+            HttpRequest.newBuilder(URI.create(base() + "/fhir/metadata"))
+                .header("Origin", stranger));
     assertThat(metadata.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
   }
 
   @Test
   void aPageOnAnotherOriginReadsAndWritesThroughARealBrowser() throws Exception {
-    WireMockServer pages = SimulatedEhr.server(); // any other origin will do: the simulated EHR's port
+    WireMockServer pages =
+        SimulatedEhr.server(); // any other origin will do: the simulated EHR's port
     String origin = "http://127.0.0.1:" + pages.port();
-    pages.stubFor(WireMock.get("/cors-app/index.html").willReturn(WireMock.aResponse().withHeader("Content-Type", "text/html")
-        .withBody("<!doctype html><title>app</title><p>app</p>")));
+    pages.stubFor(
+        WireMock.get("/cors-app/index.html")
+            .willReturn(
+                WireMock.aResponse()
+                    .withHeader("Content-Type", "text/html")
+                    .withBody("<!doctype html><title>app</title><p>app</p>")));
     register("cors-browser-app", URI.create(origin + "/cors-app/index.html"));
     IdType patient = createPatient();
     WebDriver browser = Chromium.open(Chromium.DESKTOP);
@@ -78,7 +105,11 @@ class FhirCorsTest extends FhirTestSupport {
       browser.get(origin + "/cors-app/index.html");
       browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
       @SuppressWarnings("unchecked")
-      Map<String, Object> result = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
+      Map<String, Object> result =
+          (Map<String, Object>)
+              ((JavascriptExecutor) browser)
+                  .executeAsyncScript(
+                      """
           const done = arguments[arguments.length - 1];
           const base = arguments[0], token = arguments[1], patient = arguments[2];
           const auth = { Authorization: 'Bearer ' + token, Accept: 'application/fhir+json' };
@@ -94,7 +125,10 @@ class FhirCorsTest extends FhirTestSupport {
             done({ read: read.status, family: body.name[0].family, search: search.status,
               created: created.status, location: created.headers.get('Location') || '' });
           })().catch(e => done({ error: String(e) }));
-          """, base(), systemToken(), patient.getIdPart());
+          """,
+                      base(),
+                      systemToken(),
+                      patient.getIdPart());
       assertThat(result).doesNotContainKey("error");
       assertThat(((Number) result.get("read")).intValue()).isEqualTo(200);
       assertThat(result.get("family")).isNotNull();
@@ -107,11 +141,22 @@ class FhirCorsTest extends FhirTestSupport {
   }
 
   private void register(String clientId, URI redirect) {
-    smartServer.clients().register(new ClientRegistry.Registration(clientId, "CORS test app", ClientType.PUBLIC, null, null,
-        List.of(redirect), "launch openid fhirUser user/*.cruds", null));
+    smartServer
+        .clients()
+        .register(
+            new ClientRegistry.Registration(
+                clientId,
+                "CORS test app",
+                ClientType.PUBLIC,
+                null,
+                null,
+                List.of(redirect),
+                "launch openid fhirUser user/*.cruds",
+                null));
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -44,15 +44,33 @@ class SmartJsClientTest extends FhirTestSupport {
 
   @BeforeEach
   void servePages() {
-    WireMockServer pages = SimulatedEhr.server(); // another origin than Televisit's: the simulated EHR's port
+    WireMockServer pages =
+        SimulatedEhr.server(); // another origin than Televisit's: the simulated EHR's port
     app = "http://127.0.0.1:" + pages.port() + "/fhirclient-app";
-    pages.stubFor(WireMock.get("/fhirclient-app/fhir-client.js").willReturn(WireMock.aResponse()
-        .withHeader("Content-Type", "application/javascript").withBody(BrowserScripts.fhirClient())));
-    page(pages, "launch.html", "FHIR.oauth2.authorize({ clientId: '" + CLIENT_ID + "',"
-        + " scope: 'launch openid fhirUser user/*.rs', redirectUri: 'index.html' });");
-    page(pages, "standalone.html", "FHIR.oauth2.authorize({ iss: new URLSearchParams(location.search).get('fhir'),"
-        + " clientId: '" + CLIENT_ID + "', scope: 'launch/patient openid fhirUser patient/*.rs', redirectUri: 'index.html' });");
-    page(pages, "index.html", """
+    pages.stubFor(
+        WireMock.get("/fhirclient-app/fhir-client.js")
+            .willReturn(
+                WireMock.aResponse()
+                    .withHeader("Content-Type", "application/javascript")
+                    .withBody(BrowserScripts.fhirClient())));
+    page(
+        pages,
+        "launch.html",
+        "FHIR.oauth2.authorize({ clientId: '"
+            + CLIENT_ID
+            + "',"
+            + " scope: 'launch openid fhirUser user/*.rs', redirectUri: 'index.html' });");
+    page(
+        pages,
+        "standalone.html",
+        "FHIR.oauth2.authorize({ iss: new URLSearchParams(location.search).get('fhir'),"
+            + " clientId: '"
+            + CLIENT_ID
+            + "', scope: 'launch/patient openid fhirUser patient/*.rs', redirectUri: 'index.html' });");
+    page(
+        pages,
+        "index.html",
+        """
         FHIR.oauth2.ready().then(async client => {
           const patient = await client.patient.read();
           const result = { patient: patient.id, family: patient.name[0].family, encounter: null, user: null };
@@ -64,15 +82,31 @@ class SmartJsClientTest extends FhirTestSupport {
           document.body.dataset.result = JSON.stringify(result);
         }).catch(e => { document.body.dataset.result = JSON.stringify({ error: String(e) }); });
         """);
-    smartServer.clients().register(new ClientRegistry.Registration(CLIENT_ID, "SMART JS client app", ClientType.PUBLIC, null, null,
-        List.of(URI.create(app + "/index.html")), "launch launch/patient openid fhirUser user/*.rs patient/*.rs",
-        URI.create(app + "/launch.html")));
+    smartServer
+        .clients()
+        .register(
+            new ClientRegistry.Registration(
+                CLIENT_ID,
+                "SMART JS client app",
+                ClientType.PUBLIC,
+                null,
+                null,
+                List.of(URI.create(app + "/index.html")),
+                "launch launch/patient openid fhirUser user/*.rs patient/*.rs",
+                URI.create(app + "/launch.html")));
   }
 
   static void page(WireMockServer pages, String name, String script) {
-    pages.stubFor(WireMock.get(WireMock.urlPathEqualTo("/fhirclient-app/" + name)).willReturn(WireMock.aResponse()
-        .withHeader("Content-Type", "text/html").withBody("<!doctype html><html lang=\"en\"><title>SMART app</title>"
-            + "<body><p>SMART app</p><script src=\"fhir-client.js\"></script><script>" + script + "</script></body></html>")));
+    pages.stubFor(
+        WireMock.get(WireMock.urlPathEqualTo("/fhirclient-app/" + name))
+            .willReturn(
+                WireMock.aResponse()
+                    .withHeader("Content-Type", "text/html")
+                    .withBody(
+                        "<!doctype html><html lang=\"en\"><title>SMART app</title>"
+                            + "<body><p>SMART app</p><script src=\"fhir-client.js\"></script><script>"
+                            + script
+                            + "</script></body></html>")));
   }
 
   @AfterEach
@@ -85,8 +119,10 @@ class SmartJsClientTest extends FhirTestSupport {
     browser = Chromium.open(Chromium.DESKTOP);
     browser.get(base() + "/sandbox");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    wait.until(d -> !d.findElements(By.cssSelector("#appointment option[data-practitioner]")).isEmpty());
-    WebElement visit = browser.findElements(By.cssSelector("#appointment option[data-practitioner]")).get(0);
+    wait.until(
+        d -> !d.findElements(By.cssSelector("#appointment option[data-practitioner]")).isEmpty());
+    WebElement visit =
+        browser.findElements(By.cssSelector("#appointment option[data-practitioner]")).get(0);
     String appointment = visit.getDomAttribute("value");
     String practitioner = visit.getDomAttribute("data-practitioner");
     new Select(browser.findElement(By.id("appointment"))).selectByValue(appointment);
@@ -95,18 +131,27 @@ class SmartJsClientTest extends FhirTestSupport {
 
     JsonNode result = resultOf(browser);
     Appointment booked = fhir().read().resource(Appointment.class).withUrl(appointment).execute();
-    String patient = booked.getParticipant().stream().map(p -> p.getActor().getReference())
-        .filter(r -> r.startsWith("Patient/")).findFirst().orElseThrow();
+    String patient =
+        booked.getParticipant().stream()
+            .map(p -> p.getActor().getReference())
+            .filter(r -> r.startsWith("Patient/"))
+            .findFirst()
+            .orElseThrow();
     assertThat(result.path("patient").asText()).isEqualTo(patient.substring("Patient/".length()));
     assertThat(result.path("family").asText()).isNotBlank();
-    assertThat(result.path("encounter").asText()).as("the launch's Encounter, read through CORS").isNotBlank();
+    assertThat(result.path("encounter").asText())
+        .as("the launch's Encounter, read through CORS")
+        .isNotBlank();
     assertThat(result.path("user").asText()).isEqualTo(practitioner);
   }
 
   @Test
   void aStandaloneLaunchSignsInAndReadsThePatientPicked() throws Exception {
     browser = Chromium.open(Chromium.DESKTOP);
-    browser.get(app + "/standalone.html?fhir=" + URLEncoder.encode(base() + "/fhir", StandardCharsets.UTF_8));
+    browser.get(
+        app
+            + "/standalone.html?fhir="
+            + URLEncoder.encode(base() + "/fhir", StandardCharsets.UTF_8));
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     wait.until(d -> !d.findElements(By.id("sign-in")).isEmpty());
     Select patients = new Select(browser.findElement(By.id("patient")));
@@ -122,8 +167,12 @@ class SmartJsClientTest extends FhirTestSupport {
   /** What the app's page found, once it has (an error is a failure). */
   static JsonNode resultOf(WebDriver browser) throws Exception {
     new WebDriverWait(browser, Duration.ofSeconds(30))
-        .until(d -> d.getCurrentUrl().contains("/fhirclient-app/index.html") && d.findElement(By.tagName("body")).getDomAttribute("data-result") != null);
-    JsonNode result = JSON.readTree(browser.findElement(By.tagName("body")).getDomAttribute("data-result"));
+        .until(
+            d ->
+                d.getCurrentUrl().contains("/fhirclient-app/index.html")
+                    && d.findElement(By.tagName("body")).getDomAttribute("data-result") != null);
+    JsonNode result =
+        JSON.readTree(browser.findElement(By.tagName("body")).getDomAttribute("data-result"));
     assertThat(result.has("error")).as(result.toString()).isFalse();
     return result;
   }

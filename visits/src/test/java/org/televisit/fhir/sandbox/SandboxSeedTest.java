@@ -2,8 +2,8 @@ package org.televisit.fhir.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.hl7.fhir.r4.model.Bundle;
 import java.time.Duration;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,12 +22,15 @@ class SandboxSeedTest extends FhirTestSupport {
 
   @Test
   void theSandboxClinicIsLoadedAtStartUp() throws Exception {
-    assertThat(count("Patient?identifier=" + SandboxDataSet.MRN_SYSTEM + "|")).isGreaterThanOrEqualTo(6);
+    assertThat(count("Patient?identifier=" + SandboxDataSet.MRN_SYSTEM + "|"))
+        .isGreaterThanOrEqualTo(6);
     assertThat(count("Practitioner?identifier=" + SandboxDataSet.SYSTEM + "|")).isEqualTo(3);
     assertThat(count("PractitionerRole?identifier=" + SandboxDataSet.SYSTEM + "|")).isEqualTo(3);
     assertThat(count("Schedule?identifier=" + SandboxDataSet.SYSTEM + "|")).isEqualTo(3);
-    assertThat(count("Slot?status=free&identifier=" + SandboxDataSet.SYSTEM + "|")).isGreaterThan(100);
-    assertThat(count("Appointment?status=booked&identifier=" + SandboxDataSet.SYSTEM + "|")).isGreaterThanOrEqualTo(3);
+    assertThat(count("Slot?status=free&identifier=" + SandboxDataSet.SYSTEM + "|"))
+        .isGreaterThan(100);
+    assertThat(count("Appointment?status=booked&identifier=" + SandboxDataSet.SYSTEM + "|"))
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -42,7 +45,8 @@ class SandboxSeedTest extends FhirTestSupport {
 
   int count(String query) throws Exception {
     String sep = query.contains("?") ? "&" : "?";
-    return fhirContext.newJsonParser()
+    return fhirContext
+        .newJsonParser()
         .parseResource(Bundle.class, get("/fhir/" + query + sep + "_summary=count").body())
         .getTotal();
   }

@@ -29,10 +29,10 @@ import org.televisit.support.TelevisitIntegrationTest;
 import org.televisit.visits.join.JoinLinks;
 
 /**
- * No double booking whatever form the actor takes (issue 19): a practitioner named as themselves and
- * through their PractitionerRole is one calendar; an actor given only by identifier is resolved or
- * refused; $find does not offer time a booking without a Slot holds; a patient named five times gets
- * one link; an Appointment cannot name hundreds of participants.
+ * No double booking whatever form the actor takes (issue 19): a practitioner named as themselves
+ * and through their PractitionerRole is one calendar; an actor given only by identifier is resolved
+ * or refused; $find does not offer time a booking without a Slot holds; a patient named five times
+ * gets one link; an Appointment cannot name hundreds of participants.
  */
 @TelevisitIntegrationTest
 class BookingByAnyNameTest extends FhirTestSupport {
@@ -42,7 +42,10 @@ class BookingByAnyNameTest extends FhirTestSupport {
   @Autowired JoinLinks links;
 
   HttpResponse<String> book(Appointment a) throws Exception {
-    return post("/fhir/Appointment", "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(a));
+    return post(
+        "/fhir/Appointment",
+        "application/fhir+json",
+        fhirContext.newJsonParser().encodeResourceToString(a));
   }
 
   IdType roleOf(IdType practitioner) {
@@ -56,7 +59,8 @@ class BookingByAnyNameTest extends FhirTestSupport {
     IdType practitioner = createPractitioner();
     IdType role = roleOf(practitioner);
     assertThat(book(bookedVisit(createPatient(), role, TEN)).statusCode()).isEqualTo(201);
-    HttpResponse<String> again = book(bookedVisit(createPatient(), practitioner, TEN.plusSeconds(600)));
+    HttpResponse<String> again =
+        book(bookedVisit(createPatient(), practitioner, TEN.plusSeconds(600)));
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
 
     // twenty at once, half through the role, half directly: one winner
@@ -84,14 +88,26 @@ class BookingByAnyNameTest extends FhirTestSupport {
     assertThat(book(bookedVisit(createPatient(), practitioner, TEN)).statusCode()).isEqualTo(201);
 
     Appointment byIdentifier = bookedVisit(createPatient(), practitioner, TEN.plusSeconds(300));
-    byIdentifier.getParticipant().get(1).setActor(new Reference().setIdentifier(stored.getIdentifierFirstRep().copy()));
-    byIdentifier.addParticipant().setActor(new Reference(practitioner)).setStatus(Appointment.ParticipationStatus.DECLINED);
+    byIdentifier
+        .getParticipant()
+        .get(1)
+        .setActor(new Reference().setIdentifier(stored.getIdentifierFirstRep().copy()));
+    byIdentifier
+        .addParticipant()
+        .setActor(new Reference(practitioner))
+        .setStatus(Appointment.ParticipationStatus.DECLINED);
     HttpResponse<String> clash = book(byIdentifier);
     assertThat(clash.statusCode()).as(clash.body()).isEqualTo(409);
 
-    Appointment unknown = bookedVisit(createPatient(), createPractitioner(), TEN.plusSeconds(86_400));
-    unknown.addParticipant().setActor(new Reference().setType("Practitioner")
-        .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:nobody").setValue("x")))
+    Appointment unknown =
+        bookedVisit(createPatient(), createPractitioner(), TEN.plusSeconds(86_400));
+    unknown
+        .addParticipant()
+        .setActor(
+            new Reference()
+                .setType("Practitioner")
+                .setIdentifier(
+                    new org.hl7.fhir.r4.model.Identifier().setSystem("urn:nobody").setValue("x")))
         .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     HttpResponse<String> refused = book(unknown);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
@@ -103,7 +119,8 @@ class BookingByAnyNameTest extends FhirTestSupport {
     IdType practitioner = createPractitioner();
     Schedule schedule = new Schedule();
     schedule.addActor(new Reference(practitioner));
-    IdType scheduleId = (IdType) fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless();
+    IdType scheduleId =
+        (IdType) fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless();
     for (int k = 0; k < 2; k++) {
       Slot slot = new Slot();
       slot.setStatus(Slot.SlotStatus.FREE);
@@ -113,14 +130,22 @@ class BookingByAnyNameTest extends FhirTestSupport {
       fhir().create().resource(slot).execute();
     }
     // booked through the role, without naming the Slot
-    assertThat(book(bookedVisit(createPatient(), roleOf(practitioner), TEN)).statusCode()).isEqualTo(201);
+    assertThat(book(bookedVisit(createPatient(), roleOf(practitioner), TEN)).statusCode())
+        .isEqualTo(201);
     Parameters p = new Parameters();
     p.addParameter().setName("practitioner").setValue(new StringType(practitioner.getValue()));
     p.addParameter().setName("start").setValue(new DateTimeType(Date.from(TEN.minusSeconds(60))));
     p.addParameter().setName("end").setValue(new DateTimeType(Date.from(TEN.plusSeconds(3600))));
-    Bundle offered = fhir().operation().onType(Appointment.class).named("$find").withParameters(p)
-        .returnResourceType(Bundle.class).execute();
-    assertThat(offered.getEntry()).extracting(e -> ((Appointment) e.getResource()).getStart().toInstant())
+    Bundle offered =
+        fhir()
+            .operation()
+            .onType(Appointment.class)
+            .named("$find")
+            .withParameters(p)
+            .returnResourceType(Bundle.class)
+            .execute();
+    assertThat(offered.getEntry())
+        .extracting(e -> ((Appointment) e.getResource()).getStart().toInstant())
         .containsExactly(TEN.plusSeconds(1200));
   }
 
@@ -129,16 +154,23 @@ class BookingByAnyNameTest extends FhirTestSupport {
     IdType patient = createPatient();
     Appointment fivefold = bookedVisit(patient, createPractitioner(), TEN.plusSeconds(86_400 * 2));
     for (int i = 0; i < 4; i++) {
-      fivefold.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+      fivefold
+          .addParticipant()
+          .setActor(new Reference(patient))
+          .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     }
     HttpResponse<String> booked = book(fivefold);
     assertThat(booked.statusCode()).as(booked.body()).isEqualTo(201);
     String id = new IdType(booked.headers().firstValue("Location").orElseThrow()).getIdPart();
     assertThat(links.ofAppointment("Appointment/" + id)).hasSize(1);
 
-    Appointment crowd = bookedVisit(createPatient(), createPractitioner(), TEN.plusSeconds(86_400 * 3));
+    Appointment crowd =
+        bookedVisit(createPatient(), createPractitioner(), TEN.plusSeconds(86_400 * 3));
     for (int i = 0; i < 100; i++) {
-      crowd.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+      crowd
+          .addParticipant()
+          .setActor(new Reference(patient))
+          .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     }
     HttpResponse<String> refused = book(crowd);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);

@@ -25,8 +25,9 @@ import org.televisit.support.BothDatabases;
 
 /**
  * The double-booking guard's own SQL on H2 (the embedded default: a calendar row locked FOR UPDATE)
- * and PostgreSQL (an advisory lock sent with the overlap check): an overlapping time and a taken Slot
- * are refused, a cancel frees them, and of concurrent bookings of one time exactly one commits.
+ * and PostgreSQL (an advisory lock sent with the overlap check): an overlapping time and a taken
+ * Slot are refused, a cancel frees them, and of concurrent bookings of one time exactly one
+ * commits.
  */
 class DoubleBookingGuardOnBothDatabasesTest {
 
@@ -38,8 +39,12 @@ class DoubleBookingGuardOnBothDatabasesTest {
     a.setStatus(Appointment.AppointmentStatus.BOOKED);
     a.setStart(Date.from(start));
     a.setEnd(Date.from(start.plusSeconds(1200)));
-    a.addParticipant().setActor(new Reference("Patient/p-" + id)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    a.addParticipant().setActor(new Reference(practitioner)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant()
+        .setActor(new Reference("Patient/p-" + id))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    a.addParticipant()
+        .setActor(new Reference(practitioner))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     if (slot != null) {
       a.addSlot(new Reference(slot));
     }
@@ -48,12 +53,16 @@ class DoubleBookingGuardOnBothDatabasesTest {
 
   static DoubleBookingGuard guard(BothDatabases.Named database, DataSource dataSource) {
     // Practitioner references only: the calendars need no FHIR store
-    return new DoubleBookingGuard(new JdbcTemplate(dataSource), database == BothDatabases.Named.POSTGRESQL, new Calendars(null));
+    return new DoubleBookingGuard(
+        new JdbcTemplate(dataSource),
+        database == BothDatabases.Named.POSTGRESQL,
+        new Calendars(null));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("org.televisit.support.BothDatabases#both")
-  void anOverlapAndATakenSlotAreRefusedAndACancelFreesThem(BothDatabases.Named database, DataSource dataSource) {
+  void anOverlapAndATakenSlotAreRefusedAndACancelFreesThem(
+      BothDatabases.Named database, DataSource dataSource) {
     DoubleBookingGuard guard = guard(database, dataSource);
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     String practitioner = "Practitioner/" + UUID.randomUUID();
@@ -61,13 +70,18 @@ class DoubleBookingGuardOnBothDatabasesTest {
     Appointment first = visit(UUID.randomUUID().toString(), practitioner, NINE, slot);
     tx.executeWithoutResult(s -> guard.reserve(first, false));
 
-    Appointment overlapping = visit(UUID.randomUUID().toString(), practitioner, NINE.minusSeconds(600), null);
+    Appointment overlapping =
+        visit(UUID.randomUUID().toString(), practitioner, NINE.minusSeconds(600), null);
     assertThatThrownBy(() -> tx.executeWithoutResult(s -> guard.reserve(overlapping, false)))
-        .isInstanceOf(ResourceVersionConflictException.class).hasMessageContaining(practitioner);
-    Appointment sameSlot = visit(UUID.randomUUID().toString(), "Practitioner/" + UUID.randomUUID(), NINE, slot);
+        .isInstanceOf(ResourceVersionConflictException.class)
+        .hasMessageContaining(practitioner);
+    Appointment sameSlot =
+        visit(UUID.randomUUID().toString(), "Practitioner/" + UUID.randomUUID(), NINE, slot);
     assertThatThrownBy(() -> tx.executeWithoutResult(s -> guard.reserve(sameSlot, false)))
-        .isInstanceOf(ResourceVersionConflictException.class).hasMessageContaining(slot);
-    Appointment later = visit(UUID.randomUUID().toString(), practitioner, NINE.plusSeconds(1200), null);
+        .isInstanceOf(ResourceVersionConflictException.class)
+        .hasMessageContaining(slot);
+    Appointment later =
+        visit(UUID.randomUUID().toString(), practitioner, NINE.plusSeconds(1200), null);
     tx.executeWithoutResult(s -> guard.reserve(later, false)); // back to back is no overlap
 
     first.setStatus(Appointment.AppointmentStatus.CANCELLED);
@@ -78,22 +92,25 @@ class DoubleBookingGuardOnBothDatabasesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("org.televisit.support.BothDatabases#both")
-  void ofConcurrentBookingsOfOneTimeExactlyOneCommits(BothDatabases.Named database, DataSource dataSource) throws Exception {
+  void ofConcurrentBookingsOfOneTimeExactlyOneCommits(
+      BothDatabases.Named database, DataSource dataSource) throws Exception {
     DoubleBookingGuard guard = guard(database, dataSource);
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     String practitioner = "Practitioner/" + UUID.randomUUID();
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<Callable<Boolean>> bookings = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      Appointment a = visit(UUID.randomUUID().toString(), practitioner, NINE.plusSeconds(60L * i), null);
-      bookings.add(() -> {
-        try {
-          tx.executeWithoutResult(s -> guard.reserve(a, false));
-          return true;
-        } catch (ResourceVersionConflictException clash) {
-          return false;
-        }
-      });
+      Appointment a =
+          visit(UUID.randomUUID().toString(), practitioner, NINE.plusSeconds(60L * i), null);
+      bookings.add(
+          () -> {
+            try {
+              tx.executeWithoutResult(s -> guard.reserve(a, false));
+              return true;
+            } catch (ResourceVersionConflictException clash) {
+              return false;
+            }
+          });
     }
     int won = 0;
     for (Future<Boolean> f : pool.invokeAll(bookings)) {
@@ -101,7 +118,12 @@ class DoubleBookingGuardOnBothDatabasesTest {
     }
     pool.shutdown();
     assertThat(won).isEqualTo(1);
-    assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT count(*) FROM televisit.booked_time WHERE actor = ?",
-        Integer.class, practitioner)).isEqualTo(1);
+    assertThat(
+            new JdbcTemplate(dataSource)
+                .queryForObject(
+                    "SELECT count(*) FROM televisit.booked_time WHERE actor = ?",
+                    Integer.class,
+                    practitioner))
+        .isEqualTo(1);
   }
 }

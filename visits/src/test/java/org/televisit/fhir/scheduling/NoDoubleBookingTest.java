@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
 
-/** Booking over /fhir on PostgreSQL: a practitioner's time and a Slot are booked once, even under load. */
+/**
+ * Booking over /fhir on PostgreSQL: a practitioner's time and a Slot are booked once, even under
+ * load.
+ */
 @TelevisitIntegrationTest
 class NoDoubleBookingTest extends FhirTestSupport {
 
@@ -35,13 +38,22 @@ class NoDoubleBookingTest extends FhirTestSupport {
   }
 
   HttpResponse<String> book(Appointment a) throws Exception {
-    return post("/fhir/Appointment", "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(a));
+    return post(
+        "/fhir/Appointment",
+        "application/fhir+json",
+        fhirContext.newJsonParser().encodeResourceToString(a));
   }
 
   HttpResponse<String> put(Appointment a) throws Exception {
-    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/fhir/Appointment/" + a.getIdElement().getIdPart()))
-        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + systemToken())
-        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(fhirContext.newJsonParser().encodeResourceToString(a))).build(),
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base() + "/fhir/Appointment/" + a.getIdElement().getIdPart()))
+            .header("Content-Type", "application/fhir+json")
+            .header("Authorization", "Bearer " + systemToken())
+            .PUT(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    fhirContext.newJsonParser().encodeResourceToString(a)))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -64,12 +76,25 @@ class NoDoubleBookingTest extends FhirTestSupport {
     }
     pool.shutdown();
     assertThat(responses).filteredOn(r -> r.statusCode() == 201).hasSize(1);
-    assertThat(responses).filteredOn(r -> r.statusCode() == 409).hasSize(49)
-        .allSatisfy(r -> assertThat(r.body()).contains("OperationOutcome").contains("Double booking")
-            .contains("already has Appointment/")); // names the visit it clashes with
+    assertThat(responses)
+        .filteredOn(r -> r.statusCode() == 409)
+        .hasSize(49)
+        .allSatisfy(
+            r ->
+                assertThat(r.body())
+                    .contains("OperationOutcome")
+                    .contains("Double booking")
+                    .contains("already has Appointment/")); // names the visit it clashes with
     // nothing half-written: one Appointment for that practitioner
-    assertThat(fhir().search().forResource(Appointment.class).where(Appointment.ACTOR.hasId(practitioner))
-        .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getTotal()).isEqualTo(1);
+    assertThat(
+            fhir()
+                .search()
+                .forResource(Appointment.class)
+                .where(Appointment.ACTOR.hasId(practitioner))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                .execute()
+                .getTotal())
+        .isEqualTo(1);
   }
 
   @Test
@@ -78,19 +103,23 @@ class NoDoubleBookingTest extends FhirTestSupport {
     slot.setStatus(Slot.SlotStatus.FREE);
     org.hl7.fhir.r4.model.Schedule schedule = new org.hl7.fhir.r4.model.Schedule();
     schedule.addActor(new Reference(practitioner));
-    slot.setSchedule(new Reference(fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless()));
+    slot.setSchedule(
+        new Reference(
+            fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless()));
     slot.setStart(java.util.Date.from(NINE));
     slot.setEnd(java.util.Date.from(NINE.plusSeconds(1200)));
-    IdType slotId = (IdType) fhir().create().resource(slot).execute().getId().toUnqualifiedVersionless();
+    IdType slotId =
+        (IdType) fhir().create().resource(slot).execute().getId().toUnqualifiedVersionless();
     ExecutorService pool = Executors.newFixedThreadPool(50);
     List<Callable<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       IdType own = createPractitioner(); // different practitioners: only the Slot is shared
-      calls.add(() -> {
-        Appointment a = bookedVisit(patient, own, NINE);
-        a.addSlot(new Reference(slotId));
-        return book(a).statusCode();
-      });
+      calls.add(
+          () -> {
+            Appointment a = bookedVisit(patient, own, NINE);
+            a.addSlot(new Reference(slotId));
+            return book(a).statusCode();
+          });
     }
     List<Integer> codes = new ArrayList<>();
     for (Future<Integer> f : pool.invokeAll(calls)) {
@@ -110,7 +139,8 @@ class NoDoubleBookingTest extends FhirTestSupport {
   void anInvalidBodyIsRefusedForWhatItIsBeforeItsTimeIsChecked() throws Exception {
     assertThat(book(visit(NINE.plus(3, ChronoUnit.HOURS), 20)).statusCode()).isEqualTo(201);
     Appointment invalid = visit(NINE.plus(3, ChronoUnit.HOURS), 20);
-    invalid.setMinutesDuration(0); // positiveInt: base R4 refuses it; Televisit's visit rules do not look at it
+    invalid.setMinutesDuration(
+        0); // positiveInt: base R4 refuses it; Televisit's visit rules do not look at it
     HttpResponse<String> refused = book(invalid);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
     assertThat(refused.body()).contains("less than permitted minimum value of 1");
@@ -127,16 +157,22 @@ class NoDoubleBookingTest extends FhirTestSupport {
 
   @Test
   void cancellingFreesTheTimeAndReschedulingMovesIt() throws Exception {
-    IdType first = (IdType) fhir().create().resource(visit(NINE, 20)).execute().getId().toUnqualifiedVersionless();
-    Appointment stored = fhir().read().resource(Appointment.class).withId(first.getIdPart()).execute();
+    IdType first =
+        (IdType)
+            fhir().create().resource(visit(NINE, 20)).execute().getId().toUnqualifiedVersionless();
+    Appointment stored =
+        fhir().read().resource(Appointment.class).withId(first.getIdPart()).execute();
 
     stored.setStart(java.util.Date.from(NINE.plus(1, ChronoUnit.HOURS)));
     stored.setEnd(java.util.Date.from(NINE.plus(80, ChronoUnit.MINUTES)));
     assertThat(put(stored).statusCode()).isEqualTo(200);
     assertThat(book(visit(NINE, 20)).statusCode()).as("the old time is free again").isEqualTo(201);
-    assertThat(book(visit(NINE.plus(1, ChronoUnit.HOURS), 20)).statusCode()).as("the new time is taken").isEqualTo(409);
+    assertThat(book(visit(NINE.plus(1, ChronoUnit.HOURS), 20)).statusCode())
+        .as("the new time is taken")
+        .isEqualTo(409);
 
-    Appointment moved = fhir().read().resource(Appointment.class).withId(first.getIdPart()).execute();
+    Appointment moved =
+        fhir().read().resource(Appointment.class).withId(first.getIdPart()).execute();
     moved.setStatus(Appointment.AppointmentStatus.CANCELLED);
     assertThat(put(moved).statusCode()).isEqualTo(200);
     assertThat(book(visit(NINE.plus(1, ChronoUnit.HOURS), 20)).statusCode()).isEqualTo(201);
@@ -144,12 +180,16 @@ class NoDoubleBookingTest extends FhirTestSupport {
 
   @Test
   void aBookedVisitCarriesTheVirtualServiceExtensionWithoutSecrets() throws Exception {
-    IdType id = (IdType) fhir().create().resource(visit(NINE.plus(3, ChronoUnit.HOURS), 20)).execute().getId();
+    IdType id =
+        (IdType)
+            fhir().create().resource(visit(NINE.plus(3, ChronoUnit.HOURS), 20)).execute().getId();
     Appointment stored = fhir().read().resource(Appointment.class).withId(id.getIdPart()).execute();
     var service = stored.getExtensionByUrl(VirtualServiceStamp.URL);
     assertThat(service).isNotNull();
-    assertThat(service.getExtensionByUrl("channelType").getValue()).isInstanceOf(org.hl7.fhir.r4.model.Coding.class);
-    assertThat(service.getExtensionByUrl("address").getValue().primitiveValue()).isEqualTo(base() + "/visit");
+    assertThat(service.getExtensionByUrl("channelType").getValue())
+        .isInstanceOf(org.hl7.fhir.r4.model.Coding.class);
+    assertThat(service.getExtensionByUrl("address").getValue().primitiveValue())
+        .isEqualTo(base() + "/visit");
     assertThat(fhirContext.newJsonParser().encodeResourceToString(stored)).doesNotContain("/join/");
   }
 }

@@ -3,7 +3,6 @@ package org.televisit.fhir.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.Date;
@@ -24,7 +23,10 @@ import org.televisit.smart.server.GrantContext;
 import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
 
-/** Appointment/$find, $hold and $book (IHE ITI Scheduling) over /fhir with a scheduler's system token. */
+/**
+ * Appointment/$find, $hold and $book (IHE ITI Scheduling) over /fhir with a scheduler's system
+ * token.
+ */
 @TelevisitIntegrationTest
 class SchedulingOperationsTest extends FhirTestSupport {
 
@@ -42,14 +44,16 @@ class SchedulingOperationsTest extends FhirTestSupport {
     patient = createPatient();
     Schedule schedule = new Schedule();
     schedule.addActor(new Reference(practitioner));
-    IdType scheduleId = (IdType) fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless();
+    IdType scheduleId =
+        (IdType) fhir().create().resource(schedule).execute().getId().toUnqualifiedVersionless();
     for (int i = 0; i < 3; i++) {
       Slot slot = new Slot();
       slot.setSchedule(new Reference(scheduleId));
       slot.setStatus(Slot.SlotStatus.FREE);
       slot.setStart(Date.from(NINE.plusSeconds(1200L * i)));
       slot.setEnd(Date.from(NINE.plusSeconds(1200L * (i + 1))));
-      slots[i] = (IdType) fhir().create().resource(slot).execute().getId().toUnqualifiedVersionless();
+      slots[i] =
+          (IdType) fhir().create().resource(slot).execute().getId().toUnqualifiedVersionless();
     }
   }
 
@@ -58,13 +62,26 @@ class SchedulingOperationsTest extends FhirTestSupport {
     p.addParameter("practitioner", new StringType(practitioner.getValue()));
     p.addParameter("start", new DateTimeType(Date.from(NINE.minusSeconds(3600))));
     p.addParameter("end", new DateTimeType(Date.from(NINE.plusSeconds(3 * 3600))));
-    return fhir().operation().onType(Appointment.class).named("$find").withParameters(p).returnResourceType(Bundle.class).execute();
+    return fhir()
+        .operation()
+        .onType(Appointment.class)
+        .named("$find")
+        .withParameters(p)
+        .returnResourceType(Bundle.class)
+        .execute();
   }
 
   Appointment call(String operation, Appointment a) {
     Parameters p = new Parameters();
     p.addParameter().setName("appointment").setResource(a);
-    Bundle b = fhir().operation().onType(Appointment.class).named(operation).withParameters(p).returnResourceType(Bundle.class).execute();
+    Bundle b =
+        fhir()
+            .operation()
+            .onType(Appointment.class)
+            .named(operation)
+            .withParameters(p)
+            .returnResourceType(Bundle.class)
+            .execute();
     return (Appointment) b.getEntryFirstRep().getResource();
   }
 
@@ -73,7 +90,10 @@ class SchedulingOperationsTest extends FhirTestSupport {
   }
 
   Appointment withPatient(Appointment proposal) {
-    proposal.addParticipant().setActor(new Reference(patient)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    proposal
+        .addParticipant()
+        .setActor(new Reference(patient))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     proposal.getParticipant().forEach(p -> p.setStatus(Appointment.ParticipationStatus.ACCEPTED));
     return proposal;
   }
@@ -95,8 +115,12 @@ class SchedulingOperationsTest extends FhirTestSupport {
     assertThat(booked.getIdElement().getIdPart()).isEqualTo(held.getIdElement().getIdPart());
     assertThat(booked.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
     assertThat(slotStatus(0)).isEqualTo(Slot.SlotStatus.BUSY);
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM televisit.join_link WHERE appointment = ?", Integer.class,
-        "Appointment/" + booked.getIdElement().getIdPart())).isEqualTo(1);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM televisit.join_link WHERE appointment = ?",
+                Integer.class,
+                "Appointment/" + booked.getIdElement().getIdPart()))
+        .isEqualTo(1);
 
     booked.setStatus(Appointment.AppointmentStatus.CANCELLED);
     fhir().update().resource(booked).execute();
@@ -110,10 +134,18 @@ class SchedulingOperationsTest extends FhirTestSupport {
   void anExpiredHoldIsReleased() {
     Appointment second = (Appointment) find().getEntry().get(1).getResource();
     Appointment held = call("$hold", withPatient(second));
-    jdbc.update("UPDATE televisit.appointment_hold SET expires_at = ? WHERE appointment = ?",
-        java.sql.Timestamp.from(Instant.now().minusSeconds(1)), "Appointment/" + held.getIdElement().getIdPart());
+    jdbc.update(
+        "UPDATE televisit.appointment_hold SET expires_at = ? WHERE appointment = ?",
+        java.sql.Timestamp.from(Instant.now().minusSeconds(1)),
+        "Appointment/" + held.getIdElement().getIdPart());
     assertThat(operations.releaseExpiredHolds()).isGreaterThanOrEqualTo(1);
-    assertThat(fhir().read().resource(Appointment.class).withId(held.getIdElement().getIdPart()).execute().getStatus())
+    assertThat(
+            fhir()
+                .read()
+                .resource(Appointment.class)
+                .withId(held.getIdElement().getIdPart())
+                .execute()
+                .getStatus())
         .isEqualTo(Appointment.AppointmentStatus.CANCELLED);
     assertThat(slotStatus(1)).isEqualTo(Slot.SlotStatus.FREE);
   }
@@ -122,21 +154,39 @@ class SchedulingOperationsTest extends FhirTestSupport {
   void aSlotIsBookedOnceAndOnlyAHeldAppointmentCanBeConfirmed() {
     Appointment third = withPatient((Appointment) find().getEntry().get(2).getResource());
     call("$book", third.copy());
-    assertThatThrownBy(() -> call("$book", third.copy())).isInstanceOf(ResourceVersionConflictException.class);
+    assertThatThrownBy(() -> call("$book", third.copy()))
+        .isInstanceOf(ResourceVersionConflictException.class);
     assertThat(slotStatus(2)).isEqualTo(Slot.SlotStatus.BUSY);
   }
 
   @Test
   void schedulingOperationsNeedTheRightScopes() throws Exception {
-    String readOnly = token("system/Appointment.rs system/Slot.rs system/Schedule.rs", GrantContext.none());
-    var find = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/fhir/Appointment/$find?practitioner="
-            + practitioner.getValue() + "&start=2031-04-07T08:00:00Z&end=2031-04-07T12:00:00Z"))
-        .header("Authorization", "Bearer " + readOnly).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    String readOnly =
+        token("system/Appointment.rs system/Slot.rs system/Schedule.rs", GrantContext.none());
+    var find =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        base()
+                            + "/fhir/Appointment/$find?practitioner="
+                            + practitioner.getValue()
+                            + "&start=2031-04-07T08:00:00Z&end=2031-04-07T12:00:00Z"))
+                .header("Authorization", "Bearer " + readOnly)
+                .GET()
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(find.statusCode()).as(find.body()).isEqualTo(200);
-    var hold = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/fhir/Appointment/$hold"))
-        .header("Authorization", "Bearer " + readOnly).header("Content-Type", "application/fhir+json")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var hold =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base() + "/fhir/Appointment/$hold"))
+                .header("Authorization", "Bearer " + readOnly)
+                .header("Content-Type", "application/fhir+json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"resourceType\":\"Parameters\"}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(hold.statusCode()).isEqualTo(403);
     assertThat(hold.body()).contains("$hold");
   }

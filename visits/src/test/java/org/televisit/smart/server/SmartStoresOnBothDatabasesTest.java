@@ -25,9 +25,20 @@ class SmartStoresOnBothDatabasesTest {
   static final class MovableClock extends Clock {
     Instant now = Instant.parse("2026-12-02T10:00:00Z");
 
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   @ParameterizedTest
@@ -35,19 +46,38 @@ class SmartStoresOnBothDatabasesTest {
   void appsAreRegisteredReplacedAndFound(BothDatabases.Named db, DataSource dataSource) {
     ClientRegistry clients = new ClientRegistry(dataSource, new MovableClock());
     String id = "app-" + UUID.randomUUID();
-    ClientRegistry.Registered first = clients.register(new ClientRegistry.Registration(id, "Portal", ClientType.CONFIDENTIAL_SYMMETRIC,
-        null, null, List.of(URI.create("https://portal.example.org/cb")), "launch openid user/*.rs",
-        URI.create("https://portal.example.org/launch")));
+    ClientRegistry.Registered first =
+        clients.register(
+            new ClientRegistry.Registration(
+                id,
+                "Portal",
+                ClientType.CONFIDENTIAL_SYMMETRIC,
+                null,
+                null,
+                List.of(URI.create("https://portal.example.org/cb")),
+                "launch openid user/*.rs",
+                URI.create("https://portal.example.org/launch")));
     assertThat(first.secret()).isPresent();
     assertThat(clients.find(id)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("Portal"));
     assertThat(clients.origins()).contains("https://portal.example.org");
     assertThat(clients.launchable()).anySatisfy(c -> assertThat(c.clientId()).isEqualTo(id));
 
     // registering the same id again replaces it: one row, new URIs
-    clients.register(new ClientRegistry.Registration(id, "Portal 2", ClientType.PUBLIC, null, null,
-        List.of(URI.create("https://new.example.org/cb")), "openid", null));
-    assertThat(clients.find(id)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("Portal 2"));
-    assertThat(clients.origins()).contains("https://new.example.org").doesNotContain("https://portal.example.org");
+    clients.register(
+        new ClientRegistry.Registration(
+            id,
+            "Portal 2",
+            ClientType.PUBLIC,
+            null,
+            null,
+            List.of(URI.create("https://new.example.org/cb")),
+            "openid",
+            null));
+    assertThat(clients.find(id))
+        .hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("Portal 2"));
+    assertThat(clients.origins())
+        .contains("https://new.example.org")
+        .doesNotContain("https://portal.example.org");
     assertThat(clients.find("no-such-app")).isEmpty();
   }
 
@@ -56,12 +86,21 @@ class SmartStoresOnBothDatabasesTest {
   void launchesResolveUntilTheyExpire(BothDatabases.Named db, DataSource dataSource) {
     MovableClock clock = new MovableClock();
     EhrLaunches launches = new EhrLaunches(dataSource, clock, Duration.ofMinutes(5));
-    GrantContext context = new GrantContext("Practitioner/dr1", "Patient/p1", "Encounter/e1", List.of("Appointment/a1"), true, null);
+    GrantContext context =
+        new GrantContext(
+            "Practitioner/dr1",
+            "Patient/p1",
+            "Encounter/e1",
+            List.of("Appointment/a1"),
+            true,
+            null);
     String launch = launches.create(context);
-    assertThat(launches.resolve(launch)).hasValueSatisfying(c -> {
-      assertThat(c.patient()).isEqualTo("Patient/p1");
-      assertThat(c.encounter()).isEqualTo("Encounter/e1");
-    });
+    assertThat(launches.resolve(launch))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.patient()).isEqualTo("Patient/p1");
+              assertThat(c.encounter()).isEqualTo("Encounter/e1");
+            });
     assertThat(launches.resolve(launch)).as("redeemable again while it lives").isPresent();
     assertThat(launches.resolve("made-up")).isEmpty();
     clock.now = clock.now.plus(Duration.ofMinutes(6));
@@ -75,22 +114,36 @@ class SmartStoresOnBothDatabasesTest {
     MovableClock clock = new MovableClock();
     // no remembering of active grants: every check reads the database
     Grants grants = new Grants(dataSource, clock, Duration.ZERO);
-    Grant grant = grants.create("portal", "openid user/*.rs offline_access", GrantContext.none(), Duration.ofHours(1), Duration.ofDays(1));
+    Grant grant =
+        grants.create(
+            "portal",
+            "openid user/*.rs offline_access",
+            GrantContext.none(),
+            Duration.ofHours(1),
+            Duration.ofDays(1));
     assertThat(grant.refreshToken()).isNotBlank();
     assertThat(grants.isActive(grant.id())).isTrue();
 
     Grant rotated = grants.rotate(grant.refreshToken(), "portal").orElseThrow();
     assertThat(rotated.id()).isEqualTo(grant.id());
     assertThat(rotated.refreshToken()).isNotEqualTo(grant.refreshToken());
-    assertThat(grants.rotate(grant.refreshToken(), "portal")).as("the old refresh token is spent").isEmpty();
-    assertThat(grants.rotate(rotated.refreshToken(), "another-app")).as("bound to its app").isEmpty();
+    assertThat(grants.rotate(grant.refreshToken(), "portal"))
+        .as("the old refresh token is spent")
+        .isEmpty();
+    assertThat(grants.rotate(rotated.refreshToken(), "another-app"))
+        .as("bound to its app")
+        .isEmpty();
     assertThat(grants.byRefreshToken(rotated.refreshToken())).isPresent();
 
     assertThat(grants.revokeByRefreshToken(rotated.refreshToken(), "portal")).isTrue();
     assertThat(grants.isActive(grant.id())).isFalse();
-    assertThat(grants.rotate(rotated.refreshToken(), "portal")).as("a revoked grant is not renewed").isEmpty();
+    assertThat(grants.rotate(rotated.refreshToken(), "portal"))
+        .as("a revoked grant is not renewed")
+        .isEmpty();
 
-    Grant other = grants.create("portal", "openid", GrantContext.none(), Duration.ofHours(1), Duration.ofHours(2));
+    Grant other =
+        grants.create(
+            "portal", "openid", GrantContext.none(), Duration.ofHours(1), Duration.ofHours(2));
     clock.now = clock.now.plus(Duration.ofDays(3));
     assertThat(grants.purgeExpired()).isGreaterThanOrEqualTo(1);
     assertThat(grants.isActive(other.id())).isFalse();

@@ -24,9 +24,10 @@ import org.televisit.support.FhirTestSupport;
 import org.televisit.support.TelevisitIntegrationTest;
 
 /**
- * The audit trail in its own tables, served as /fhir/AuditEvent: an event commits with what it records
- * (or on its own, outliving the caller's rollback), searches filter exactly, the trail is append-only,
- * patient scopes see their own patient's events only, and an earlier version's events are moved in.
+ * The audit trail in its own tables, served as /fhir/AuditEvent: an event commits with what it
+ * records (or on its own, outliving the caller's rollback), searches filter exactly, the trail is
+ * append-only, patient scopes see their own patient's events only, and an earlier version's events
+ * are moved in.
  */
 @TelevisitIntegrationTest
 class AuditTrailTest extends FhirTestSupport {
@@ -41,29 +42,46 @@ class AuditTrailTest extends FhirTestSupport {
     return event("link-check", true, detail, patient, System.currentTimeMillis());
   }
 
-  static AuditRecord event(String subtype, boolean success, String detail, String patient, long recorded) {
-    return new AuditRecord(AuditRecord.Type.REST, List.of(subtype), "E", success, detail, null, null, "test", "Televisit",
-        null, patient, recorded);
+  static AuditRecord event(
+      String subtype, boolean success, String detail, String patient, long recorded) {
+    return new AuditRecord(
+        AuditRecord.Type.REST,
+        List.of(subtype),
+        "E",
+        success,
+        detail,
+        null,
+        null,
+        "test",
+        "Televisit",
+        null,
+        patient,
+        recorded);
   }
 
   @Test
   void anEventOutlivesARollbackOfTheCallersTransaction() {
     String patient = createPatient().getValue();
-    new TransactionTemplate(transactions).executeWithoutResult(status -> {
-      trail.later(event("checked, then the caller failed", patient));
-      status.setRollbackOnly();
-    });
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              trail.later(event("checked, then the caller failed", patient));
+              status.setRollbackOnly();
+            });
     assertThat(eventsAbout(patient)).containsExactly("checked, then the caller failed");
   }
 
   @Test
   void theEventOfAChangeCommitsAndRollsBackWithIt() {
     String patient = createPatient().getValue();
-    new TransactionTemplate(transactions).executeWithoutResult(status -> {
-      trail.withChange(event("a change that failed", patient));
-      status.setRollbackOnly();
-    });
-    new TransactionTemplate(transactions).executeWithoutResult(status -> trail.withChange(event("a change that held", patient)));
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              trail.withChange(event("a change that failed", patient));
+              status.setRollbackOnly();
+            });
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(status -> trail.withChange(event("a change that held", patient)));
     assertThat(eventsAbout(patient)).containsExactly("a change that held");
   }
 
@@ -77,22 +95,40 @@ class AuditTrailTest extends FhirTestSupport {
     trail.later(event("link-check", true, "elsewhere", createPatient().getValue(), t0 + 60_000));
 
     assertThat(details("patient=" + patient)).containsExactly("first", "second", "third");
-    assertThat(details("patient=" + patient + "&_sort=-date")).containsExactly("third", "second", "first");
-    assertThat(details("patient=" + patient + "&subtype=" + AuditRecord.SUBTYPES + "|link-check")).containsExactly("first", "second");
+    assertThat(details("patient=" + patient + "&_sort=-date"))
+        .containsExactly("third", "second", "first");
+    assertThat(details("patient=" + patient + "&subtype=" + AuditRecord.SUBTYPES + "|link-check"))
+        .containsExactly("first", "second");
     assertThat(details("patient=" + patient + "&subtype=urn:other|link-check")).isEmpty();
-    assertThat(details("patient=" + patient + "&subtype=link-check,cancel&outcome=0")).containsExactly("first", "third");
-    assertThat(details("patient=" + patient + "&date=ge2031-03-04T10:01:00Z&date=lt2031-03-04T10:02:00Z")).containsExactly("second");
-    assertThat(details("entity=" + patient + "&action=E&type=rest")).containsExactly("first", "second", "third");
-    assertThat(details("patient=" + patient.replace("Patient/", "") + "&outcome=http://hl7.org/fhir/audit-event-outcome|4"))
+    assertThat(details("patient=" + patient + "&subtype=link-check,cancel&outcome=0"))
+        .containsExactly("first", "third");
+    assertThat(
+            details(
+                "patient=" + patient + "&date=ge2031-03-04T10:01:00Z&date=lt2031-03-04T10:02:00Z"))
+        .containsExactly("second");
+    assertThat(details("entity=" + patient + "&action=E&type=rest"))
+        .containsExactly("first", "second", "third");
+    assertThat(
+            details(
+                "patient="
+                    + patient.replace("Patient/", "")
+                    + "&outcome=http://hl7.org/fhir/audit-event-outcome|4"))
         .containsExactly("second");
 
     Bundle firstPage = search("patient=" + patient + "&_count=2");
     assertThat(firstPage.getTotal()).isEqualTo(3);
     assertThat(firstPage.getEntry()).hasSize(2);
     Bundle secondPage = fhir().loadPage().next(firstPage).execute();
-    assertThat(secondPage.getEntry()).map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).containsExactly("third");
+    assertThat(secondPage.getEntry())
+        .map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc())
+        .containsExactly("third");
 
-    AuditEvent read = fhir().read().resource(AuditEvent.class).withId(firstPage.getEntry().get(0).getResource().getIdElement().getIdPart()).execute();
+    AuditEvent read =
+        fhir()
+            .read()
+            .resource(AuditEvent.class)
+            .withId(firstPage.getEntry().get(0).getResource().getIdElement().getIdPart())
+            .execute();
     assertThat(read.getOutcomeDesc()).isEqualTo("first");
     assertThat(read.getRecorded().toInstant()).isEqualTo(Instant.ofEpochMilli(t0));
   }
@@ -116,24 +152,47 @@ class AuditTrailTest extends FhirTestSupport {
 
     // a transaction would write to HAPI's store, which nobody reads for this type: refused whole
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    transaction.addEntry().setResource(appEvent(patient, "in a bundle")).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
-    HttpResponse<String> refused = send("POST", "/fhir", fhirContext.newJsonParser().encodeResourceToString(transaction));
+    transaction
+        .addEntry()
+        .setResource(appEvent(patient, "in a bundle"))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("AuditEvent");
+    HttpResponse<String> refused =
+        send("POST", "/fhir", fhirContext.newJsonParser().encodeResourceToString(transaction));
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.body()).contains("OperationOutcome").contains("cannot be part of a transaction");
+    assertThat(refused.body())
+        .contains("OperationOutcome")
+        .contains("cannot be part of a transaction");
 
-    HttpResponse<String> incomplete = send("POST", "/fhir/AuditEvent", "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2030-01-01T00:00:00Z\"}");
+    HttpResponse<String> incomplete =
+        send(
+            "POST",
+            "/fhir/AuditEvent",
+            "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2030-01-01T00:00:00Z\"}");
     assertThat(incomplete.statusCode()).isEqualTo(422);
-    assertThat(incomplete.body()).contains("OperationOutcome").contains("type").contains("source.observer");
+    assertThat(incomplete.body())
+        .contains("OperationOutcome")
+        .contains("type")
+        .contains("source.observer");
   }
 
   @Test
   void appsRecordTheirOwnEvents() throws Exception {
     String patient = createPatient().getValue();
-    HttpResponse<String> created = send("POST", "/fhir/AuditEvent",
-        fhirContext.newJsonParser().encodeResourceToString(appEvent(patient, "the app printed a summary")));
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/fhir/AuditEvent",
+            fhirContext
+                .newJsonParser()
+                .encodeResourceToString(appEvent(patient, "the app printed a summary")));
     assertThat(created.statusCode()).isEqualTo(201);
-    assertThat(created.headers().firstValue("Location").orElse("")).contains("/fhir/AuditEvent/").endsWith("/_history/1");
-    assertThat(details("patient=" + patient + "&agent=Practitioner/pr-1&subtype=urn:app|print")).containsExactly("the app printed a summary");
+    assertThat(created.headers().firstValue("Location").orElse(""))
+        .contains("/fhir/AuditEvent/")
+        .endsWith("/_history/1");
+    assertThat(details("patient=" + patient + "&agent=Practitioner/pr-1&subtype=urn:app|print"))
+        .containsExactly("the app printed a summary");
   }
 
   /** What one app did: its client id is the requesting agent's identifier. */
@@ -141,13 +200,27 @@ class AuditTrailTest extends FhirTestSupport {
   void eventsAreFoundByTheAppThatAsked() throws Exception {
     String client = "app-" + java.util.UUID.randomUUID();
     String patient = createPatient().getValue();
-    trail.later(new AuditRecord(AuditRecord.Type.REST, List.of("book"), "C", true, "booked by the app", client, null, null,
-        "Televisit", null, patient, System.currentTimeMillis()));
+    trail.later(
+        new AuditRecord(
+            AuditRecord.Type.REST,
+            List.of("book"),
+            "C",
+            true,
+            "booked by the app",
+            client,
+            null,
+            null,
+            "Televisit",
+            null,
+            patient,
+            System.currentTimeMillis()));
     trail.later(event("someone else's", patient));
-    assertThat(details("agent:identifier=" + AuditRecord.CLIENTS + "|" + client)).containsExactly("booked by the app");
+    assertThat(details("agent:identifier=" + AuditRecord.CLIENTS + "|" + client))
+        .containsExactly("booked by the app");
     assertThat(details("agent:identifier=" + client)).containsExactly("booked by the app");
     assertThat(details("agent:identifier=urn:other|" + client)).isEmpty();
-    assertThat(status("GET", "/fhir/AuditEvent?patient:identifier=urn:mrn%7C1", null)).isEqualTo(400);
+    assertThat(status("GET", "/fhir/AuditEvent?patient:identifier=urn:mrn%7C1", null))
+        .isEqualTo(400);
   }
 
   @Test
@@ -160,48 +233,83 @@ class AuditTrailTest extends FhirTestSupport {
     HttpResponse<String> own = send("GET", "/fhir/AuditEvent?patient=" + mine, null, token);
     assertThat(own.statusCode()).isEqualTo(200);
     assertThat(own.body()).contains("about me");
-    assertThat(send("GET", "/fhir/AuditEvent?patient=" + theirs, null, token).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/AuditEvent?patient=" + theirs, null, token).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
   void theCapabilityStatementSaysWhatTheTrailServes() {
-    CapabilityStatement capabilities = fhir().capabilities().ofType(CapabilityStatement.class).execute();
-    CapabilityStatement.CapabilityStatementRestResourceComponent audit = capabilities.getRestFirstRep().getResource().stream()
-        .filter(r -> r.getType().equals("AuditEvent")).findFirst().orElseThrow();
-    assertThat(audit.getInteraction()).map(i -> i.getCode().toCode()).containsExactlyInAnyOrder("read", "search-type", "create");
-    assertThat(audit.getSearchParam()).map(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
-        .containsExactlyInAnyOrder("_id", "date", "type", "subtype", "action", "outcome", "agent", "entity", "patient");
+    CapabilityStatement capabilities =
+        fhir().capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatement.CapabilityStatementRestResourceComponent audit =
+        capabilities.getRestFirstRep().getResource().stream()
+            .filter(r -> r.getType().equals("AuditEvent"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(audit.getInteraction())
+        .map(i -> i.getCode().toCode())
+        .containsExactlyInAnyOrder("read", "search-type", "create");
+    assertThat(audit.getSearchParam())
+        .map(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
+        .containsExactlyInAnyOrder(
+            "_id", "date", "type", "subtype", "action", "outcome", "agent", "entity", "patient");
   }
 
-  /** What an earlier version left: records in the old queue (both of its forms) and AuditEvents in HAPI's store. */
+  /**
+   * What an earlier version left: records in the old queue (both of its forms) and AuditEvents in
+   * HAPI's store.
+   */
   @Test
   void anEarlierVersionsTrailIsMovedInOnce() throws Exception {
     String patient = createPatient().getValue();
-    String record = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(event("queued as a record", patient));
-    String resource = fhirContext.newJsonParser().encodeResourceToString(event("queued as an AuditEvent", patient).toAuditEvent());
+    String record =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(event("queued as a record", patient));
+    String resource =
+        fhirContext
+            .newJsonParser()
+            .encodeResourceToString(event("queued as an AuditEvent", patient).toAuditEvent());
     for (String json : List.of(record, resource)) {
-      jdbc.update("INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)", json, new java.sql.Timestamp(System.currentTimeMillis()));
+      jdbc.update(
+          "INSERT INTO televisit.audit_queue (event, queued_at) VALUES (?, ?)",
+          json,
+          new java.sql.Timestamp(System.currentTimeMillis()));
     }
-    IdType stored = (IdType) daos.getResourceDao(AuditEvent.class)
-        .create(event("in the FHIR store", patient).toAuditEvent(), new SystemRequestDetails()).getId();
-    jdbc.update("DELETE FROM televisit.upgrade_step WHERE name = ?", AuditTrailUpgrade.FROM_FHIR_STORE);
+    IdType stored =
+        (IdType)
+            daos.getResourceDao(AuditEvent.class)
+                .create(
+                    event("in the FHIR store", patient).toAuditEvent(), new SystemRequestDetails())
+                .getId();
+    jdbc.update(
+        "DELETE FROM televisit.upgrade_step WHERE name = ?", AuditTrailUpgrade.FROM_FHIR_STORE);
 
     upgrade.moveQueue();
     upgrade.moveFromFhirStore();
-    jdbc.update("DELETE FROM televisit.upgrade_step WHERE name = ?", AuditTrailUpgrade.FROM_FHIR_STORE);
+    jdbc.update(
+        "DELETE FROM televisit.upgrade_step WHERE name = ?", AuditTrailUpgrade.FROM_FHIR_STORE);
     upgrade.moveFromFhirStore(); // an interrupted upgrade runs again: nothing twice
 
-    assertThat(eventsAbout(patient)).containsExactlyInAnyOrder("queued as a record", "queued as an AuditEvent", "in the FHIR store");
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class)).isZero();
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_event_moved WHERE source = ?", Integer.class,
-        stored.toUnqualifiedVersionless().getValue())).isEqualTo(1);
+    assertThat(eventsAbout(patient))
+        .containsExactlyInAnyOrder(
+            "queued as a record", "queued as an AuditEvent", "in the FHIR store");
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM televisit.audit_queue", Integer.class))
+        .isZero();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM televisit.audit_event_moved WHERE source = ?",
+                Integer.class,
+                stored.toUnqualifiedVersionless().getValue()))
+        .isEqualTo(1);
   }
 
   private static AuditEvent appEvent(String patient, String detail) {
     AuditEvent e = new AuditEvent();
     e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", null));
     e.addSubtype(new Coding("urn:app", "print", null));
-    e.setAction(AuditEvent.AuditEventAction.R).setRecorded(new java.util.Date()).setOutcome(AuditEvent.AuditEventOutcome._0)
+    e.setAction(AuditEvent.AuditEventAction.R)
+        .setRecorded(new java.util.Date())
+        .setOutcome(AuditEvent.AuditEventOutcome._0)
         .setOutcomeDesc(detail);
     e.addAgent().setRequestor(true).setWho(new Reference("Practitioner/pr-1"));
     e.getSource().setObserver(new Reference().setDisplay("a SMART app"));
@@ -214,7 +322,9 @@ class AuditTrailTest extends FhirTestSupport {
   }
 
   private List<String> details(String query) {
-    return search(query).getEntry().stream().map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc()).toList();
+    return search(query).getEntry().stream()
+        .map(e -> ((AuditEvent) e.getResource()).getOutcomeDesc())
+        .toList();
   }
 
   private List<String> eventsAbout(String patient) {
@@ -233,13 +343,18 @@ class AuditTrailTest extends FhirTestSupport {
     return send(method, path, body, systemToken());
   }
 
-  private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
-        .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json");
+  private HttpResponse<String> send(String method, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/fhir+json");
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", "application/fhir+json").method(method, HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("Content-Type", "application/fhir+json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

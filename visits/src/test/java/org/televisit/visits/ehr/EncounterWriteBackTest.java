@@ -20,7 +20,8 @@ class EncounterWriteBackTest {
     assertThat(EncounterWriteBack.isFinal(0, false)).isFalse(); // no answer
     assertThat(EncounterWriteBack.isFinal(408, false)).isFalse();
     assertThat(EncounterWriteBack.isFinal(409, false)).isFalse();
-    assertThat(EncounterWriteBack.isFinal(412, false)).isFalse(); // If-Match lost a race: read again
+    assertThat(EncounterWriteBack.isFinal(412, false))
+        .isFalse(); // If-Match lost a race: read again
     assertThat(EncounterWriteBack.isFinal(429, false)).isFalse();
     assertThat(EncounterWriteBack.isFinal(503, false)).isFalse();
   }

@@ -51,8 +51,8 @@ class WriteBackToARealFhirServerTest extends FhirTestSupport {
   @BeforeAll
   static void realServer() throws Exception {
     RestfulServer fhir = new RestfulServer(R4);
-    for (Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type
-        : java.util.List.of(Patient.class, Practitioner.class, Appointment.class, Encounter.class)) {
+    for (Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type :
+        java.util.List.of(Patient.class, Practitioner.class, Appointment.class, Encounter.class)) {
       fhir.registerProvider(new HashMapResourceProvider<>(R4, type));
     }
     tomcat = new Tomcat();
@@ -66,8 +66,10 @@ class WriteBackToARealFhirServerTest extends FhirTestSupport {
     tomcat.start();
     realBase = "http://127.0.0.1:" + port + "/hapi/fhir";
     // the EHR's base forwards its FHIR API to the real server
-    SimulatedEhr.server().stubFor(any(urlPathMatching("/hapi/fhir/(Patient|Practitioner|Appointment|Encounter)(/.*)?"))
-        .willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + port)));
+    SimulatedEhr.server()
+        .stubFor(
+            any(urlPathMatching("/hapi/fhir/(Patient|Practitioner|Appointment|Encounter)(/.*)?"))
+                .willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + port)));
   }
 
   @AfterAll
@@ -93,41 +95,69 @@ class WriteBackToARealFhirServerTest extends FhirTestSupport {
     appointment.setStatus(Appointment.AppointmentStatus.BOOKED);
     appointment.setStart(Date.from(Instant.now().plusSeconds(300)));
     appointment.setEnd(Date.from(Instant.now().plusSeconds(1500)));
-    appointment.addParticipant().setActor(new Reference("Patient/p-" + suffix)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    appointment.addParticipant().setActor(new Reference("Practitioner/d-" + suffix)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    appointment
+        .addParticipant()
+        .setActor(new Reference("Patient/p-" + suffix))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    appointment
+        .addParticipant()
+        .setActor(new Reference("Practitioner/d-" + suffix))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     real.update().resource(appointment).execute();
     Encounter planned = new Encounter();
     planned.setId("e-" + suffix);
     planned.setStatus(Encounter.EncounterStatus.PLANNED);
-    planned.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
+    planned.setClass_(
+        new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
     planned.setSubject(new Reference("Patient/p-" + suffix));
     real.update().resource(planned).execute();
 
     WireMockServer ehr = SimulatedEhr.server();
-    Browser clinician = OtherEhrLaunch.launch(base(), ehr, SimulatedEhr.realServerFhirBase(), "/hapi-auth", SimulatedEhr.CLIENT_ID,
-        "10.41.0.1", new OtherEhrLaunch.Context("p-" + suffix, "e-" + suffix, "a-" + suffix, "d-" + suffix,
-            "launch openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds"));
+    Browser clinician =
+        OtherEhrLaunch.launch(
+            base(),
+            ehr,
+            SimulatedEhr.realServerFhirBase(),
+            "/hapi-auth",
+            SimulatedEhr.CLIENT_ID,
+            "10.41.0.1",
+            new OtherEhrLaunch.Context(
+                "p-" + suffix,
+                "e-" + suffix,
+                "a-" + suffix,
+                "d-" + suffix,
+                "launch openid fhirUser user/Patient.rs user/Appointment.rs user/Encounter.cruds"));
     HttpResponse<String> banner = clinician.get("/api/console/patient");
     assertThat(banner.statusCode()).as(banner.body()).isEqualTo(200);
     assertThat(banner.body()).contains("Rita Realserver");
 
     assertThat(postJson(clinician, "/api/console/visit/start", "{}").statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Encounter theirs = real.read().resource(Encounter.class).withId("e-" + suffix).execute();
-      assertThat(theirs.getStatus()).isEqualTo(Encounter.EncounterStatus.INPROGRESS);
-      assertThat(theirs.getClass_().getCode()).isEqualTo("VR");
-      assertThat(theirs.getAppointmentFirstRep().getReference()).isEqualTo("Appointment/a-" + suffix);
-      assertThat(theirs.getParticipantFirstRep().getIndividual().getReference()).isEqualTo("Practitioner/d-" + suffix);
-      assertThat(theirs.getPeriod().hasStart()).isTrue();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Encounter theirs =
+                  real.read().resource(Encounter.class).withId("e-" + suffix).execute();
+              assertThat(theirs.getStatus()).isEqualTo(Encounter.EncounterStatus.INPROGRESS);
+              assertThat(theirs.getClass_().getCode()).isEqualTo("VR");
+              assertThat(theirs.getAppointmentFirstRep().getReference())
+                  .isEqualTo("Appointment/a-" + suffix);
+              assertThat(theirs.getParticipantFirstRep().getIndividual().getReference())
+                  .isEqualTo("Practitioner/d-" + suffix);
+              assertThat(theirs.getPeriod().hasStart()).isTrue();
+            });
 
     assertThat(postJson(clinician, "/api/console/visit/end", "{}").statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Encounter theirs = real.read().resource(Encounter.class).withId("e-" + suffix).execute();
-      assertThat(theirs.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
-      assertThat(theirs.getPeriod().hasEnd()).isTrue();
-      // one version per change on the real server: created, in progress, finished
-      assertThat(theirs.getIdElement().getVersionIdPart()).isEqualTo("3");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Encounter theirs =
+                  real.read().resource(Encounter.class).withId("e-" + suffix).execute();
+              assertThat(theirs.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+              assertThat(theirs.getPeriod().hasEnd()).isTrue();
+              // one version per change on the real server: created, in progress, finished
+              assertThat(theirs.getIdElement().getVersionIdPart()).isEqualTo("3");
+            });
   }
 }

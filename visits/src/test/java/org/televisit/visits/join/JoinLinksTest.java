@@ -29,13 +29,13 @@ import org.televisit.support.TestMailServer;
 import org.televisit.visits.audit.VisitAudit;
 
 /**
- * Booking sends the patient a join link by e-mail (real SMTP, GreenMail), recorded as a Communication;
- * the link works in its window only, is revoked by a cancel or a new time, checks the birth date (on in
- * the test profile) with a lockout, and is rate-limited. Every step leaves its AuditEvent.
+ * Booking sends the patient a join link by e-mail (real SMTP, GreenMail), recorded as a
+ * Communication; the link works in its window only, is revoked by a cancel or a new time, checks
+ * the birth date (on in the test profile) with a lockout, and is rate-limited. Every step leaves
+ * its AuditEvent.
  */
 @TelevisitIntegrationTest
 class JoinLinksTest extends FhirTestSupport {
-
 
   @Autowired JdbcTemplate jdbc;
   IdType practitioner;
@@ -48,21 +48,33 @@ class JoinLinksTest extends FhirTestSupport {
     practitioner = createPractitioner();
     email = "pat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
     patient = createPatient("Linkson", "Pat", "1980-04-12", email);
-    browser = new Browser(base(), "10.9." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
+    browser =
+        new Browser(
+            base(), "10.9." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
   }
 
   IdType book(Instant start) {
-    return (IdType) fhir().create().resource(bookedVisit(patient, practitioner, start)).execute().getId().toUnqualifiedVersionless();
+    return (IdType)
+        fhir()
+            .create()
+            .resource(bookedVisit(patient, practitioner, start))
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless();
   }
 
   List<MimeMessage> mailsTo(String address) {
-    return Arrays.stream(TestMailServer.received()).filter(m -> {
-      try {
-        return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().equals(address));
-      } catch (Exception e) {
-        return false;
-      }
-    }).toList();
+    return Arrays.stream(TestMailServer.received())
+        .filter(
+            m -> {
+              try {
+                return Arrays.stream(m.getAllRecipients())
+                    .anyMatch(r -> r.toString().equals(address));
+              } catch (Exception e) {
+                return false;
+              }
+            })
+        .toList();
   }
 
   String linkIn(MimeMessage message) {
@@ -80,7 +92,8 @@ class JoinLinksTest extends FhirTestSupport {
 
   HttpResponse<String> checkBirthDate(String link, String date) throws Exception {
     HttpResponse<String> form = browser.get(link);
-    return browser.postForm(link, Map.of("birth_date", date, "form_token", Browser.formToken(form.body())));
+    return browser.postForm(
+        link, Map.of("birth_date", date, "form_token", Browser.formToken(form.body())));
   }
 
   List<AuditEvent> audits(IdType appointment) {
@@ -88,8 +101,11 @@ class JoinLinksTest extends FhirTestSupport {
   }
 
   static List<String> subtypes(List<AuditEvent> events) {
-    return events.stream().flatMap(e -> e.getSubtype().stream())
-        .filter(c -> VisitAudit.SUBTYPES.equals(c.getSystem())).map(c -> c.getCode()).toList();
+    return events.stream()
+        .flatMap(e -> e.getSubtype().stream())
+        .filter(c -> VisitAudit.SUBTYPES.equals(c.getSystem()))
+        .map(c -> c.getCode())
+        .toList();
   }
 
   @Test
@@ -111,18 +127,31 @@ class JoinLinksTest extends FhirTestSupport {
     await().atMost(Duration.ofSeconds(10)).until(() -> !communications(visit).isEmpty());
     Communication sent = communications(visit).get(0);
     assertThat(sent.getRecipientFirstRep().getReference()).isEqualTo(patient.getValue());
-    assertThat(fhirContext.newJsonParser().encodeResourceToString(sent)).doesNotContain(link.substring(link.lastIndexOf('/') + 1));
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND payload IS NOT NULL",
-        Integer.class, visit.getValue())).isZero();
-    assertThat(subtypes(audits(visit))).contains("book", "link-issued", "notification", "link-check");
+    assertThat(fhirContext.newJsonParser().encodeResourceToString(sent))
+        .doesNotContain(link.substring(link.lastIndexOf('/') + 1));
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND payload IS NOT NULL",
+                Integer.class,
+                visit.getValue()))
+        .isZero();
+    assertThat(subtypes(audits(visit)))
+        .contains("book", "link-issued", "notification", "link-check");
   }
 
-  /** The clinician's name a link shows is read once per practitioner, and again once they are renamed. */
+  /**
+   * The clinician's name a link shows is read once per practitioner, and again once they are
+   * renamed.
+   */
   @Test
   void aRenamedClinicianIsNamedOnTheNextLink() {
     IdType first = book(Instant.now().plus(20, ChronoUnit.MINUTES));
-    org.hl7.fhir.r4.model.Practitioner renamed = fhir().read().resource(org.hl7.fhir.r4.model.Practitioner.class)
-        .withId(practitioner).execute();
+    org.hl7.fhir.r4.model.Practitioner renamed =
+        fhir()
+            .read()
+            .resource(org.hl7.fhir.r4.model.Practitioner.class)
+            .withId(practitioner)
+            .execute();
     renamed.getNameFirstRep().setFamily("Newname");
     fhir().update().resource(renamed).execute();
     IdType second = book(Instant.now().plus(80, ChronoUnit.MINUTES));
@@ -131,32 +160,72 @@ class JoinLinksTest extends FhirTestSupport {
   }
 
   List<String> clinicianOnLinks(IdType visit) {
-    return jdbc.queryForList("SELECT clinician FROM televisit.join_link WHERE appointment = ?", String.class, visit.getValue());
+    return jdbc.queryForList(
+        "SELECT clinician FROM televisit.join_link WHERE appointment = ?",
+        String.class,
+        visit.getValue());
   }
 
-  /** A booking's link goes to the address on file when it is sent; with none on file it is given up, audited. */
+  /**
+   * A booking's link goes to the address on file when it is sent; with none on file it is given up,
+   * audited.
+   */
   @Test
   void aBookingsLinkGoesToTheAddressOnFileAndWithoutOneIsGivenUp() {
     IdType noAddress = createPatient("Nomail", "Pat", "1975-01-02", null);
-    IdType visit = (IdType) fhir().create().resource(bookedVisit(noAddress, practitioner, Instant.now().plus(10, ChronoUnit.MINUTES)))
-        .execute().getId().toUnqualifiedVersionless();
-    await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
-        "SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND given_up_at IS NOT NULL", Integer.class, visit.getValue()) == 1);
-    assertThat(jdbc.queryForObject("SELECT last_error FROM televisit.outbox WHERE appointment = ?", String.class, visit.getValue()))
+    IdType visit =
+        (IdType)
+            fhir()
+                .create()
+                .resource(
+                    bookedVisit(
+                        noAddress, practitioner, Instant.now().plus(10, ChronoUnit.MINUTES)))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                jdbc.queryForObject(
+                        "SELECT count(*) FROM televisit.outbox WHERE appointment = ? AND given_up_at IS NOT NULL",
+                        Integer.class,
+                        visit.getValue())
+                    == 1);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT last_error FROM televisit.outbox WHERE appointment = ?",
+                String.class,
+                visit.getValue()))
         .contains("no e-mail address on file");
-    assertThat(auditEventsAbout(visit.getValue())).anySatisfy(e -> {
-      assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("notification-undeliverable");
-      assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
-    });
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM televisit.join_link WHERE appointment = ?", Integer.class, visit.getValue()))
-        .as("the link exists: the clinician can still copy it").isEqualTo(1);
+    assertThat(auditEventsAbout(visit.getValue()))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("notification-undeliverable");
+              assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+            });
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM televisit.join_link WHERE appointment = ?",
+                Integer.class,
+                visit.getValue()))
+        .as("the link exists: the clinician can still copy it")
+        .isEqualTo(1);
   }
 
   List<Communication> communications(IdType visit) {
     // R4 has no search parameter for Communication.about: search the patient's, keep this visit's
-    return fhir().search().forResource(Communication.class).where(Communication.SUBJECT.hasId(patient))
-        .returnBundle(Bundle.class).execute().getEntry().stream().map(e -> (Communication) e.getResource())
-        .filter(c -> c.getAbout().stream().anyMatch(r -> visit.getValue().equals(r.getReference()))).toList();
+    return fhir()
+        .search()
+        .forResource(Communication.class)
+        .where(Communication.SUBJECT.hasId(patient))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (Communication) e.getResource())
+        .filter(c -> c.getAbout().stream().anyMatch(r -> visit.getValue().equals(r.getReference())))
+        .toList();
   }
 
   @Test
@@ -187,7 +256,8 @@ class JoinLinksTest extends FhirTestSupport {
     assertThat(old.body()).contains("Your visit was moved").contains("new link was sent");
     assertThat(browser.get(second).statusCode()).isEqualTo(200);
 
-    Appointment moved = fhir().read().resource(Appointment.class).withId(visit.getIdPart()).execute();
+    Appointment moved =
+        fhir().read().resource(Appointment.class).withId(visit.getIdPart()).execute();
     moved.setStatus(Appointment.AppointmentStatus.CANCELLED);
     fhir().update().resource(moved).execute();
     HttpResponse<String> cancelled = browser.get(second);
@@ -208,29 +278,39 @@ class JoinLinksTest extends FhirTestSupport {
     assertThat(fifth.body()).contains("locked");
     // even the right date no longer opens it, from any address
     assertThat(new Browser(base(), "10.7.0.1").get(link).statusCode()).isEqualTo(403);
-    assertThat(audits(visit)).filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(audits(visit))
+        .filteredOn(e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4)
+        .hasSizeGreaterThanOrEqualTo(5);
   }
 
   @Test
   void theJoinPageIsHardenedLikeEveryPageAndItsMetricsNameTheRouteNeverTheToken() throws Exception {
-    String token = JoinLinks.randomKey() + JoinLinks.randomKey().substring(0, 21); // 43 characters, no link
+    String token =
+        JoinLinks.randomKey() + JoinLinks.randomKey().substring(0, 21); // 43 characters, no link
     HttpResponse<String> page = browser.get(base() + "/join/" + token);
     assertThat(page.statusCode()).isEqualTo(404);
     assertThat(page.body()).contains("not a Televisit visit link");
-    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html").containsIgnoringCase("utf-8"));
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(
+            t -> assertThat(t).startsWith("text/html").containsIgnoringCase("utf-8"));
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValue("frame-ancestors 'none'");
     assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-    assertThat(page.headers().firstValue("Permissions-Policy")).hasValueSatisfying(p -> assertThat(p).contains("camera=(self)"));
+    assertThat(page.headers().firstValue("Permissions-Policy"))
+        .hasValueSatisfying(p -> assertThat(p).contains("camera=(self)"));
 
     String metrics = get("/actuator/prometheus", "text/plain").body();
-    assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"404\"[^}]*uri=\"/join/\\{token}\"")
+    assertThat(metrics)
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*status=\"404\"[^}]*uri=\"/join/\\{token}\"")
         .doesNotContain(token);
   }
 
   @Test
-  void attemptsAreRateLimitedPerLinkAndPerAddressAndGuessesCannotLockPatientsOut() throws Exception {
+  void attemptsAreRateLimitedPerLinkAndPerAddressAndGuessesCannotLockPatientsOut()
+      throws Exception {
     book(Instant.now().plus(5, ChronoUnit.MINUTES));
     String link = awaitLink(1);
     int limited = 0;
@@ -249,7 +329,12 @@ class JoinLinksTest extends FhirTestSupport {
     }
     assertThat(fromOne).as("guesses per address: 60 a minute").isEqualTo(5);
     // a patient behind the guesser's address still opens their own link
-    patient = createPatient("Neighbour", "Nat", "1980-04-12", email = "nat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org");
+    patient =
+        createPatient(
+            "Neighbour",
+            "Nat",
+            "1980-04-12",
+            email = "nat-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org");
     practitioner = createPractitioner();
     book(Instant.now().plus(6, ChronoUnit.MINUTES));
     assertThat(new Browser(base(), "10.5.5.5").get(awaitLink(1)).statusCode()).isEqualTo(200);
@@ -262,10 +347,14 @@ class JoinLinksTest extends FhirTestSupport {
     // fifteen at once (the per-link limit of the test profile is 20 requests a minute)
     Browser guesser = new Browser(base(), "10.8.1.1");
     String form = guesser.get(link).body();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(15);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(15);
     List<java.util.concurrent.Callable<HttpResponse<String>>> calls = new java.util.ArrayList<>();
     for (int i = 0; i < 15; i++) {
-      calls.add(() -> guesser.postForm(link, Map.of("birth_date", "1999-02-02", "form_token", Browser.formToken(form))));
+      calls.add(
+          () ->
+              guesser.postForm(
+                  link, Map.of("birth_date", "1999-02-02", "form_token", Browser.formToken(form))));
     }
     List<HttpResponse<String>> answers = new java.util.ArrayList<>();
     for (var f : pool.invokeAll(calls)) {
@@ -273,8 +362,14 @@ class JoinLinksTest extends FhirTestSupport {
     }
     pool.shutdown();
     assertThat(answers).filteredOn(r -> r.body().contains("does not match")).hasSize(4);
-    assertThat(answers).filteredOn(r -> r.statusCode() == 403 && r.body().contains("locked")).hasSize(11);
-    assertThat(audits(visit)).filteredOn(e -> e.getOutcomeDesc() != null && e.getOutcomeDesc().startsWith("birth date did not match"))
+    assertThat(answers)
+        .filteredOn(r -> r.statusCode() == 403 && r.body().contains("locked"))
+        .hasSize(11);
+    assertThat(audits(visit))
+        .filteredOn(
+            e ->
+                e.getOutcomeDesc() != null
+                    && e.getOutcomeDesc().startsWith("birth date did not match"))
         .hasSize(5);
   }
 
@@ -284,8 +379,15 @@ class JoinLinksTest extends FhirTestSupport {
     IdType visit;
     try {
       visit = book(Instant.now().plus(5, ChronoUnit.MINUTES));
-      await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
-          "SELECT max(attempts) FROM televisit.outbox WHERE appointment = ?", Integer.class, visit.getValue()) >= 1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  jdbc.queryForObject(
+                          "SELECT max(attempts) FROM televisit.outbox WHERE appointment = ?",
+                          Integer.class,
+                          visit.getValue())
+                      >= 1);
     } finally {
       TestMailServer.start();
     }
@@ -295,26 +397,41 @@ class JoinLinksTest extends FhirTestSupport {
     await().atMost(Duration.ofSeconds(10)).until(() -> communications(visit).size() == 1);
   }
 
-  /** What a phone downloads for the waiting room (issue 18: <= 300 KB; bench/join-fast3g.sh times it). */
+  /**
+   * What a phone downloads for the waiting room (issue 18: <= 300 KB; bench/join-fast3g.sh times
+   * it).
+   */
   @Test
   void theWaitingRoomWeighsUnder300KbOnTheWire() throws Exception {
     book(Instant.now().plus(5, ChronoUnit.MINUTES));
     String link = awaitLink(1);
     String page = checkBirthDate(link, "1980-04-12").body();
     long bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    java.util.regex.Matcher assets = java.util.regex.Pattern.compile("(?:src|href)=\"(/[^\"]+\\.(?:js|css))\"").matcher(page);
+    java.util.regex.Matcher assets =
+        java.util.regex.Pattern.compile("(?:src|href)=\"(/[^\"]+\\.(?:js|css))\"").matcher(page);
     List<String> seen = new java.util.ArrayList<>();
     while (assets.find()) {
-      HttpResponse<byte[]> asset = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + assets.group(1)))
-          .header("Accept-Encoding", "gzip, deflate, br").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> asset =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + assets.group(1)))
+                  .header("Accept-Encoding", "gzip, deflate, br")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(asset.statusCode()).as(assets.group(1)).isEqualTo(200);
       if (assets.group(1).startsWith("/vendor/")) {
-        assertThat(asset.headers().firstValue("Content-Encoding")).as(assets.group(1)).hasValue("gzip");
+        assertThat(asset.headers().firstValue("Content-Encoding"))
+            .as(assets.group(1))
+            .hasValue("gzip");
       }
       bytes += asset.body().length;
       seen.add(assets.group(1));
     }
-    assertThat(seen).contains("/vendor/janus/janus.min.js", "/vendor/adapter/adapter.min.js", "/js/waiting-room.js");
-    assertThat(bytes).as("bytes of the waiting room and its scripts and styles").isLessThanOrEqualTo(300 * 1024);
+    assertThat(seen)
+        .contains(
+            "/vendor/janus/janus.min.js", "/vendor/adapter/adapter.min.js", "/js/waiting-room.js");
+    assertThat(bytes)
+        .as("bytes of the waiting room and its scripts and styles")
+        .isLessThanOrEqualTo(300 * 1024);
   }
 }

@@ -11,17 +11,35 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
+import org.televisit.fhir.limits.FhirRequestLimits;
+import org.televisit.fhir.limits.RequestLimits;
 import org.televisit.fhir.rules.BaseValidation;
+import org.televisit.fhir.rules.DatabaseUnreachable;
+import org.televisit.fhir.rules.ParserFailuresAreBadRequests;
+import org.televisit.fhir.rules.RecordsAreKept;
+import org.televisit.fhir.rules.RecordsDoNotBlockDeletes;
+import org.televisit.fhir.rules.ServedOnTheirOwn;
+import org.televisit.fhir.rules.ServedTypesOnly;
 import org.televisit.fhir.rules.UnknownResourceTypeInterceptor;
+import org.televisit.fhir.rules.WellFormedReferences;
 import org.televisit.fhir.scheduling.DoubleBookingGuard;
 import org.televisit.fhir.scheduling.SchedulingConfig;
+import org.televisit.fhir.scheduling.SchedulingOperations;
 import org.televisit.fhir.scheduling.SlotStatus;
 
 /** The HTTP face of the FHIR store: one HAPI RestfulServer mounted at televisit.fhir.path. */
@@ -43,7 +61,7 @@ public class FhirEndpointConfig {
     /**
      * The search parameters it answers: the CapabilityStatement lists these, not the JPA store's.
      */
-    java.util.Set<String> searchParameters();
+    Set<String> searchParameters();
   }
 
   /**
@@ -51,9 +69,8 @@ public class FhirEndpointConfig {
    * in-process.
    */
   @Bean
-  public org.televisit.fhir.rules.RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(
-      IInterceptorService interceptors) {
-    var records = new org.televisit.fhir.rules.RecordsDoNotBlockDeletes();
+  public RecordsDoNotBlockDeletes recordsDoNotBlockDeletes(IInterceptorService interceptors) {
+    var records = new RecordsDoNotBlockDeletes();
     interceptors.registerInterceptor(records);
     return records;
   }
@@ -66,6 +83,7 @@ public class FhirEndpointConfig {
    */
   @Bean
   public BookingPipeline bookingPipeline(
+      RequestLimits limits,
       FhirContext fhirContext,
       FhirServerProperties properties,
       IInterceptorService interceptors,
@@ -77,7 +95,9 @@ public class FhirEndpointConfig {
     BookingPipeline pipeline =
         new BookingPipeline(
             visitRules,
-            properties.validationEnabled() ? BaseValidation.forVisitResources(fhirContext) : null,
+            properties.validationEnabled()
+                ? BaseValidation.forVisitResources(fhirContext, limits.validationBudget())
+                : null,
             guard.getIfAvailable(),
             slots.getIfAvailable(),
             events.orderedStream().toList());
@@ -87,17 +107,11 @@ public class FhirEndpointConfig {
 
   /** Size, format, depth and count limits before HAPI parses a body (see FhirRequestLimits). */
   @Bean
-  public org.springframework.boot.web.servlet.FilterRegistrationBean<
-          org.televisit.fhir.limits.FhirRequestLimits>
-      fhirRequestLimits(
-          org.televisit.fhir.limits.RequestLimits limits, FhirServerProperties properties) {
-    var registration =
-        new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
-            new org.televisit.fhir.limits.FhirRequestLimits(limits));
+  public FilterRegistrationBean<FhirRequestLimits> fhirRequestLimits(
+      RequestLimits limits, FhirServerProperties properties) {
+    var registration = new FilterRegistrationBean<>(new FhirRequestLimits(limits));
     registration.addUrlPatterns(properties.path() + "/*");
-    registration.setOrder(
-        org.springframework.core.Ordered.HIGHEST_PRECEDENCE
-            + 20); // after CORS, before anything reads
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20); // after CORS, before anything reads
     return registration;
   }
 
@@ -106,15 +120,15 @@ public class FhirEndpointConfig {
    * too).
    */
   @Bean
-  public org.televisit.fhir.rules.ServedTypesOnly servedTypesOnly(
+  public ServedTypesOnly servedTypesOnly(
       IInterceptorService interceptors,
       ObjectProvider<ModuleResourceProvider> moduleProviders,
       FhirContext fhirContext) {
-    java.util.Set<String> own = new java.util.HashSet<>();
+    Set<String> own = new HashSet<>();
     moduleProviders
         .orderedStream()
         .forEach(p -> own.add(fhirContext.getResourceType(p.getResourceType())));
-    var rule = new org.televisit.fhir.rules.ServedTypesOnly(own);
+    var rule = new ServedTypesOnly(own);
     interceptors.registerInterceptor(rule);
     return rule;
   }
@@ -132,13 +146,13 @@ public class FhirEndpointConfig {
       DatabaseBackedPagingProvider pagingProvider,
       ObjectProvider<FhirServerInterceptor> moduleInterceptors,
       ObjectProvider<ModuleResourceProvider> moduleProviders,
-      ObjectProvider<org.televisit.fhir.scheduling.SchedulingOperations> schedulingOperations) {
+      ObjectProvider<SchedulingOperations> schedulingOperations) {
     RestfulServer server = new RestfulServer(fhirContext);
     server.setServerName("Televisit FHIR");
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
     server.setDefaultPrettyPrint(false);
-    java.util.List<ModuleResourceProvider> ownProviders = moduleProviders.orderedStream().toList();
-    java.util.Map<String, java.util.Set<String>> ownTypes = new java.util.HashMap<>();
+    List<ModuleResourceProvider> ownProviders = moduleProviders.orderedStream().toList();
+    Map<String, Set<String>> ownTypes = new HashMap<>();
     ownProviders.forEach(
         p -> ownTypes.put(fhirContext.getResourceType(p.getResourceType()), p.searchParameters()));
     // HAPI keeps a DAO per type for its own use (terminology, validation); only the visit types are
@@ -164,16 +178,16 @@ public class FhirEndpointConfig {
     server.setServerConformanceProvider(capabilities);
 
     // a person reading /fhir in a browser gets a page, not a download
-    server.registerInterceptor(
-        new ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor());
+    server.registerInterceptor(new ResponseHighlighterInterceptor());
     server.registerInterceptor(new UnknownResourceTypeInterceptor());
-    server.registerInterceptor(new org.televisit.fhir.rules.ParserFailuresAreBadRequests());
-    server.registerInterceptor(new org.televisit.fhir.rules.WellFormedReferences(fhirContext));
+    server.registerInterceptor(new ParserFailuresAreBadRequests());
+    server.registerInterceptor(new DatabaseUnreachable());
+    server.registerInterceptor(new WellFormedReferences(fhirContext));
     if (!ownTypes.isEmpty()) {
-      server.registerInterceptor(new org.televisit.fhir.rules.ServedOnTheirOwn(ownTypes));
+      server.registerInterceptor(new ServedOnTheirOwn(ownTypes));
     }
     if (!properties.deleteEnabled()) {
-      server.registerInterceptor(new org.televisit.fhir.rules.RecordsAreKept());
+      server.registerInterceptor(new RecordsAreKept());
     }
     moduleInterceptors.orderedStream().forEach(server::registerInterceptor);
 

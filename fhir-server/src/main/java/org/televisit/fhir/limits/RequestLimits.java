@@ -15,4 +15,6 @@ public record RequestLimits(
     // coding)
     @DefaultValue("64") int maxDepth,
     // values (JSON) or elements and attributes (XML) in one body
-    @DefaultValue("20000") int maxElements) {}
+    @DefaultValue("20000") int maxElements,
+    // time one write's base validation may take (a visit's resources take milliseconds)
+    @DefaultValue("10s") java.time.Duration validationBudget) {}

@@ -8,7 +8,9 @@ import org.springframework.util.unit.DataSize;
 
 class BodyCheckTest {
 
-  final BodyCheck check = new BodyCheck(new RequestLimits(DataSize.ofMegabytes(1), 64, 20_000));
+  final BodyCheck check =
+      new BodyCheck(
+          new RequestLimits(DataSize.ofMegabytes(1), 64, 20_000, java.time.Duration.ofSeconds(2)));
 
   @Test
   void anOrdinaryResourcePasses() {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import java.time.Duration;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
@@ -24,7 +27,8 @@ class BaseValidationTest {
 
   @BeforeAll
   static void validator() {
-    validation = BaseValidation.forVisitResources(FhirContext.forR4Cached());
+    validation =
+        BaseValidation.forVisitResources(FhirContext.forR4Cached(), Duration.ofSeconds(30));
   }
 
   static Appointment booked() {
@@ -167,5 +171,67 @@ class BaseValidationTest {
   @Test
   void otherTypesAreLeftAlone() {
     validation.validate(new org.hl7.fhir.r4.model.Slot());
+  }
+
+  /**
+   * A write whose validation outlasts its budget is answered 422 when the budget is spent (the
+   * validator cannot be stopped, but it runs on a bounded pool, so such bodies cannot pile up CPU).
+   */
+  @Test
+  void aValidationPastItsBudgetIsRefusedWhenTheBudgetIsSpent() {
+    FhirValidator slow = FhirContext.forR4Cached().newValidator();
+    slow.registerValidatorModule(
+        context -> {
+          long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait(); // a validation that burns CPU, as a pathological body would
+          }
+        });
+    BaseValidation budgeted =
+        new BaseValidation(slow, Set.of("Appointment"), Duration.ofMillis(300));
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> budgeted.validate(booked()))
+        .isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("too complex to check within 300 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Past the line of waiting validations the answer is 503 with Retry-After, not an ever-longer
+   * queue.
+   */
+  @Test
+  void moreValidationsThanTheLineHoldsAre503() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    FhirValidator stuck = FhirContext.forR4Cached().newValidator();
+    stuck.registerValidatorModule(
+        context -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    BaseValidation budgeted =
+        new BaseValidation(stuck, Set.of("Appointment"), Duration.ofSeconds(30));
+    java.util.concurrent.ExecutorService writers =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            BaseValidation.AT_ONCE + BaseValidation.LINE);
+    try {
+      for (int i = 0; i < BaseValidation.AT_ONCE + BaseValidation.LINE; i++) {
+        writers.submit(() -> budgeted.validate(booked()));
+      }
+      Thread.sleep(500); // all of them running or in line
+      assertThatThrownBy(() -> budgeted.validate(booked()))
+          .isInstanceOfSatisfying(
+              ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException.class,
+              e -> {
+                assertThat(e.getStatusCode()).isEqualTo(503);
+                assertThat(e.getResponseHeaders()).containsKey("Retry-After");
+              });
+    } finally {
+      release.countDown();
+      writers.shutdown();
+    }
   }
 }

@@ -1,67 +1,102 @@
 package org.televisit;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The module map of the design, enforced: visits -> fhir-server, smart-launch, video; fhir-server
- * -> smart-launch only; video and smart-launch depend on nothing of ours; video knows neither
- * Spring nor FHIR.
+ * The structure inside the modules (the module map itself is kept by the POMs: a module cannot
+ * reach one it does not depend on). Each module's parts call each other one way only; the
+ * application's web layer is a leaf; the application extends the booking through fhir-server's
+ * BookingEvents, never with HAPI hooks of its own.
  */
 @AnalyzeClasses(packages = "org.televisit", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-  static final String VIDEO = "org.televisit.video..";
-  static final String SMART = "org.televisit.smart..";
-  static final String FHIR = "org.televisit.fhir..";
-  static final String VISITS = "org.televisit.visits..";
+  /**
+   * The application's features (launch, console, join, visit, ...) call each other one way only.
+   */
+  @ArchTest
+  static final ArchRule theApplicationsFeaturesAreFreeOfCycles =
+      slices().matching("org.televisit.visits.(*)..").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule videoDependsOnNothingOfOurs =
-      noClasses()
-          .that()
-          .resideInAPackage(VIDEO)
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(SMART, FHIR, VISITS);
+  static final ArchRule theFhirServersPartsAreFreeOfCycles =
+      slices().matching("org.televisit.fhir.(*)..").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule videoKnowsNoSpringAndNoFhir =
-      noClasses()
-          .that()
-          .resideInAPackage(VIDEO)
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("org.springframework..", "ca.uhn.fhir..", "org.hl7.fhir..");
+  static final ArchRule smartLaunchsPartsAreFreeOfCycles =
+      slices().matching("org.televisit.smart.(*)..").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule smartLaunchDependsOnNothingOfOurs =
-      noClasses()
-          .that()
-          .resideInAPackage(SMART)
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(VIDEO, FHIR, VISITS);
+  static final ArchRule theVideoModulesPartsAreFreeOfCycles =
+      slices().matching("org.televisit.video.(*)..").should().beFreeOfCycles();
 
-  @ArchTest
-  static final ArchRule fhirServerUsesOnlySmartLaunch =
-      noClasses()
-          .that()
-          .resideInAPackage(FHIR)
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(VIDEO, VISITS);
+  /** A controller (or a type declared inside one) : the web layer. */
+  static final DescribedPredicate<JavaClass> WEB_LAYER =
+      DescribedPredicate.describe(
+          "a controller",
+          c -> {
+            for (JavaClass k = c; k != null; k = k.getEnclosingClass().orElse(null)) {
+              if (k.isAnnotatedWith(RestController.class) || k.isAnnotatedWith(Controller.class)) {
+                return true;
+              }
+            }
+            return false;
+          });
 
+  /**
+   * A controller binds a request and delegates; no other class calls into one (the waiting room
+   * used to).
+   */
   @ArchTest
-  static final ArchRule nothingDependsOnTheApplication =
+  static final ArchRule nothingDependsOnAnotherController =
+      classes()
+          .should(
+              new ArchCondition<JavaClass>("depend on no other class's controller") {
+                @Override
+                public void check(JavaClass origin, ConditionEvents events) {
+                  for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                    JavaClass target = d.getTargetClass();
+                    if (target.getPackageName().startsWith("org.televisit")
+                        && WEB_LAYER.test(target)
+                        && !topLevel(target).equals(topLevel(origin))) {
+                      events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                    }
+                  }
+                }
+              });
+
+  static JavaClass topLevel(JavaClass c) {
+    JavaClass k = c;
+    while (k.getEnclosingClass().isPresent()) {
+      k = k.getEnclosingClass().get();
+    }
+    return k;
+  }
+
+  /**
+   * Join links, messages and audit hang off the booking pipeline (BookingEvents), not HAPI hooks.
+   */
+  @ArchTest
+  static final ArchRule theApplicationRegistersNoHapiHooks =
       noClasses()
           .that()
-          .resideInAnyPackage(VIDEO, SMART, FHIR)
+          .resideInAPackage("org.televisit.visits..")
           .should()
-          .dependOnClassesThat()
-          .resideInAPackage(VISITS);
+          .callMethod(IInterceptorService.class, "registerInterceptor", Object.class);
 }

@@ -12,8 +12,6 @@ import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import jakarta.persistence.EntityManagerFactory;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -26,6 +24,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.televisit.fhir.limits.RequestLimits;
 
 /**
  * HAPI FHIR R4 JPA storage inside Spring Boot. HAPI brings its own entity manager; Boot's
@@ -42,10 +41,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
   SubscriptionChannelConfig.class,
   FhirEndpointConfig.class
 })
-@EnableConfigurationProperties({
-  FhirServerProperties.class,
-  org.televisit.fhir.limits.RequestLimits.class
-})
+@EnableConfigurationProperties({FhirServerProperties.class, RequestLimits.class})
 public class FhirServerConfig {
 
   @Bean
@@ -112,17 +108,6 @@ public class FhirServerConfig {
 
   /** Picks HAPI's dialect from the database the DataSource actually reaches. */
   static String dialectFor(DataSource dataSource) {
-    try (Connection connection = dataSource.getConnection()) {
-      String product = connection.getMetaData().getDatabaseProductName();
-      return switch (product) {
-        case "PostgreSQL" -> "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect";
-        case "H2" -> "ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect";
-        default ->
-            throw new IllegalStateException(
-                "Televisit runs on PostgreSQL or H2; the configured database is " + product);
-      };
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot reach the configured database: " + e.getMessage(), e);
-    }
+    return Database.of(dataSource).hapiDialect();
   }
 }

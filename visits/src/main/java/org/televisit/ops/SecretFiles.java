@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +24,8 @@ public final class SecretFiles {
             file,
             () -> {
               byte[] bytes = new byte[32];
-              new java.security.SecureRandom().nextBytes(bytes);
-              return java.util.Base64.getEncoder().encodeToString(bytes);
+              new SecureRandom().nextBytes(bytes);
+              return Base64.getEncoder().encodeToString(bytes);
             })
         .trim();
   }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
 import org.televisit.fhir.FhirEndpointConfig;
@@ -39,7 +40,7 @@ public class OAuthUris implements FhirEndpointConfig.FhirServerInterceptor {
     security.addService(
         new CodeableConcept()
             .addCoding(
-                new org.hl7.fhir.r4.model.Coding(
+                new Coding(
                     "http://terminology.hl7.org/CodeSystem/restful-security-service",
                     "SMART-on-FHIR",
                     "SMART on FHIR")));

@@ -3,6 +3,7 @@ package org.televisit.fhir.access;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import java.util.Optional;
 import org.televisit.smart.scopes.Interaction;
+import org.televisit.smart.scopes.ResourceScope;
 import org.televisit.smart.scopes.Scopes;
 
 /**
@@ -58,7 +59,7 @@ final class ScopeCheck {
             s ->
                 "*".equals(s.resourceType())
                     && s.interactions().contains(interaction)
-                    && s.context() != org.televisit.smart.scopes.ResourceScope.Context.PATIENT);
+                    && s.context() != ResourceScope.Context.PATIENT);
   }
 
   private ScopeCheck() {}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -47,7 +48,7 @@ final class BodyCheck {
    * decides).
    */
   Optional<String> problem(byte[] body, String contentType) {
-    String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     try {
       if (type.contains("json")) {
         return json(body);

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Locale;
 
 /**
  * HAPI's parser trips over some malformed bodies (a bundle entry whose resource is no object, an
@@ -44,7 +45,7 @@ public final class ParserFailuresAreBadRequests {
       // reading (parse*, ParserState), not writing a response: an encoder's failure stays a 500
       if (type.startsWith("ca.uhn.fhir.parser.")
           && (type.contains("ParserState")
-              || frames[i].getMethodName().toLowerCase(java.util.Locale.ROOT).contains("parse"))) {
+              || frames[i].getMethodName().toLowerCase(Locale.ROOT).contains("parse"))) {
         return true;
       }
       if (type.startsWith("ca.uhn.fhir.rest.server.method.") || type.startsWith("org.televisit.")) {

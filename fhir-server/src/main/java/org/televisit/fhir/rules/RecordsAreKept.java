@@ -3,6 +3,7 @@ package org.televisit.fhir.rules;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
@@ -25,9 +26,9 @@ public class RecordsAreKept {
           "Televisit keeps every record: a "
               + request.getResourceName()
               + " is not deleted but corrected by its status (for example cancelled or entered-in-error).",
-          ca.uhn.fhir.rest.api.RequestTypeEnum.GET,
-          ca.uhn.fhir.rest.api.RequestTypeEnum.PUT,
-          ca.uhn.fhir.rest.api.RequestTypeEnum.PATCH);
+          RequestTypeEnum.GET,
+          RequestTypeEnum.PUT,
+          RequestTypeEnum.PATCH);
     }
   }
 

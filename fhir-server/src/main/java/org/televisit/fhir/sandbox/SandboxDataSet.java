@@ -13,7 +13,9 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
@@ -109,7 +111,7 @@ public final class SandboxDataSet {
           .setUse(HumanName.NameUse.OFFICIAL)
           .setFamily(p.family())
           .addGiven(p.given());
-      patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(p.birthDate()));
+      patient.setBirthDateElement(new DateType(p.birthDate()));
       patient.setGender(p.gender());
       patient
           .addTelecom()
@@ -143,7 +145,7 @@ public final class SandboxDataSet {
       role.addCode(
           new CodeableConcept()
               .addCoding(
-                  new org.hl7.fhir.r4.model.Coding(
+                  new Coding(
                       "http://terminology.hl7.org/CodeSystem/practitioner-role",
                       p.roleCode(),
                       p.roleName())));
@@ -248,9 +250,7 @@ public final class SandboxDataSet {
 
   static CodeableConcept virtualVisitType() {
     return new CodeableConcept()
-        .addCoding(
-            new org.hl7.fhir.r4.model.Coding(
-                SYSTEM + ":service-type", "virtual-visit", "Virtual visit"))
+        .addCoding(new Coding(SYSTEM + ":service-type", "virtual-visit", "Virtual visit"))
         .setText("Virtual visit");
   }
 

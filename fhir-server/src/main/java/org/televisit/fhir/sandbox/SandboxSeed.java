@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -30,12 +31,12 @@ public class SandboxSeed {
   private final CompletableFuture<SeedResult> startupLoad = new CompletableFuture<>();
   private volatile ZonedDateTime lastLoadedAt;
 
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final ApplicationEventPublisher events;
 
   public SandboxSeed(
       IFhirSystemDao<Bundle, Meta> systemDao,
       SandboxProperties properties,
-      org.springframework.context.ApplicationEventPublisher events) {
+      ApplicationEventPublisher events) {
     this.events = events;
     this.systemDao = systemDao;
     this.properties = properties;

@@ -1,12 +1,18 @@
 package org.televisit.fhir.scheduling;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import java.sql.Connection;
-import java.sql.SQLException;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.televisit.fhir.Database;
+import org.televisit.smart.server.ServerUrls;
 
 /**
  * Scheduling on /fhir: the double-booking guard and Slot status (steps of the BookingPipeline), the
@@ -15,16 +21,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * of a deployment switches them off.
  */
 @Configuration
-@org.springframework.scheduling.annotation.EnableScheduling
-@org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
-    SchedulingConfig.WITHOUT_VISIT_RULES)
+@EnableScheduling
+@ConditionalOnMissingClass(SchedulingConfig.WITHOUT_VISIT_RULES)
 public class SchedulingConfig {
 
   public static final String WITHOUT_VISIT_RULES = "org.televisit.bench.WithoutVisitRules";
 
   @Bean
   public VirtualServiceStamp virtualServiceStamp(
-      org.televisit.smart.server.ServerUrls urls, IInterceptorService interceptors) {
+      ServerUrls urls, IInterceptorService interceptors) {
     VirtualServiceStamp stamp =
         new VirtualServiceStamp(urls.fhirBase().toString().replaceAll("/fhir$", "") + "/visit", 4);
     interceptors.registerInterceptor(stamp);
@@ -33,26 +38,23 @@ public class SchedulingConfig {
 
   @Bean
   public SchedulingOperations schedulingOperations(
-      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
+      DaoRegistry daos,
       DataSource dataSource,
-      org.springframework.transaction.PlatformTransactionManager transactions,
-      @org.springframework.beans.factory.annotation.Value("${televisit.scheduling.hold-for:PT5M}")
-          java.time.Duration holdFor) {
+      PlatformTransactionManager transactions,
+      @Value("${televisit.scheduling.hold-for:PT5M}") Duration holdFor) {
     return new SchedulingOperations(daos, new JdbcTemplate(dataSource), transactions, holdFor);
   }
 
   @Bean
-  public SlotStatus slotStatus(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) {
+  public SlotStatus slotStatus(DaoRegistry daos) {
     return new SlotStatus(daos);
   }
 
   @Bean
-  public DoubleBookingGuard doubleBookingGuard(
-      DataSource dataSource, ca.uhn.fhir.jpa.api.dao.DaoRegistry daos) throws SQLException {
-    boolean postgres;
-    try (Connection c = dataSource.getConnection()) {
-      postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-    }
-    return new DoubleBookingGuard(new JdbcTemplate(dataSource), postgres, new Calendars(daos));
+  public DoubleBookingGuard doubleBookingGuard(DataSource dataSource, DaoRegistry daos) {
+    return new DoubleBookingGuard(
+        new JdbcTemplate(dataSource),
+        Database.of(dataSource) == Database.POSTGRESQL,
+        new Calendars(daos));
   }
 }

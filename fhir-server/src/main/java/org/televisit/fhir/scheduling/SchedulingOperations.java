@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
@@ -20,6 +21,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
@@ -90,7 +92,7 @@ public class SchedulingOperations {
     slots.add(Slot.SP_SCHEDULE, ofActor);
     slots.add(Slot.SP_STATUS, new TokenParam("free"));
     slots.add(Slot.SP_START, new DateRangeParam(start.getValue(), end.getValue()));
-    slots.setSort(new ca.uhn.fhir.rest.api.SortSpec(Slot.SP_START));
+    slots.setSort(new SortSpec(Slot.SP_START));
     List<IBaseResource> free =
         daos.getResourceDao(Slot.class).search(slots, new SystemRequestDetails()).getAllResources();
     // time booked without a Slot (a plain POST of an Appointment) is taken too, whatever the Slot
@@ -231,8 +233,7 @@ public class SchedulingOperations {
                           .read(new IdType(ref), new SystemRequestDetails());
               if (a.getStatus() == Appointment.AppointmentStatus.PENDING) {
                 a.setStatus(Appointment.AppointmentStatus.CANCELLED);
-                a.setCancelationReason(
-                    new org.hl7.fhir.r4.model.CodeableConcept().setText("hold expired"));
+                a.setCancelationReason(new CodeableConcept().setText("hold expired"));
                 daos.getResourceDao(Appointment.class).update(a, new SystemRequestDetails());
               }
             } catch (ResourceNotFoundException e) {

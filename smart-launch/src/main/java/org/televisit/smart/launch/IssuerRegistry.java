@@ -1,6 +1,7 @@
 package org.televisit.smart.launch;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,7 @@ public final class IssuerRegistry {
 
   public List<RegisteredIssuer> all() {
     return byBase.values().stream()
-        .sorted(java.util.Comparator.comparing(i -> i.fhirBase().toString()))
+        .sorted(Comparator.comparing(i -> i.fhirBase().toString()))
         .toList();
   }
 

@@ -13,9 +13,11 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
@@ -32,6 +34,7 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
@@ -39,6 +42,7 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.io.IOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +53,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.televisit.smart.scopes.Scopes;
@@ -250,8 +255,7 @@ public class LaunchFlow {
         tokenRequest(
             context.issuer(),
             config.tokenEndpoint(),
-            new com.nimbusds.oauth2.sdk.RefreshTokenGrant(
-                new com.nimbusds.oauth2.sdk.token.RefreshToken(context.refreshToken())));
+            new RefreshTokenGrant(new RefreshToken(context.refreshToken())));
     OIDCTokens tokens = response.getOIDCTokens();
     long lifetime = tokens.getAccessToken().getLifetime();
     Scope scope = tokens.getAccessToken().getScope();
@@ -273,9 +277,7 @@ public class LaunchFlow {
   }
 
   private OIDCTokenResponse tokenRequest(
-      RegisteredIssuer issuer,
-      URI tokenEndpoint,
-      com.nimbusds.oauth2.sdk.AuthorizationGrant grant) {
+      RegisteredIssuer issuer, URI tokenEndpoint, AuthorizationGrant grant) {
     TokenRequest request =
         clientAuthentication(issuer, tokenEndpoint)
             .map(auth -> new TokenRequest(tokenEndpoint, auth, grant))
@@ -309,14 +311,14 @@ public class LaunchFlow {
     }
   }
 
-  private java.util.Optional<ClientAuthentication> clientAuthentication(
+  private Optional<ClientAuthentication> clientAuthentication(
       RegisteredIssuer issuer, URI tokenEndpoint) {
     ClientID client = new ClientID(issuer.clientId());
     try {
       return switch (issuer.clientAuth()) {
-        case PUBLIC -> java.util.Optional.empty();
+        case PUBLIC -> Optional.empty();
         case CLIENT_SECRET_BASIC ->
-            java.util.Optional.of(new ClientSecretBasic(client, new Secret(issuer.clientSecret())));
+            Optional.of(new ClientSecretBasic(client, new Secret(issuer.clientSecret())));
         case PRIVATE_KEY_JWT -> {
           JWK jwk = JWK.parse(issuer.privateJwk());
           PrivateKey key;
@@ -333,7 +335,7 @@ public class LaunchFlow {
           }
           // The assertion: iss = sub = client_id, aud = token URL, 5 minutes, a fresh jti (the
           // SDK's defaults).
-          yield java.util.Optional.of(
+          yield Optional.of(
               new PrivateKeyJWT(client, tokenEndpoint, alg, key, jwk.getKeyID(), null));
         }
       };
@@ -381,7 +383,7 @@ public class LaunchFlow {
           .rateLimited(false)
           .retrying(false)
           .build();
-    } catch (java.net.MalformedURLException e) {
+    } catch (MalformedURLException e) {
       throw new LaunchRefused("The EHR's key address is not a URL.", e);
     }
   }

@@ -3,6 +3,7 @@ package org.televisit.smart.launch;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -98,7 +99,7 @@ public class SmartDiscovery {
       if (body == null || body.isBlank()) {
         throw new DiscoveryFailed("The EHR's SMART configuration is not JSON (empty)", null);
       }
-      return SmartConfiguration.parse(com.nimbusds.oauth2.sdk.util.JSONObjectUtils.parse(body));
+      return SmartConfiguration.parse(JSONObjectUtils.parse(body));
     } catch (ParseException e) {
       throw new DiscoveryFailed("The EHR's SMART configuration is not JSON", e);
     } catch (SmartConfiguration.Unusable e) {

@@ -2,6 +2,7 @@ package org.televisit.smart.scopes;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +30,7 @@ public final class Scopes {
   private Scopes(List<ResourceScope> resourceScopes, Set<String> otherScopes) {
     this.resourceScopes = List.copyOf(resourceScopes);
     // keeps the order they came in: Set.copyOf would iterate in a different order on every JVM
-    this.otherScopes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(otherScopes));
+    this.otherScopes = Collections.unmodifiableSet(new LinkedHashSet<>(otherScopes));
   }
 
   /** A malformed scope: names the token that could not be read. */

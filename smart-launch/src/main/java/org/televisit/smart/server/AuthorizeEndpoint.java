@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.televisit.smart.scopes.ResourceScope;
@@ -38,7 +39,7 @@ public final class AuthorizeEndpoint {
   AuthorizeEndpoint(
       ClientRegistry clients,
       EhrLaunches launches,
-      javax.sql.DataSource dataSource,
+      DataSource dataSource,
       ServerUrls urls,
       ServerSettings settings,
       Clock clock) {

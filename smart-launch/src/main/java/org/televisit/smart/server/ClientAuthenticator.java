@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * Who is calling the token, introspection or revocation endpoint. Public apps name themselves;
@@ -48,7 +49,7 @@ final class ClientAuthenticator {
 
   ClientAuthenticator(
       ClientRegistry clients,
-      javax.sql.DataSource dataSource,
+      DataSource dataSource,
       URI tokenEndpoint,
       Clock clock,
       Duration connectTimeout,

@@ -3,11 +3,20 @@ package org.televisit.smart.server;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.televisit.smart.scopes.Scopes;
 
@@ -39,18 +48,17 @@ public final class ClientRegistry {
       "SELECT client_id, name, client_type, secret_hash, jwks_url, jwks, redirect_uris, scopes, launch_url"
           + " FROM televisit.smart_client";
 
-  private record Cached(Optional<SmartClient> client, java.time.Instant until) {}
+  private record Cached(Optional<SmartClient> client, Instant until) {}
 
   /**
    * Apps are read on every token request; a registration change reaches other app nodes within
    * this.
    */
-  static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(30);
+  static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
   private final Sql sql;
   private final Clock clock;
-  private final java.util.Map<String, Cached> cache =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   public ClientRegistry(DataSource dataSource, Clock clock) {
     this.sql = new Sql(dataSource);
@@ -103,7 +111,7 @@ public final class ClientRegistry {
     if (clientId == null || clientId.isBlank()) {
       return Optional.empty();
     }
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     Cached cached = cache.get(clientId);
     if (cached != null && cached.until().isAfter(now)) {
       return cached.client();
@@ -118,26 +126,26 @@ public final class ClientRegistry {
   }
 
   private volatile Cached origins;
-  private volatile java.util.Set<String> originSet = java.util.Set.of();
+  private volatile Set<String> originSet = Set.of();
 
   /**
    * The web origins of registered apps (scheme://host[:port] of every redirect and launch URI):
    * where browser apps run that may call /fhir from their pages (CORS). Cached like single apps.
    */
-  public java.util.Set<String> origins() {
-    java.time.Instant now = clock.instant();
+  public Set<String> origins() {
+    Instant now = clock.instant();
     Cached cached = origins;
     if (cached != null && cached.until().isAfter(now)) {
       return originSet;
     }
-    java.util.Set<String> found = new java.util.HashSet<>();
+    Set<String> found = new HashSet<>();
     for (SmartClient c : sql.list(SELECT, ClientRegistry::read)) {
       c.redirectUris().forEach(u -> origin(u).ifPresent(found::add));
       if (c.launchUrl() != null) {
         origin(c.launchUrl()).ifPresent(found::add);
       }
     }
-    originSet = java.util.Set.copyOf(found);
+    originSet = Set.copyOf(found);
     origins = new Cached(Optional.empty(), now.plus(CACHE_TTL));
     return originSet;
   }
@@ -150,7 +158,7 @@ public final class ClientRegistry {
     if (uri == null || uri.getHost() == null || uri.getScheme() == null) {
       return Optional.empty();
     }
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http")) {
       return Optional.empty();
     }
@@ -160,10 +168,7 @@ public final class ClientRegistry {
             || (scheme.equals("https") && port == 443)
             || (scheme.equals("http") && port == 80);
     return Optional.of(
-        scheme
-            + "://"
-            + uri.getHost().toLowerCase(java.util.Locale.ROOT)
-            + (defaultPort ? "" : ":" + port));
+        scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
   }
 
   /** Apps the sandbox EHR can launch: those registered with a launch URL. */
@@ -171,7 +176,7 @@ public final class ClientRegistry {
     return sql.list(SELECT + " WHERE launch_url IS NOT NULL ORDER BY name", ClientRegistry::read);
   }
 
-  private static SmartClient read(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static SmartClient read(ResultSet rs) throws SQLException {
     String jwksUrl = rs.getString("jwks_url");
     String launch = rs.getString("launch_url");
     return new SmartClient(

@@ -1,9 +1,7 @@
 package org.televisit.smart.server;
 
 import com.nimbusds.oauth2.sdk.OAuth2Error;
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
@@ -13,6 +11,7 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.Subject;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,23 +42,16 @@ public final class IntrospectionEndpoint {
 
   public HTTPResponse introspect(HTTPRequest httpRequest) {
     TokenIntrospectionRequest request;
-    try {
-      request = TokenIntrospectionRequest.parse(httpRequest);
-    } catch (ParseException e) {
-      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage()))
-          .toHTTPResponse();
-    }
     SmartClient caller;
     try {
+      request = ClientRefused.parsed(TokenIntrospectionRequest::parse, httpRequest);
       if (request.getClientAuthentication() == null) {
         throw new ClientRefused(
             OAuth2Error.INVALID_CLIENT, "introspection needs a confidential client");
       }
       caller = authenticator.authenticate(request.getClientAuthentication(), null);
     } catch (ClientRefused refused) {
-      events.record(
-          new SecurityEvent(SecurityEvent.Kind.INTROSPECT, null, false, refused.getMessage()));
-      return new TokenErrorResponse(refused.error()).toHTTPResponse();
+      return refused.answer(events, SecurityEvent.Kind.INTROSPECT, null);
     }
     String token = request.getToken().getValue();
     TokenIntrospectionSuccessResponse answer =
@@ -96,8 +88,7 @@ public final class IntrospectionEndpoint {
       }
       if (!t.fhirContext().isEmpty()) {
         b.parameter(
-            "fhirContext",
-            t.fhirContext().stream().map(r -> java.util.Map.of("reference", r)).toList());
+            "fhirContext", t.fhirContext().stream().map(r -> Map.of("reference", r)).toList());
       }
       if (t.user() != null) {
         b.parameter("fhirUser", urls.absolute(t.user()).toString());

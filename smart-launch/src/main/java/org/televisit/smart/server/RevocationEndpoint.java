@@ -1,8 +1,5 @@
 package org.televisit.smart.server;
 
-import com.nimbusds.oauth2.sdk.OAuth2Error;
-import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -32,19 +29,12 @@ public final class RevocationEndpoint {
 
   public HTTPResponse revoke(HTTPRequest httpRequest) {
     TokenRevocationRequest request;
-    try {
-      request = TokenRevocationRequest.parse(httpRequest);
-    } catch (ParseException e) {
-      return new TokenErrorResponse(OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage()))
-          .toHTTPResponse();
-    }
     SmartClient client;
     try {
+      request = ClientRefused.parsed(TokenRevocationRequest::parse, httpRequest);
       client = authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
     } catch (ClientRefused refused) {
-      events.record(
-          new SecurityEvent(SecurityEvent.Kind.REVOKE, null, false, refused.getMessage()));
-      return new TokenErrorResponse(refused.error()).toHTTPResponse();
+      return refused.answer(events, SecurityEvent.Kind.REVOKE, null);
     }
     String token = request.getToken().getValue();
     boolean revoked = grants.revokeByRefreshToken(token, client.clientId());

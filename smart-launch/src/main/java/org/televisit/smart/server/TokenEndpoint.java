@@ -5,10 +5,8 @@ import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -16,13 +14,16 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.televisit.smart.scopes.ResourceScope;
@@ -61,7 +62,7 @@ public final class TokenEndpoint {
       ClientAuthenticator authenticator,
       Grants grants,
       AccessTokens tokens,
-      javax.sql.DataSource dataSource,
+      DataSource dataSource,
       ServerUrls urls,
       ServerSettings settings,
       Clock clock,
@@ -79,14 +80,9 @@ public final class TokenEndpoint {
   public HTTPResponse token(HTTPRequest httpRequest) {
     TokenRequest request;
     try {
-      request = TokenRequest.parse(httpRequest);
-    } catch (ParseException e) {
-      return refuse(
-          null,
-          SecurityEvent.Kind.TOKEN,
-          new ClientRefused(
-              e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST,
-              e.getMessage()));
+      request = ClientRefused.parsed(TokenRequest::parse, httpRequest);
+    } catch (ClientRefused refused) {
+      return refuse(null, SecurityEvent.Kind.TOKEN, refused);
     }
     AuthorizationGrant grant = request.getAuthorizationGrant();
     SecurityEvent.Kind kind =
@@ -122,10 +118,7 @@ public final class TokenEndpoint {
         refused.error().getCode(),
         refused.getMessage(),
         clientId);
-    events.record(
-        new SecurityEvent(
-            kind, clientId, false, refused.error().getCode() + ": " + refused.getMessage()));
-    return new TokenErrorResponse(refused.error()).toHTTPResponse();
+    return refused.answer(events, kind, clientId);
   }
 
   private HTTPResponse exchangeCode(SmartClient client, AuthorizationCodeGrant grant)
@@ -215,7 +208,7 @@ public final class TokenEndpoint {
       } catch (Scopes.InvalidScope e) {
         throw new ClientRefused(OAuth2Error.INVALID_SCOPE, e.getMessage());
       }
-      Scopes within = Scopes.intersect(asked, java.util.List.of(rotated.scope().split(" ")));
+      Scopes within = Scopes.intersect(asked, List.of(rotated.scope().split(" ")));
       if (!within.asString().equals(asked.asString())) {
         throw new ClientRefused(
             OAuth2Error.INVALID_SCOPE, "a refresh may only narrow the granted scopes");
@@ -298,9 +291,7 @@ public final class TokenEndpoint {
       return new OIDCTokenResponse(new OIDCTokens(idToken, bearer, refresh), launch)
           .toHTTPResponse();
     }
-    return new AccessTokenResponse(
-            new com.nimbusds.oauth2.sdk.token.Tokens(bearer, refresh), launch)
-        .toHTTPResponse();
+    return new AccessTokenResponse(new Tokens(bearer, refresh), launch).toHTTPResponse();
   }
 
   private static ClientRefused invalidGrant(String why) {

@@ -1,5 +1,6 @@
 package org.televisit.video.janus;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,9 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -35,7 +38,7 @@ public final class JanusHttp {
             .readTimeout(readTimeout)
             .writeTimeout(readTimeout)
             .callTimeout(connectTimeout.plus(readTimeout))
-            .connectionPool(new ConnectionPool(16, 5, java.util.concurrent.TimeUnit.MINUTES))
+            .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
             .retryOnConnectionFailure(false)
             .build();
     this.mapper = new ObjectMapper();
@@ -95,7 +98,7 @@ public final class JanusHttp {
               "Janus at " + hostOf(url) + " sent a reply that is not Janus JSON");
         }
         return reply;
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new JanusUnreachable("Janus at " + hostOf(url) + " sent malformed JSON", e);
       }
     }
@@ -123,7 +126,7 @@ public final class JanusHttp {
 
   /** Never log a URL's query (it may carry a secret): host and port are enough to find the node. */
   static String hostOf(String url) {
-    okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+    HttpUrl parsed = HttpUrl.parse(url);
     return parsed == null ? "(bad URL)" : parsed.host() + ":" + parsed.port();
   }
 

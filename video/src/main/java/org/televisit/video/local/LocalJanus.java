@@ -8,11 +8,13 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,7 +223,7 @@ public final class LocalJanus implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {
@@ -347,8 +349,7 @@ public final class LocalJanus implements AutoCloseable {
   /** The config files hold the admin secret and keys: readable by this user only. */
   private static void ownerOnly(Path path, String permissions) throws IOException {
     try {
-      Files.setPosixFilePermissions(
-          path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
     } catch (UnsupportedOperationException notPosix) {
       // not a POSIX file system: nothing to tighten
     }

@@ -3,7 +3,9 @@ package org.televisit.visits.authorization;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +19,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.util.UrlPathHelper;
 import org.televisit.smart.server.AccessTokens;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.smart.server.SmartServer;
@@ -81,10 +84,7 @@ class AuthorizationServerConfig {
           @Override
           public String checkOrigin(String origin) {
             return origin != null
-                    && server
-                        .clients()
-                        .origins()
-                        .contains(origin.toLowerCase(java.util.Locale.ROOT))
+                    && server.clients().origins().contains(origin.toLowerCase(Locale.ROOT))
                 ? origin
                 : null;
           }
@@ -116,8 +116,7 @@ class AuthorizationServerConfig {
       Map<String, CorsConfiguration> byPath, List<String> urlPatterns, int order) {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     // inside HAPI's /fhir/* servlet the default lookup path would be /metadata
-    org.springframework.web.util.UrlPathHelper fullPath =
-        new org.springframework.web.util.UrlPathHelper();
+    UrlPathHelper fullPath = new UrlPathHelper();
     fullPath.setAlwaysUseFullPath(true);
     source.setUrlPathHelper(fullPath);
     byPath.forEach(source::registerCorsConfiguration);
@@ -148,7 +147,7 @@ class AuthorizationServerConfig {
             "/oauth/token",
             "/oauth/jwks",
             "/smart-style.json");
-    Map<String, CorsConfiguration> byPath = new java.util.LinkedHashMap<>();
+    Map<String, CorsConfiguration> byPath = new LinkedHashMap<>();
     paths.forEach(path -> byPath.put(path, cors));
     // the filter runs for these alone, not for every page and FHIR call
     return corsFilter(byPath, paths, Ordered.HIGHEST_PRECEDENCE + 10);

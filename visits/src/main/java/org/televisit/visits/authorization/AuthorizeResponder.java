@@ -3,6 +3,7 @@ package org.televisit.visits.authorization;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.io.Serializable;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -108,9 +109,7 @@ public class AuthorizeResponder {
     session.setAttribute(
         PENDING,
         new PendingSignIn(copy, signIn.appName(), signIn.requiredUser(), signIn.needsPatient()));
-    return ResponseEntity.status(HttpStatus.FOUND)
-        .location(java.net.URI.create("/sandbox/sign-in"))
-        .build();
+    return ResponseEntity.status(HttpStatus.FOUND).location(URI.create("/sandbox/sign-in")).build();
   }
 
   public static Map<String, List<String>> params(HttpServletRequest request) {

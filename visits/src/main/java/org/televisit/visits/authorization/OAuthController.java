@@ -1,5 +1,6 @@
 package org.televisit.visits.authorization;
 
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,7 +64,7 @@ class OAuthController {
   private static void answer(
       HttpServletRequest request,
       HttpServletResponse response,
-      Function<com.nimbusds.oauth2.sdk.http.HTTPRequest, HTTPResponse> endpoint)
+      Function<HTTPRequest, HTTPResponse> endpoint)
       throws IOException {
     // 64 KiB is far above any legitimate token request
     JakartaServletUtils.applyHTTPResponse(

@@ -1,26 +1,45 @@
 package org.televisit.visits.console;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.televisit.smart.launch.LaunchContext;
 import org.televisit.smart.server.ServerUrls;
-import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoUnavailable;
 import org.televisit.visits.ehr.EhrVisits;
 import org.televisit.visits.join.JoinLink;
 import org.televisit.visits.join.JoinLinkIssuer;
 import org.televisit.visits.join.JoinLinks;
-import org.televisit.visits.launch.LaunchController;
+import org.televisit.visits.join.VisitGuests;
+import org.televisit.visits.launch.LaunchSession;
+import org.televisit.visits.presence.PresenceHub;
+import org.televisit.visits.video.BrowserJoin;
 import org.televisit.visits.visit.VisitWorkflow;
 
 /**
@@ -33,27 +52,24 @@ public class VisitConsoleController {
 
   private final VisitWorkflow workflow;
   private final ServerUrls urls;
-  private final org.televisit.visits.presence.PresenceHub presence;
-  private final ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
-  private final org.springframework.beans.factory.ObjectProvider<
-          org.televisit.visits.join.JoinLinkIssuer>
-      linkIssuer;
+  private final PresenceHub presence;
+  private final DaoRegistry daos;
+  private final VisitGuests guests;
   private final JoinLinks links;
   private final EhrVisits ehrVisits;
 
   VisitConsoleController(
       VisitWorkflow workflow,
       ServerUrls urls,
-      org.televisit.visits.presence.PresenceHub presence,
-      ca.uhn.fhir.jpa.api.dao.DaoRegistry daos,
-      org.springframework.beans.factory.ObjectProvider<org.televisit.visits.join.JoinLinkIssuer>
-          linkIssuer,
+      PresenceHub presence,
+      DaoRegistry daos,
+      VisitGuests guests,
       JoinLinks links,
       EhrVisits ehrVisits) {
     this.ehrVisits = ehrVisits;
     this.links = links;
     this.daos = daos;
-    this.linkIssuer = linkIssuer;
+    this.guests = guests;
     this.workflow = workflow;
     this.urls = urls;
     this.presence = presence;
@@ -63,23 +79,17 @@ public class VisitConsoleController {
    * The patient banner (name, birth date, gender, MRN) unless the EHR said
    * need_patient_banner=false.
    */
-  @org.springframework.web.bind.annotation.GetMapping(
-      value = "/api/console/patient",
-      produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping(value = "/api/console/patient", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> patient(HttpServletRequest request) {
-    HttpSession session = request.getSession(false);
-    LaunchContext context =
-        session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    LaunchContext context = LaunchSession.context(request).orElse(null);
     if (context == null || context.patient() == null) {
       throw new Unauthenticated();
     }
     Visit v = visit(request);
-    org.hl7.fhir.r4.model.Patient p =
-        (org.hl7.fhir.r4.model.Patient)
+    Patient p =
+        (Patient)
             daos.getResourceDao("Patient")
-                .read(
-                    new org.hl7.fhir.r4.model.IdType(v.patient()),
-                    new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+                .read(new IdType(v.patient()), new SystemRequestDetails());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("needPatientBanner", context.needPatientBanner());
     body.put("name", p.getNameFirstRep().getNameAsSingleString());
@@ -92,18 +102,15 @@ public class VisitConsoleController {
                 i ->
                     i.getType().getCoding().stream().anyMatch(c -> "MR".equals(c.getCode()))
                         || (i.getSystem() != null && i.getSystem().contains("mrn")))
-            .map(org.hl7.fhir.r4.model.Identifier::getValue)
+            .map(Identifier::getValue)
             .findFirst()
             .orElse(null));
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
   /** Live presence of the visit (server-sent events): a snapshot now and one after every change. */
-  @org.springframework.web.bind.annotation.GetMapping(
-      value = "/api/console/visit/presence",
-      produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  org.springframework.web.servlet.mvc.method.annotation.SseEmitter presence(
-      HttpServletRequest request) throws java.io.IOException {
+  @GetMapping(value = "/api/console/visit/presence", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter presence(HttpServletRequest request) throws IOException {
     String refusal;
     try {
       return presence.open(VisitWorkflow.roomKey(visit(request).appointment()));
@@ -113,11 +120,8 @@ public class VisitConsoleController {
       refusal = e.getMessage();
     }
     // an EventSource cannot read an error status: the refusal is an event it can show, then the end
-    var emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
-    emitter.send(
-        org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event()
-            .name("problem")
-            .data(Map.of("message", refusal)));
+    var emitter = new SseEmitter(0L);
+    emitter.send(SseEmitter.event().name("problem").data(Map.of("message", refusal)));
     emitter.complete();
     return emitter;
   }
@@ -136,7 +140,7 @@ public class VisitConsoleController {
     VisitWorkflow.Started started = workflow.start(v.appointment(), v.practitioner(), null);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("encounter", started.encounter());
-    body.put("join", join(started.join()));
+    body.put("join", BrowserJoin.of(started.join()));
     return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
   }
 
@@ -169,9 +173,7 @@ public class VisitConsoleController {
    * Where the visit stands when the console opens (or is reloaded): started, ended, cancelled. A
    * clinician who is not on the visit learns it here, before pressing anything (403).
    */
-  @org.springframework.web.bind.annotation.GetMapping(
-      value = "/api/console/visit",
-      produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping(value = "/api/console/visit", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> standing(HttpServletRequest request) {
     Visit v = visit(request);
     VisitWorkflow.Standing s = workflow.standing(v.appointment(), v.practitioner());
@@ -187,12 +189,10 @@ public class VisitConsoleController {
   /**
    * Everyone who may join this visit: the clinician ("You"), the patient and each invited guest.
    */
-  @org.springframework.web.bind.annotation.GetMapping(
-      value = "/api/console/visit/people",
-      produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping(value = "/api/console/visit/people", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<List<Map<String, Object>>> people(HttpServletRequest request) {
     Visit v = visit(request);
-    List<Map<String, Object>> people = new java.util.ArrayList<>();
+    List<Map<String, Object>> people = new ArrayList<>();
     people.add(Map.of("participant", v.practitioner(), "role", "you", "display", "You"));
     String patient = workflow.patientOf(v.appointment(), v.practitioner());
     if (patient != null) {
@@ -202,9 +202,7 @@ public class VisitConsoleController {
     // links)
     links.ofAppointment(v.appointment()).stream()
         .filter(JoinLink::guest)
-        .collect(
-            java.util.stream.Collectors.toMap(
-                JoinLink::participant, l -> l, (a, b) -> b, java.util.LinkedHashMap::new))
+        .collect(Collectors.toMap(JoinLink::participant, l -> l, (a, b) -> b, LinkedHashMap::new))
         .values()
         .forEach(
             l ->
@@ -225,7 +223,7 @@ public class VisitConsoleController {
       @RequestBody Invite invite, HttpServletRequest request) {
     Visit v = visit(request);
     JoinLinkIssuer.GuestRole role =
-        java.util.Arrays.stream(JoinLinkIssuer.GuestRole.values())
+        Arrays.stream(JoinLinkIssuer.GuestRole.values())
             .filter(r -> r.code().equals(invite.role()))
             .findFirst()
             .orElseThrow(
@@ -241,9 +239,7 @@ public class VisitConsoleController {
     if (email != null && !isEmailAddress(email)) {
       throw new BadInput("That e-mail address does not look right.");
     }
-    String link =
-        workflow.invite(
-            v.appointment(), v.practitioner(), role, name, email, linkIssuer.getObject());
+    String link = guests.invite(v.appointment(), v.practitioner(), role, name, email);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("link", link);
     body.put("emailed", email != null);
@@ -259,7 +255,7 @@ public class VisitConsoleController {
           "Only an invited guest can be removed; cancel the visit to stop the patient's link.");
     }
     links.revoke(v.appointment(), who.participant());
-    workflow.removeGuest(v.appointment(), who.participant(), v.practitioner());
+    guests.removeGuest(v.appointment(), who.participant(), v.practitioner());
     return ResponseEntity.ok(Map.of("removed", who.participant()));
   }
 
@@ -267,7 +263,7 @@ public class VisitConsoleController {
   @PostMapping(value = "/api/console/visit/send-link", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> sendLink(HttpServletRequest request) {
     Visit v = visit(request);
-    int queued = workflow.sendLinksAgain(v.appointment(), v.practitioner(), linkIssuer.getObject());
+    int queued = guests.sendLinksAgain(v.appointment(), v.practitioner());
     if (queued == 0) {
       throw new VisitWorkflow.VisitRefused(
           "The patient has no e-mail address on file: copy the link instead.");
@@ -277,17 +273,16 @@ public class VisitConsoleController {
 
   private static boolean isEmailAddress(String text) {
     try {
-      jakarta.mail.internet.InternetAddress address =
-          new jakarta.mail.internet.InternetAddress(text, true);
+      InternetAddress address = new InternetAddress(text, true);
       address.validate();
       return address.getAddress().equals(text) && text.contains("@") && text.length() <= 254;
-    } catch (jakarta.mail.internet.AddressException e) {
+    } catch (AddressException e) {
       return false;
     }
   }
 
-  private java.util.Optional<JoinLink> openLinkOf(Visit v, String participant) {
-    java.time.Instant now = java.time.Instant.now();
+  private Optional<JoinLink> openLinkOf(Visit v, String participant) {
+    Instant now = Instant.now();
     return links.ofAppointment(v.appointment()).stream()
         .filter(l -> l.participant().equals(participant) && l.state(now) == JoinLink.State.OPEN)
         .findFirst();
@@ -301,10 +296,7 @@ public class VisitConsoleController {
     Visit v = visit(request);
     return ResponseEntity.ok()
         .header("Cache-Control", "no-store")
-        .body(
-            Map.of(
-                "link",
-                workflow.patientLink(v.appointment(), v.practitioner(), linkIssuer.getObject())));
+        .body(Map.of("link", guests.patientLink(v.appointment(), v.practitioner())));
   }
 
   @PostMapping(value = "/api/console/visit/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -326,12 +318,11 @@ public class VisitConsoleController {
   static final String VISIT = "televisit.visit";
 
   private Visit visit(HttpServletRequest request) {
-    HttpSession session = request.getSession(false);
-    LaunchContext context =
-        session == null ? null : (LaunchContext) session.getAttribute(LaunchController.CONTEXT);
+    LaunchContext context = LaunchSession.context(request).orElse(null);
     if (context == null) {
       throw new Unauthenticated();
     }
+    HttpSession session = request.getSession(false);
     // resolved once per launch: an on-demand visit is booked once, another EHR's records mirrored
     // once
     Visit known = (Visit) session.getAttribute(VISIT);
@@ -358,26 +349,25 @@ public class VisitConsoleController {
   private Visit ownVisit(LaunchContext context) {
     String practitioner = clinicianOf(context.fhirUser());
     String patient = context.patient() != null ? "Patient/" + context.patient() : null;
-    java.util.List<String> encounters = new java.util.ArrayList<>();
+    List<String> encounters = new ArrayList<>();
     if (context.encounter() != null) {
       encounters.add("Encounter/" + context.encounter());
     }
     encounters.addAll(LaunchReferences.ofType(context.fhirContext(), "Encounter"));
-    java.util.Optional<String> appointment =
+    Optional<String> appointment =
         LaunchReferences.ofType(context.fhirContext(), "Appointment").stream()
             .findFirst()
             .or(
                 () ->
                     encounters.stream()
                         .map(workflow::appointmentOfEncounter)
-                        .flatMap(java.util.Optional::stream)
+                        .flatMap(Optional::stream)
                         .findFirst())
             .or(
                 () ->
                     patient == null
-                        ? java.util.Optional.empty()
-                        : workflow.todaysVisit(
-                            patient, practitioner, java.time.ZoneId.systemDefault()));
+                        ? Optional.empty()
+                        : workflow.todaysVisit(patient, practitioner, ZoneId.systemDefault()));
     if (appointment.isEmpty()) {
       if (patient == null) {
         throw new VisitWorkflow.VisitRefused(
@@ -385,7 +375,7 @@ public class VisitConsoleController {
                 + " and launch Televisit from there.");
       }
       appointment =
-          java.util.Optional.of(
+          Optional.of(
               workflow.onDemand(
                   patient, practitioner, encounters.isEmpty() ? null : encounters.get(0)));
     }
@@ -396,10 +386,10 @@ public class VisitConsoleController {
    * fhirUser, relative or absolute; a PractitionerRole stands for its practitioner (whose calendar
    * it is).
    */
-  private String clinicianOf(java.net.URI fhirUser) {
-    java.util.Optional<String> user =
+  private String clinicianOf(URI fhirUser) {
+    Optional<String> user =
         fhirUser == null
-            ? java.util.Optional.empty()
+            ? Optional.empty()
             : LaunchReferences.relative(fhirUser.toString(), urls.fhirBase().toString());
     if (user.isEmpty()) {
       throw new VisitWorkflow.VisitRefused("The EHR did not say who you are.");
@@ -419,19 +409,6 @@ public class VisitConsoleController {
               + ".");
     }
     return user.get();
-  }
-
-  public static Map<String, Object> join(JoinData join) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("janusUrl", join.janusUrl());
-    body.put("room", join.room());
-    body.put("pin", join.pin());
-    body.put("token", join.token());
-    body.put("feedId", join.feedId());
-    body.put("opaqueId", join.opaqueId());
-    body.put("display", join.display());
-    body.put("role", join.role());
-    return body;
   }
 
   static final class Unauthenticated extends RuntimeException {}

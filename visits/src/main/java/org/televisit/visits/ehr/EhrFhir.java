@@ -1,6 +1,7 @@
 package org.televisit.visits.ehr;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -112,7 +113,7 @@ final class EhrFhir {
       return body.isBlank() ? null : fhir.newJsonParser().parseResource(body);
     } catch (IOException e) {
       throw new EhrCallFailed("the EHR did not answer (" + e.getClass().getSimpleName() + ")", 0);
-    } catch (ca.uhn.fhir.parser.DataFormatException e) {
+    } catch (DataFormatException e) {
       throw new EhrCallFailed("the EHR's answer was not FHIR", 0);
     }
   }

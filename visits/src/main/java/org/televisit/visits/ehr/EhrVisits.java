@@ -6,18 +6,22 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.sql.Timestamp;
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -122,14 +126,8 @@ public class EhrVisits {
     if (userType.equals("PractitionerRole")) {
       // the role's practitioner is the clinician whose calendar the visit is on
       String roleId = userKey;
-      org.hl7.fhir.r4.model.PractitionerRole role =
-          readOrNull(
-              () ->
-                  ehr.read(
-                      iss,
-                      context.accessToken(),
-                      org.hl7.fhir.r4.model.PractitionerRole.class,
-                      roleId));
+      PractitionerRole role =
+          readOrNull(() -> ehr.read(iss, context.accessToken(), PractitionerRole.class, roleId));
       String practitionerId =
           role == null || !role.getPractitioner().hasReference()
               ? null
@@ -217,14 +215,8 @@ public class EhrVisits {
     if (encounter.isEmpty()) {
       return Optional.empty();
     }
-    org.hl7.fhir.r4.model.Encounter theirs =
-        readOrNull(
-            () ->
-                ehr.read(
-                    iss,
-                    context.accessToken(),
-                    org.hl7.fhir.r4.model.Encounter.class,
-                    encounter.get()));
+    Encounter theirs =
+        readOrNull(() -> ehr.read(iss, context.accessToken(), Encounter.class, encounter.get()));
     return theirs == null
         ? Optional.empty()
         : theirs.getAppointment().stream()
@@ -374,7 +366,7 @@ public class EhrVisits {
     return a;
   }
 
-  private static <T> T readOrNull(java.util.function.Supplier<T> call) {
+  private static <T> T readOrNull(Supplier<T> call) {
     try {
       return call.get();
     } catch (EhrFhir.EhrCallFailed e) {
@@ -382,7 +374,7 @@ public class EhrVisits {
     }
   }
 
-  private static <T> T fromEhr(java.util.function.Supplier<T> call, String what) {
+  private static <T> T fromEhr(Supplier<T> call, String what) {
     try {
       return call.get();
     } catch (EhrFhir.EhrCallFailed e) {
@@ -398,7 +390,7 @@ public class EhrVisits {
   private static Map<String, Object> parse(String json) {
     try {
       return JSONObjectUtils.parse(json);
-    } catch (java.text.ParseException e) {
+    } catch (ParseException e) {
       throw new IllegalStateException("unreadable EHR tokens", e);
     }
   }

@@ -11,19 +11,25 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.stereotype.Component;
 import org.televisit.fhir.Appointments;
 import org.televisit.fhir.BookingEvents;
+import org.televisit.fhir.scheduling.SchedulingConfig;
 import org.televisit.smart.server.ServerUrls;
 import org.televisit.visits.audit.VisitAudit;
 import org.televisit.visits.notify.Outbox;
@@ -36,8 +42,7 @@ import org.televisit.visits.notify.PatientEmail;
  * them and issues new ones. If the Appointment's write rolls back, none of this happened.
  */
 @Component
-@org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
-    org.televisit.fhir.scheduling.SchedulingConfig.WITHOUT_VISIT_RULES)
+@ConditionalOnMissingClass(SchedulingConfig.WITHOUT_VISIT_RULES)
 public class JoinLinkIssuer implements BookingEvents {
 
   private static final DateTimeFormatter WHEN =
@@ -143,7 +148,7 @@ public class JoinLinkIssuer implements BookingEvents {
     int issued = 0;
     int emailed = 0;
     String clinician = clinician(a);
-    java.util.Set<String> linked = new java.util.HashSet<>();
+    Set<String> linked = new HashSet<>();
     for (Appointment.AppointmentParticipantComponent p : a.getParticipant()) {
       String who = p.getActor().getReferenceElement().toUnqualifiedVersionless().getValue();
       // one link (and one e-mail) per person, however often the Appointment names them
@@ -218,15 +223,15 @@ public class JoinLinkIssuer implements BookingEvents {
         "consultant");
 
     private final String label;
-    private final org.hl7.fhir.r4.model.Coding participantType;
+    private final Coding participantType;
 
     GuestRole(String label, String system, String code, String display) {
       this.label = label;
-      this.participantType = new org.hl7.fhir.r4.model.Coding(system, code, display);
+      this.participantType = new Coding(system, code, display);
     }
 
-    public org.hl7.fhir.r4.model.CodeableConcept participantType() {
-      return new org.hl7.fhir.r4.model.CodeableConcept(participantType.copy()).setText(label);
+    public CodeableConcept participantType() {
+      return new CodeableConcept(participantType.copy()).setText(label);
     }
 
     public String label() {

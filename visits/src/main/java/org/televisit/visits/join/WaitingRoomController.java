@@ -10,7 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.televisit.visits.console.VisitConsoleController;
+import org.televisit.visits.video.BrowserJoin;
 import org.televisit.visits.visit.VisitWorkflow;
 
 /**
@@ -46,9 +46,7 @@ class WaitingRoomController {
             join ->
                 ResponseEntity.ok()
                     .header("Cache-Control", "no-store")
-                    .body(
-                        Map.<String, Object>of(
-                            "admitted", true, "join", VisitConsoleController.join(join))))
+                    .body(Map.<String, Object>of("admitted", true, "join", BrowserJoin.of(join))))
         .orElseGet(
             () ->
                 ResponseEntity.ok()

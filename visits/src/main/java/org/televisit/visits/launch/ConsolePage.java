@@ -1,8 +1,12 @@
 package org.televisit.visits.launch;
 
+import java.time.Duration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.CacheControl;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.resource.EncodedResourceResolver;
 
 /** Where /callback lands: the console page; and the browser libraries of the video. */
 @Configuration
@@ -18,21 +22,18 @@ class ConsolePage implements WebMvcConfigurer {
    * for both instead of 265 KB: a patient's page on a slow phone network waits for these).
    */
   @Override
-  public void addResourceHandlers(
-      org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry registry) {
+  public void addResourceHandlers(ResourceHandlerRegistry registry) {
     registry
         .addResourceHandler("/vendor/janus/**")
         .addResourceLocations("file:/usr/share/javascript/janus-gateway/")
-        .setCacheControl(
-            org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
+        .setCacheControl(CacheControl.maxAge(Duration.ofHours(1)))
         .resourceChain(true)
-        .addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
+        .addResolver(new EncodedResourceResolver());
     registry
         .addResourceHandler("/vendor/adapter/**")
         .addResourceLocations("file:/usr/share/javascript/webrtc-adapter/")
-        .setCacheControl(
-            org.springframework.http.CacheControl.maxAge(java.time.Duration.ofHours(1)))
+        .setCacheControl(CacheControl.maxAge(Duration.ofHours(1)))
         .resourceChain(true)
-        .addResolver(new org.springframework.web.servlet.resource.EncodedResourceResolver());
+        .addResolver(new EncodedResourceResolver());
   }
 }

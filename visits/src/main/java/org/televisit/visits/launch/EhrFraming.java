@@ -6,11 +6,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.televisit.smart.launch.LaunchContext;
+import org.televisit.smart.launch.PendingLaunch;
+import org.televisit.smart.server.ServerUrls;
 
 /**
  * Who may frame Televisit's pages. What an EHR shows inside its chart's frame — the launch, the
@@ -23,19 +28,18 @@ import org.televisit.smart.launch.LaunchContext;
 @Component
 class EhrFraming extends OncePerRequestFilter {
 
-  private static final java.util.Set<String> IN_THE_EHR_FRAME =
-      java.util.Set.of("/console", "/console.html", "/launch", "/callback");
+  private static final Set<String> IN_THE_EHR_FRAME =
+      Set.of("/console", "/console.html", "/launch", "/callback");
 
   private final Map<String, String> ancestorsByIssuer;
   private final String sandboxAncestors;
 
   EhrFraming(
       SmartClientProperties properties,
-      org.televisit.smart.server.ServerUrls urls,
-      @org.springframework.beans.factory.annotation.Value("${televisit.sandbox.frame-ancestors:}")
-          List<String> sandboxAncestors) {
-    Map<String, String> byIssuer = new java.util.HashMap<>();
-    properties.issuersOrEmpty().stream()
+      ServerUrls urls,
+      @Value("${televisit.sandbox.frame-ancestors:}") List<String> sandboxAncestors) {
+    Map<String, String> byIssuer = new HashMap<>();
+    properties.issuers().stream()
         .filter(i -> i.frameAncestors() != null && !i.frameAncestors().isEmpty())
         .forEach(
             i ->
@@ -93,11 +97,10 @@ class EhrFraming extends OncePerRequestFilter {
     if (session == null) {
       return "";
     }
-    if (session.getAttribute(LaunchController.CONTEXT) instanceof LaunchContext context) {
+    if (session.getAttribute(LaunchSession.CONTEXT) instanceof LaunchContext context) {
       return context.issuer().fhirBase().toString();
     }
-    if (session.getAttribute(LaunchController.PENDING)
-        instanceof org.televisit.smart.launch.PendingLaunch pending) {
+    if (session.getAttribute(LaunchSession.PENDING) instanceof PendingLaunch pending) {
       return pending.issuer().fhirBase().toString();
     }
     return "";

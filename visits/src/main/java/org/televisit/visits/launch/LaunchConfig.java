@@ -17,14 +17,14 @@ class LaunchConfig {
   @Bean
   ClientKeys clientKeys(
       SmartClientProperties properties, @Value("${televisit.data-dir:./data}") String dataDir) {
-    return new ClientKeys(properties.clientJwk(), Path.of(dataDir), properties.issuersOrEmpty());
+    return new ClientKeys(properties.clientJwk(), Path.of(dataDir), properties.issuers());
   }
 
   @Bean
   IssuerRegistry issuerRegistry(SmartClientProperties properties, ClientKeys keys) {
     String defaultKey = keys.defaultKey().toJSONString();
     return new IssuerRegistry(
-        properties.issuersOrEmpty().stream().map(i -> i.registered(defaultKey)).toList());
+        properties.issuers().stream().map(i -> i.registered(defaultKey)).toList());
   }
 
   @Bean

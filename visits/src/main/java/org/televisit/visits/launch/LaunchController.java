@@ -3,6 +3,9 @@ package org.televisit.visits.launch;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,8 @@ import org.televisit.smart.launch.LaunchFlow;
 import org.televisit.smart.launch.LaunchRefused;
 import org.televisit.smart.launch.PendingLaunch;
 import org.televisit.smart.launch.RegisteredIssuer;
+import org.televisit.smart.server.ServerUrls;
+import org.televisit.visits.web.Pages;
 
 /**
  * The EHR's way in: /launch (EHR or standalone launch) and /callback. The launch state and the
@@ -33,8 +38,8 @@ import org.televisit.smart.launch.RegisteredIssuer;
 public class LaunchController {
 
   private static final Logger log = LoggerFactory.getLogger(LaunchController.class);
-  static final String PENDING = "televisit.smart.pending";
-  public static final String CONTEXT = "televisit.smart.context";
+  static final String PENDING = LaunchSession.PENDING;
+  static final String CONTEXT = LaunchSession.CONTEXT;
 
   private final LaunchFlow flow;
   private final SmartClientProperties properties;
@@ -42,7 +47,7 @@ public class LaunchController {
   private final ClientKeys keys;
   private final String publicUrl;
 
-  private final org.televisit.smart.server.ServerUrls urls;
+  private final ServerUrls urls;
 
   LaunchController(
       LaunchFlow flow,
@@ -50,7 +55,7 @@ public class LaunchController {
       IssuerRegistry registry,
       ClientKeys keys,
       @Value("${televisit.public-url:}") String publicUrl,
-      org.televisit.smart.server.ServerUrls urls) {
+      ServerUrls urls) {
     this.urls = urls;
     this.flow = flow;
     this.properties = properties;
@@ -77,9 +82,7 @@ public class LaunchController {
     for (RegisteredIssuer issuer : registry.all()) {
       String base = issuer.fhirBase().toString();
       list.append("<li><a href=\"/launch?iss=")
-          .append(
-              HtmlUtils.htmlEscape(
-                  java.net.URLEncoder.encode(base, java.nio.charset.StandardCharsets.UTF_8)))
+          .append(HtmlUtils.htmlEscape(URLEncoder.encode(base, StandardCharsets.UTF_8)))
           .append("\">")
           .append(HtmlUtils.htmlEscape(base))
           .append("</a></li>");
@@ -151,7 +154,7 @@ public class LaunchController {
         "featuresOff",
         urls.isAudience(context.issuer().fhirBase().toString())
             ? List.of()
-            : LaunchFeatures.off(context, java.time.ZoneId.systemDefault()));
+            : LaunchFeatures.off(context, ZoneId.systemDefault()));
     return ResponseEntity.ok(body);
   }
 
@@ -170,7 +173,7 @@ public class LaunchController {
   }
 
   private static String page(String title, String body) {
-    return org.televisit.visits.web.Pages.page(title, body);
+    return Pages.page(title, body);
   }
 
   private URI redirectUri(HttpServletRequest request) {

@@ -22,8 +22,8 @@ public record SmartClientProperties(
     @DefaultValue("3s") Duration connectTimeout,
     @DefaultValue("10s") Duration readTimeout) {
 
-  public List<Issuer> issuersOrEmpty() {
-    return issuers == null ? List.of() : issuers;
+  public SmartClientProperties {
+    issuers = issuers == null ? List.of() : List.copyOf(issuers);
   }
 
   public record Issuer(
@@ -37,7 +37,7 @@ public record SmartClientProperties(
           String scopes,
       @DefaultValue("false") boolean encounterWriteBack,
       /* origins allowed to show the console in a frame (the EHR's), e.g. https://ehr.example.org */
-      java.util.List<String> frameAncestors) {
+      List<String> frameAncestors) {
 
     /**
      * An issuer using private_key_jwt without a key of its own signs with Televisit's client key.

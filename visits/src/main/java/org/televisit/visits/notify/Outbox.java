@@ -4,6 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -76,12 +79,12 @@ public class Outbox {
    * two app nodes never send the same message at once; a node that dies mid-send lets the lease run
    * out.
    */
-  List<Message> claimDue(java.util.Collection<String> channels, int limit, Duration lease) {
+  List<Message> claimDue(Collection<String> channels, int limit, Duration lease) {
     if (channels.isEmpty()) {
       return List.of();
     }
     Timestamp now = Timestamp.from(clock.instant());
-    List<Object> args = new java.util.ArrayList<>(List.of(now, now));
+    List<Object> args = new ArrayList<>(List.of(now, now));
     args.addAll(channels);
     args.add(limit); // a backlog (SMTP down for hours) is claimed a batch at a time, not read whole
     // every second
@@ -91,7 +94,7 @@ public class Outbox {
                 + WAITING
                 + " AND next_attempt_at <= ?"
                 + " AND (claimed_until IS NULL OR claimed_until < ?) AND channel IN ("
-                + String.join(", ", java.util.Collections.nCopies(channels.size(), "?"))
+                + String.join(", ", Collections.nCopies(channels.size(), "?"))
                 + ") ORDER BY next_attempt_at LIMIT ?",
             String.class,
             args.toArray());

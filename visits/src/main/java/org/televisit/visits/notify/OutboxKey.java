@@ -1,5 +1,6 @@
 package org.televisit.visits.notify;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ public class OutboxKey {
   public OutboxKey(
       @Value("${televisit.notify.secret-key:}") String configured,
       @Value("${televisit.data-dir:./data}") String dataDir)
-      throws java.io.IOException {
+      throws IOException {
     if (configured != null && !configured.isBlank()) {
       seal = new SecretSeal(configured);
       return;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
 class OutboxMetrics {
 
   OutboxMetrics(MeterRegistry registry, JdbcTemplate jdbc, List<OutboxChannel> others) {
-    List<String> channels = new java.util.ArrayList<>(List.of("email"));
+    List<String> channels = new ArrayList<>(List.of("email"));
     others.forEach(c -> channels.add(c.name()));
     for (String channel : channels) {
       Gauge.builder(

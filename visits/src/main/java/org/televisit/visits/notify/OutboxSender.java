@@ -6,11 +6,18 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -69,9 +76,9 @@ class OutboxSender {
   void sendDue() {
     JavaMailSender sender =
         mail.getIfAvailable(); // without SMTP settings e-mails wait in the outbox
-    Map<String, OutboxChannel> others = new java.util.HashMap<>();
+    Map<String, OutboxChannel> others = new HashMap<>();
     channels.orderedStream().forEach(c -> others.put(c.name(), c));
-    java.util.Set<String> deliverable = new java.util.HashSet<>(others.keySet());
+    Set<String> deliverable = new HashSet<>(others.keySet());
     if (sender != null) {
       deliverable.add("email");
     }
@@ -138,8 +145,7 @@ class OutboxSender {
    * which no retry changes; a server that is down or answers 4xx leaves the message to the retries.
    */
   static boolean recipientRefused(MailSendException e) {
-    java.util.Deque<Throwable> causes =
-        new java.util.ArrayDeque<>(java.util.Arrays.asList(e.getMessageExceptions()));
+    Deque<Throwable> causes = new ArrayDeque<>(Arrays.asList(e.getMessageExceptions()));
     if (e.getCause() != null) {
       causes.add(e.getCause());
     }
@@ -220,9 +226,7 @@ class OutboxSender {
     c.addCategory()
         .addCoding(
             new Coding("urn:televisit:communication", "join-link", "Join link for a video visit"));
-    c.addPayload()
-        .setContent(
-            new org.hl7.fhir.r4.model.StringType("Join link for the video visit sent by e-mail."));
+    c.addPayload().setContent(new StringType("Join link for the video visit sent by e-mail."));
     daos.getResourceDao(Communication.class).create(c, new SystemRequestDetails());
     audit.record(
         "notification",

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.televisit.fhir.Database;
 
 /**
  * Presence in a visit, stored per room key and participant: waiting, connected, media-lost, left,
@@ -29,14 +30,11 @@ public class Presence {
   private final PresenceHub hub;
   private final boolean postgres;
 
-  Presence(JdbcTemplate jdbc, PlatformTransactionManager transactions, PresenceHub hub)
-      throws java.sql.SQLException {
+  Presence(JdbcTemplate jdbc, PlatformTransactionManager transactions, PresenceHub hub) {
     this.jdbc = jdbc;
     this.transaction = new TransactionTemplate(transactions);
     this.hub = hub;
-    try (var c = jdbc.getDataSource().getConnection()) {
-      this.postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-    }
+    this.postgres = Database.of(jdbc.getDataSource()) == Database.POSTGRESQL;
   }
 
   /** Records a state; returns false when it was older than what is stored (out of order). */

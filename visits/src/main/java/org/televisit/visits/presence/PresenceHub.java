@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -18,7 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * timeout.
  */
 @Component
-public class PresenceHub implements org.springframework.context.SmartLifecycle {
+public class PresenceHub implements SmartLifecycle {
 
   private volatile boolean running;
 
@@ -42,7 +43,7 @@ public class PresenceHub implements org.springframework.context.SmartLifecycle {
   /** Before the web server's graceful shutdown (a lower phase), which waits for open requests. */
   @Override
   public int getPhase() {
-    return org.springframework.context.SmartLifecycle.DEFAULT_PHASE;
+    return SmartLifecycle.DEFAULT_PHASE;
   }
 
   private final Map<String, Set<SseEmitter>> streams = new ConcurrentHashMap<>();

@@ -3,10 +3,13 @@ package org.televisit.visits.sandbox;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -68,7 +71,7 @@ class SandboxDirectory {
         new DateRangeParam(
             Date.from(today.atStartOfDay(zone).toInstant()),
             Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
-    map.setSort(new ca.uhn.fhir.rest.api.SortSpec(Appointment.SP_DATE));
+    map.setSort(new SortSpec(Appointment.SP_DATE));
     return search(Appointment.class, map).stream()
         .map(r -> (Appointment) r)
         .filter(
@@ -95,9 +98,7 @@ class SandboxDirectory {
     try {
       return Optional.of(
           daos.getResourceDao(type).read(new IdType(reference), new SystemRequestDetails()));
-    } catch (ResourceNotFoundException
-        | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException
-        | ca.uhn.fhir.rest.server.exceptions.InvalidRequestException e) {
+    } catch (ResourceNotFoundException | ResourceGoneException | InvalidRequestException e) {
       return Optional.empty();
     }
   }

@@ -5,9 +5,12 @@ import jakarta.servlet.http.HttpSession;
 import java.net.URI;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.televisit.fhir.sandbox.SandboxLoaded;
 import org.televisit.smart.server.GrantContext;
 import org.televisit.smart.server.SmartClient;
 import org.televisit.smart.server.SmartServer;
@@ -57,8 +61,8 @@ class SandboxEhrController {
 
   private volatile boolean loaded;
 
-  @org.springframework.context.event.EventListener
-  void on(org.televisit.fhir.sandbox.SandboxLoaded event) {
+  @EventListener
+  void on(SandboxLoaded event) {
     loaded = true;
   }
 
@@ -87,7 +91,7 @@ class SandboxEhrController {
     for (SandboxDirectory.Person p : directory.practitioners()) {
       body.append(option(p.reference(), p.name(), p.reference().equals(signedIn)));
     }
-    java.util.Map<String, String> practitionerNames = new java.util.HashMap<>();
+    Map<String, String> practitionerNames = new HashMap<>();
     directory.practitioners().forEach(p -> practitionerNames.put(p.reference(), p.name()));
     body.append("</select><label for=\"appointment\">Today's visit (times in ")
         .append(HtmlUtils.htmlEscape(zone.getId()))
@@ -279,7 +283,7 @@ class SandboxEhrController {
           "<p>Pick yourself (and a patient) from the lists," + " or start the app again.</p>");
     }
     signIn(request, practitioner, pending.needsPatient() ? patient : null);
-    return responder.answer(new java.util.HashMap<>(pending.params()), request);
+    return responder.answer(new HashMap<>(pending.params()), request);
   }
 
   private static void signIn(HttpServletRequest request, String practitioner, String patient) {

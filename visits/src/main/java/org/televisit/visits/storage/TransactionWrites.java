@@ -2,9 +2,7 @@ package org.televisit.visits.storage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.televisit.fhir.Database;
 
 /**
  * Rows a change adds beside itself and nobody reads back before it commits: a join link, its e-mail
@@ -41,12 +40,10 @@ public class TransactionWrites {
   private final Counter withCommit;
   private final Counter atOnce;
 
-  public TransactionWrites(DataSource dataSource, MeterRegistry meters) throws SQLException {
+  public TransactionWrites(DataSource dataSource, MeterRegistry meters) {
     this.dataSource = dataSource;
     this.jdbc = new JdbcTemplate(dataSource);
-    try (Connection c = dataSource.getConnection()) {
-      this.postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
-    }
+    this.postgres = Database.of(dataSource) == Database.POSTGRESQL;
     this.withCommit =
         Counter.builder("televisit.db.writes")
             .tag("sent", "with-commit")

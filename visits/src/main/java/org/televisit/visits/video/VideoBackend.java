@@ -1,5 +1,6 @@
 package org.televisit.visits.video;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -12,6 +13,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
@@ -46,13 +48,13 @@ public class VideoBackend implements DisposableBean {
   private volatile String eventsPassword;
   private volatile String unavailableReason = "Video unavailable: starting.";
 
-  private final org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort;
+  private final ObjectProvider<LocalJanusEventsPort> eventsPort;
 
   public VideoBackend(
       VideoProperties properties,
       DataSource dataSource,
       @Value("${televisit.data-dir:./data}") String dataDir,
-      org.springframework.beans.factory.ObjectProvider<LocalJanusEventsPort> eventsPort) {
+      ObjectProvider<LocalJanusEventsPort> eventsPort) {
     this.eventsPort = eventsPort;
     this.properties = properties;
     this.dataSource = dataSource;
@@ -66,7 +68,7 @@ public class VideoBackend implements DisposableBean {
       return;
     }
     List<JanusNode> nodes = new ArrayList<>();
-    for (VideoProperties.Node n : properties.nodesOrEmpty()) {
+    for (VideoProperties.Node n : properties.nodes()) {
       nodes.add(
           new JanusNode(
               n.id(),
@@ -171,7 +173,7 @@ public class VideoBackend implements DisposableBean {
             file);
       }
       return new SecretSeal(key);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot read or create the video secret key at " + file, e);
     }
   }

@@ -27,8 +27,8 @@ public record VideoProperties(
     @DefaultValue("5s") Duration healthInterval,
     @DefaultValue("60s") Duration maxHealthBackoff) {
 
-  public List<Node> nodesOrEmpty() {
-    return nodes == null ? List.of() : nodes;
+  public VideoProperties {
+    nodes = nodes == null ? List.of() : List.copyOf(nodes); // none configured: the local Janus only
   }
 
   public record Node(

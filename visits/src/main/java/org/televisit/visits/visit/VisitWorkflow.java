@@ -4,25 +4,45 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.televisit.fhir.Appointments;
+import org.televisit.fhir.scheduling.Calendars;
 import org.televisit.video.rooms.JoinData;
 import org.televisit.video.rooms.VideoRooms;
 import org.televisit.video.rooms.VideoUnavailable;
@@ -68,20 +88,20 @@ public class VisitWorkflow {
   private final VideoBackend video;
   private final VisitAudit audit;
   private final TransactionTemplate transaction;
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final ApplicationEventPublisher events;
 
   private final Presence presence;
-  private final org.televisit.fhir.scheduling.Calendars calendars;
+  private final Calendars calendars;
 
   VisitWorkflow(
       DaoRegistry daos,
       VideoBackend video,
       VisitAudit audit,
       PlatformTransactionManager transactions,
-      org.springframework.context.ApplicationEventPublisher events,
+      ApplicationEventPublisher events,
       Presence presence) {
     this.presence = presence;
-    this.calendars = new org.televisit.fhir.scheduling.Calendars(daos);
+    this.calendars = new Calendars(daos);
     this.events = events;
     this.daos = daos;
     this.video = video;
@@ -211,14 +231,14 @@ public class VisitWorkflow {
     // and
     // kick them (a stale Admit button, two consoles, a double click).
     if ("connected".equals(presence.state(key, who))) {
-      java.util.Optional<JoinData> current = rooms.joinData(key, who);
+      Optional<JoinData> current = rooms.joinData(key, who);
       if (current.isPresent()) {
         return current.get();
       }
     }
     rooms.ensureRoom(key);
     JoinData join = rooms.admit(key, who, role, display);
-    presence.record(key, who, "admitted", java.time.Instant.now());
+    presence.record(key, who, "admitted", Instant.now());
     transaction.executeWithoutResult(
         s -> audit.record("admit", true, appointmentRef, patientOf(a), null, detail));
     return join;
@@ -254,7 +274,7 @@ public class VisitWorkflow {
   public Standing standing(String appointmentRef, String practitionerRef) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
-    java.util.Optional<Encounter> e = encounterOf(appointmentRef);
+    Optional<Encounter> e = encounterOf(appointmentRef);
     return new Standing(
         a.getStatus() == null ? null : a.getStatus().toCode(),
         e.map(x -> x.getStatus() == null ? null : x.getStatus().toCode()).orElse(null),
@@ -265,7 +285,7 @@ public class VisitWorkflow {
   /**
    * A participant's current join data, if the clinician has admitted them and the visit is open.
    */
-  public java.util.Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
+  public Optional<JoinData> joinDataFor(String appointmentRef, String participantRef) {
     return video.rooms().flatMap(r -> r.joinData(roomKey(appointmentRef), participantRef));
   }
 
@@ -306,15 +326,14 @@ public class VisitWorkflow {
    * When the EHR names no Appointment: today's booked (or arrived) visit of this patient with this
    * practitioner, the earliest first.
    */
-  public java.util.Optional<String> todaysVisit(
-      String patientRef, String practitionerRef, java.time.ZoneId zone) {
-    java.time.LocalDate today = java.time.LocalDate.now(zone);
+  public Optional<String> todaysVisit(String patientRef, String practitionerRef, ZoneId zone) {
+    LocalDate today = LocalDate.now(zone);
     SearchParameterMap map = SearchParameterMap.newSynchronous();
     map.add(Appointment.SP_PATIENT, new ReferenceParam(patientRef));
     map.add(Appointment.SP_ACTOR, new ReferenceParam(practitionerRef));
     map.add(
         Appointment.SP_DATE,
-        new ca.uhn.fhir.rest.param.DateRangeParam(
+        new DateRangeParam(
             Date.from(today.atStartOfDay(zone).toInstant()),
             Date.from(today.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1))));
     return daos
@@ -327,12 +346,12 @@ public class VisitWorkflow {
             a ->
                 a.getStatus() == Appointment.AppointmentStatus.BOOKED
                     || a.getStatus() == Appointment.AppointmentStatus.ARRIVED)
-        .min(java.util.Comparator.comparing(Appointment::getStart))
+        .min(Comparator.comparing(Appointment::getStart))
         .map(a -> "Appointment/" + a.getIdElement().getIdPart());
   }
 
   /** The Appointment an Encounter of Televisit's store belongs to, if it names one. */
-  public java.util.Optional<String> appointmentOfEncounter(String encounterRef) {
+  public Optional<String> appointmentOfEncounter(String encounterRef) {
     try {
       Encounter e =
           (Encounter)
@@ -342,8 +361,8 @@ public class VisitWorkflow {
           .map(Reference::getReference)
           .filter(r -> r != null && r.startsWith("Appointment/"))
           .findFirst();
-    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
-      return java.util.Optional.empty();
+    } catch (BaseServerResponseException e) {
+      return Optional.empty();
     }
   }
 
@@ -351,12 +370,12 @@ public class VisitWorkflow {
    * The practitioner a PractitionerRole of this store is for (the same resolution the booking guard
    * uses).
    */
-  public java.util.Optional<String> practitionerOfRole(String roleRef) {
+  public Optional<String> practitionerOfRole(String roleRef) {
     return calendars.practitionerOf(roleRef);
   }
 
   /** How long an on-demand visit is booked for. */
-  static final java.time.Duration ON_DEMAND = java.time.Duration.ofMinutes(20);
+  static final Duration ON_DEMAND = Duration.ofMinutes(20);
 
   /**
    * A visit now, for a launch that names a patient but no appointment (EHRs launch from the chart,
@@ -371,8 +390,7 @@ public class VisitWorkflow {
           status -> {
             Appointment a = new Appointment();
             a.setStatus(Appointment.AppointmentStatus.BOOKED);
-            java.time.Instant now =
-                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             a.setStart(Date.from(now));
             a.setEnd(Date.from(now.plus(ON_DEMAND)));
             a.setMinutesDuration((int) ON_DEMAND.toMinutes());
@@ -400,7 +418,7 @@ public class VisitWorkflow {
             }
             return ref;
           });
-    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException taken) {
+    } catch (ResourceVersionConflictException taken) {
       throw new VisitRefused(
           "You have another visit booked at this time, so Televisit cannot open one now for this patient."
               + " Finish or move that visit first.");
@@ -415,7 +433,7 @@ public class VisitWorkflow {
           (Encounter)
               daos.getResourceDao("Encounter")
                   .read(new IdType(encounterRef), new SystemRequestDetails());
-    } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException notOurs) {
+    } catch (BaseServerResponseException notOurs) {
       return;
     }
     if (!e.getAppointment().isEmpty() || !patientRef.equals(e.getSubject().getReference())) {
@@ -427,115 +445,27 @@ public class VisitWorkflow {
   }
 
   /**
-   * A fresh join link for the visit's patient, for the clinician to copy (sandbox and phone calls).
+   * The visit's Appointment as stored now, for a clinician who is on it (VisitRefused or
+   * NotAParticipant otherwise).
    */
-  public String patientLink(
-      String appointmentRef,
-      String practitionerRef,
-      org.televisit.visits.join.JoinLinkIssuer issuer) {
+  public Appointment visitFor(String appointmentRef, String practitionerRef) {
     Appointment a = appointment(appointmentRef);
     requireParticipant(a, practitionerRef);
-    String patient = patientOf(a);
-    if (patient == null) {
-      throw new VisitRefused("This visit has no patient to send a link to.");
-    }
-    return transaction.execute(
-        status -> {
-          try {
-            return issuer.issueOne(a, patient, "patient", null);
-          } catch (IllegalStateException e) {
-            throw new VisitRefused(
-                "This visit is " + a.getStatus().toCode() + ": it has no join link.");
-          }
-        });
+    return a;
   }
 
   /**
-   * "Send again": fresh links e-mailed to the visit's patient; returns how many e-mails were
-   * queued.
+   * Stores a change the clinician made to the visit's Appointment, with its Provenance, in the
+   * caller's transaction.
    */
-  public int sendLinksAgain(
-      String appointmentRef,
-      String practitionerRef,
-      org.televisit.visits.join.JoinLinkIssuer issuer) {
-    Appointment a = appointment(appointmentRef);
-    requireParticipant(a, practitionerRef);
-    return transaction.execute(
-        status -> {
-          if (!Appointments.LINKED.contains(a.getStatus())) {
-            throw new VisitRefused(
-                "This visit is " + a.getStatus().toCode() + ": it has no join link.");
-          }
-          return issuer.issueLinks(a, null);
-        });
+  public void recordChange(Appointment visit, String practitionerRef, String activity) {
+    write(Appointment.class, visit);
+    provenance(Appointments.reference(visit), practitionerRef, activity);
   }
 
-  /**
-   * Invites a guest with their own link and role (e-mailed if an address is given); returns the
-   * link.
-   */
-  public String invite(
-      String appointmentRef,
-      String practitionerRef,
-      org.televisit.visits.join.JoinLinkIssuer.GuestRole role,
-      String name,
-      String email,
-      org.televisit.visits.join.JoinLinkIssuer issuer) {
-    Appointment a = appointment(appointmentRef);
-    requireParticipant(a, practitionerRef);
-    return transaction.execute(
-        status -> {
-          org.televisit.visits.join.JoinLinkIssuer.Invited invited;
-          try {
-            invited = issuer.invite(a, role, name, email, null);
-          } catch (IllegalStateException e) {
-            throw new VisitRefused(
-                "This visit is " + a.getStatus().toCode() + ": nobody can be invited to it.");
-          }
-          // On the Appointment too, so the record says who took part; the actor is no FHIR resource
-          // of ours,
-          // so a name and the guest's opaque key.
-          Appointment visit = appointment(appointmentRef);
-          visit
-              .addParticipant()
-              .addType(role.participantType())
-              .setActor(
-                  new Reference()
-                      .setDisplay(name)
-                      .setIdentifier(new Identifier().setSystem(GUESTS).setValue(invited.guest())))
-              .setRequired(Appointment.ParticipantRequired.INFORMATIONONLY)
-              .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-          write(Appointment.class, visit);
-          provenance(appointmentRef, practitionerRef, "guest invited (" + role.code() + ")");
-          return invited.link();
-        });
-  }
-
-  /** Identifies an invited guest among an Appointment's participants (an opaque key, no PHI). */
-  public static final String GUESTS = "urn:televisit:guest";
-
-  /**
-   * A removed guest stays on the Appointment as declined: the record keeps that they were invited.
-   */
-  public void removeGuest(String appointmentRef, String guest, String practitionerRef) {
-    removeFromVideo(appointmentRef, guest, practitionerRef);
-    transaction.executeWithoutResult(
-        status -> {
-          Appointment visit = appointment(appointmentRef);
-          boolean changed = false;
-          for (Appointment.AppointmentParticipantComponent p : visit.getParticipant()) {
-            if (GUESTS.equals(p.getActor().getIdentifier().getSystem())
-                && guest.equals(p.getActor().getIdentifier().getValue())
-                && p.getStatus() != Appointment.ParticipationStatus.DECLINED) {
-              p.setStatus(Appointment.ParticipationStatus.DECLINED);
-              changed = true;
-            }
-          }
-          if (changed) {
-            write(Appointment.class, visit);
-            provenance(appointmentRef, practitionerRef, "guest removed");
-          }
-        });
+  /** Runs {@code work} in one transaction: what it writes commits or rolls back together. */
+  public <T> T inTransaction(Supplier<T> work) {
+    return transaction.execute(status -> work.get());
   }
 
   /**
@@ -544,7 +474,7 @@ public class VisitWorkflow {
    */
   private void everyoneLeft(String appointmentRef) {
     String key = roomKey(appointmentRef);
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     presence.snapshot(key).stream()
         .filter(e -> !"left".equals(e.state()))
         .forEach(e -> presence.record(key, e.participant(), "left", now));
@@ -583,19 +513,16 @@ public class VisitWorkflow {
    * Booked visits whose patient never arrived within {@code after} of the start become no-shows
    * (their planned Encounter is cancelled); returns how many.
    */
-  public int markNoShows(java.time.Duration after) {
+  public int markNoShows(Duration after) {
     SearchParameterMap map = SearchParameterMap.newSynchronous();
-    map.add(Appointment.SP_STATUS, new ca.uhn.fhir.rest.param.TokenParam("booked"));
+    map.add(Appointment.SP_STATUS, new TokenParam("booked"));
     map.add(
         Appointment.SP_DATE,
-        new ca.uhn.fhir.rest.param.DateParam(
-            ca.uhn.fhir.rest.param.ParamPrefixEnum.LESSTHAN,
-            Date.from(java.time.Instant.now().minus(after))));
+        new DateParam(ParamPrefixEnum.LESSTHAN, Date.from(Instant.now().minus(after))));
     map.add(
         Appointment.SP_DATE,
-        new ca.uhn.fhir.rest.param.DateParam(
-            ca.uhn.fhir.rest.param.ParamPrefixEnum.GREATERTHAN,
-            Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)))));
+        new DateParam(
+            ParamPrefixEnum.GREATERTHAN, Date.from(Instant.now().minus(Duration.ofDays(2)))));
     List<IBaseResource> late =
         daos.getResourceDao(Appointment.class)
             .search(map, new SystemRequestDetails())
@@ -604,7 +531,7 @@ public class VisitWorkflow {
     for (IBaseResource r : late) {
       Appointment found = (Appointment) r;
       if (found.getStart() == null
-          || found.getStart().toInstant().isAfter(java.time.Instant.now().minus(after))) {
+          || found.getStart().toInstant().isAfter(Instant.now().minus(after))) {
         continue;
       }
       String ref = "Appointment/" + found.getIdElement().getIdPart();
@@ -645,8 +572,8 @@ public class VisitWorkflow {
       byte[] d =
           MessageDigest.getInstance("SHA-256")
               .digest(("televisit-visit:" + appointmentRef).getBytes(StandardCharsets.UTF_8));
-      return "v-" + Base64URL.encode(java.util.Arrays.copyOf(d, 18));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return "v-" + Base64URL.encode(Arrays.copyOf(d, 18));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -664,13 +591,12 @@ public class VisitWorkflow {
     try {
       return (Appointment)
           daos.getResourceDao("Appointment").read(new IdType(ref), new SystemRequestDetails());
-    } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException
-        | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
       throw new VisitRefused("The appointment of this visit no longer exists.");
     }
   }
 
-  private java.util.Optional<Encounter> encounterOf(String appointmentRef) {
+  private Optional<Encounter> encounterOf(String appointmentRef) {
     SearchParameterMap map =
         SearchParameterMap.newSynchronous(
             Encounter.SP_APPOINTMENT, new ReferenceParam(appointmentRef));
@@ -713,13 +639,13 @@ public class VisitWorkflow {
     p.addAgent()
         .setWho(agent.contains("/") ? new Reference(agent) : new Reference().setDisplay(agent))
         .setType(
-            new org.hl7.fhir.r4.model.CodeableConcept()
+            new CodeableConcept()
                 .addCoding(
                     new Coding(
                         "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
                         "author",
                         "Author")));
-    p.setActivity(new org.hl7.fhir.r4.model.CodeableConcept().setText(activity));
+    p.setActivity(new CodeableConcept().setText(activity));
     daos.getResourceDao(Provenance.class).create(p, new SystemRequestDetails());
   }
 }

@@ -82,11 +82,7 @@ class PresenceOnBothDatabasesTest {
   }
 
   private static Presence newPresence(DataSource dataSource, PresenceHub hub) {
-    try {
-      return new Presence(
-          new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource), hub);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Presence(
+        new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource), hub);
   }
 }

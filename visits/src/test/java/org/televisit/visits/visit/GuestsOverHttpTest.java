@@ -255,7 +255,8 @@ class GuestsOverHttpTest extends FhirTestSupport {
         .stream()
         .filter(
             p ->
-                VisitWorkflow.GUESTS.equals(p.getActor().getIdentifier().getSystem())
+                org.televisit.visits.join.VisitGuests.GUESTS.equals(
+                        p.getActor().getIdentifier().getSystem())
                     && guest.equals(p.getActor().getIdentifier().getValue()))
         .findFirst()
         .orElseThrow();

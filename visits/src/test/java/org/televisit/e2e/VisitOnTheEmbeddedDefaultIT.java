@@ -210,6 +210,13 @@ class VisitOnTheEmbeddedDefaultIT {
         .until(d -> d.findElements(By.cssSelector("video.remote")).size() == 3);
     media.until(d -> d.findElements(By.cssSelector("#tiles video.remote")).size() == 3);
     Thread.sleep(1500); // the last tiles get their video
+    // the console's notice follows the last one admitted into the call (it said "is joining" for
+    // good)
+    wait.until(
+        d ->
+            d.findElement(By.id("notice"))
+                .getText()
+                .equals("Fran Family (family member) is in the call."));
     assertThat(Chromium.scrollWidth(patient)).as("390 px phone").isLessThanOrEqualTo(390);
     assertThat(Chromium.scrollWidth(interpreter)).as("360 px phone").isLessThanOrEqualTo(360);
     assertThat(

@@ -1,5 +1,6 @@
 package org.televisit.fhir.limits;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,4 +18,4 @@ public record RequestLimits(
     // values (JSON) or elements and attributes (XML) in one body
     @DefaultValue("20000") int maxElements,
     // time one write's base validation may take (a visit's resources take milliseconds)
-    @DefaultValue("10s") java.time.Duration validationBudget) {}
+    @DefaultValue("10s") Duration validationBudget) {}

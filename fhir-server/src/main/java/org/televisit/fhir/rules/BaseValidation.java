@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,7 +27,9 @@ import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationS
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -74,7 +77,7 @@ public class BaseValidation {
 
   // The validator's first run loads and snapshots the definitions (seconds on a slow machine): done
   // once at start-up, outside any request's budget, so no write pays for it.
-  private volatile Future<?> warmUp = java.util.concurrent.CompletableFuture.completedFuture(null);
+  private volatile Future<?> warmUp = CompletableFuture.completedFuture(null);
 
   /**
    * Validates {@code samples} once in the background; writes wait for it before their budget runs.
@@ -109,8 +112,7 @@ public class BaseValidation {
     FhirValidator validator = fhirContext.newValidator();
     validator.registerValidatorModule(instanceValidator);
     return new BaseValidation(validator, Set.of("Appointment", "Encounter"), budget)
-        .warmedUpWith(
-            new org.hl7.fhir.r4.model.Appointment(), new org.hl7.fhir.r4.model.Encounter());
+        .warmedUpWith(new Appointment(), new Encounter());
   }
 
   /**
